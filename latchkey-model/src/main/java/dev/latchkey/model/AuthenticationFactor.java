@@ -1,0 +1,46 @@
+package dev.latchkey.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+
+/**
+ * One way the user proved who they are in a session. {@code type} and {@code deliveryMethod} only take values
+ * from Stytch's enums (the Java SDK fails on any other). Exactly one of the {@code *Factor} sub-objects is set for
+ * factors that have one; the others are omitted from the JSON.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AuthenticationFactor(
+    String type,
+    String deliveryMethod,
+    Instant lastAuthenticatedAt,
+    Instant createdAt,
+    Instant updatedAt,
+    EmailFactor emailFactor,
+    AuthenticatorAppFactor authenticatorAppFactor,
+    RecoveryCodeFactor recoveryCodeFactor) {
+
+  /** The password factor: {@code type: password}, {@code delivery_method: knowledge}, no sub-object. */
+  public static AuthenticationFactor password(Instant at) {
+    return new AuthenticationFactor("password", "knowledge", at, at, at, null, null, null);
+  }
+
+  /** The same factor, authenticated again at {@code at}: creation time is kept. */
+  public AuthenticationFactor reauthenticated(Instant at) {
+    return new AuthenticationFactor(type, deliveryMethod, at, createdAt, at, emailFactor, authenticatorAppFactor,
+        recoveryCodeFactor);
+  }
+
+  /** True when both describe the same factor (same kind and same email, app or code), whatever the times. */
+  public boolean sameFactorAs(AuthenticationFactor other) {
+    return type.equals(other.type) && deliveryMethod.equals(other.deliveryMethod)
+        && java.util.Objects.equals(emailFactor, other.emailFactor)
+        && java.util.Objects.equals(authenticatorAppFactor, other.authenticatorAppFactor)
+        && java.util.Objects.equals(recoveryCodeFactor, other.recoveryCodeFactor);
+  }
+
+  public record EmailFactor(String emailId, String emailAddress) {}
+
+  public record AuthenticatorAppFactor(String totpId) {}
+
+  public record RecoveryCodeFactor(String totpRecoveryCodeId) {}
+}

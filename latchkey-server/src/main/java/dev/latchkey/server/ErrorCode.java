@@ -1,0 +1,90 @@
+package dev.latchkey.server;
+
+/**
+ * Every error the API can answer with: the HTTP status, Stytch's machine-readable {@code error_type}, and the
+ * default message. {@code docs/api.md} lists them all (a test keeps the two in step).
+ */
+public enum ErrorCode {
+  // 400: the request itself is wrong.
+  MALFORMED_JSON(400, "malformed_json", "The request body is not valid JSON."),
+  INVALID_FIELD_TYPE(400, "invalid_field_type", "A field has the wrong type."),
+  MISSING_REQUIRED_FIELD(400, "missing_required_field", "A required field is missing."),
+  BAD_REQUEST(400, "bad_request", "The request could not be read."),
+  TOO_MANY_SESSION_ARGUMENTS(400, "too_many_session_arguments",
+      "Please include at most one of session_token or session_jwt in an authenticate request, not both."),
+  NO_SESSION_ARGUMENTS(400, "no_session_arguments", "Please include one of session_token or session_jwt."),
+  TOO_MANY_SESSION_REVOKE_ARGUMENTS(400, "too_many_session_revoke_arguments",
+      "Please include exactly one of session_id, session_token or session_jwt."),
+  NO_SESSION_REVOKE_ARGUMENTS(400, "no_session_revoke_arguments",
+      "Please include one of session_id, session_token or session_jwt."),
+  INVALID_SESSION_DURATION_MINUTES(400, "invalid_session_duration_minutes",
+      "session_duration_minutes must be between 5 and 527040 (366 days)."),
+  UNABLE_TO_PARSE_SESSION_JWT(400, "unable_to_parse_session_jwt", "The session_jwt could not be parsed."),
+  INVALID_SESSION_ID(400, "invalid_session_id", "The session_id is not a valid session id."),
+  CUSTOM_CLAIMS_TOO_LARGE(400, "custom_claims_too_large", "Custom claims may not exceed 4 KB once merged."),
+  RESERVED_CLAIMS_IN_CUSTOM_CLAIMS(400, "reserved_claims_in_custom_claims",
+      "Custom claims may not use the registered JWT claim names iss, sub, aud, exp, nbf, iat or jti."),
+  STYTCH_CLAIMS_IN_CUSTOM_CLAIMS(400, "stytch_claims_in_custom_claims",
+      "Custom claims may not use names under https://stytch.com/."),
+  INVALID_USER_ID(400, "invalid_user_id", "The user_id is not a valid user id."),
+  INVALID_EMAIL(400, "invalid_email", "The email address is not valid."),
+  DUPLICATE_EMAIL(400, "duplicate_email", "A user with this email already exists."),
+  DUPLICATE_USER_EXTERNAL_ID(400, "duplicate_user_external_id", "A user with this external_id already exists."),
+  INVALID_EXTERNAL_ID(400, "invalid_external_id",
+      "external_id may have at most 128 characters from A-Z a-z 0-9 . _ - |."),
+  PHONE_NUMBERS_NOT_SUPPORTED(400, "phone_numbers_not_supported", "Latchkey does not support phone numbers yet."),
+  METADATA_TOO_MANY_KEYS(400, "metadata_too_many_keys", "Metadata may have at most 20 top-level keys."),
+  METADATA_TOO_LARGE(400, "metadata_too_large", "Metadata may not exceed 4 KB."),
+  WEAK_PASSWORD(400, "weak_password", "The password is too weak."),
+  USER_ID_MISMATCH(400, "user_id_mismatch", "The session belongs to a different user than this factor."),
+  // 401: who is asking, or with what, is not accepted.
+  UNAUTHORIZED_CREDENTIALS(401, "unauthorized_credentials",
+      "Unauthorized credentials: send HTTP Basic auth with your project_id and secret."),
+  INVALID_CREDENTIALS(401, "unauthorized_credentials", "The email or password is incorrect."),
+  INVALID_SESSION_JWT(401, "invalid_session_jwt",
+      "The session_jwt was not signed by this project's keys, or its issuer or audience is wrong."),
+  // 404
+  SESSION_NOT_FOUND(404, "session_not_found", "Session could not be found."),
+  USER_NOT_FOUND(404, "user_not_found", "User could not be found."),
+  PROJECT_NOT_FOUND(404, "project_not_found", "No project with this id is served here."),
+  ROUTE_NOT_FOUND(404, "route_not_found", "There is no such endpoint."),
+  METHOD_NOT_ALLOWED(405, "method_not_allowed", "This endpoint does not accept this HTTP method."),
+  REQUEST_TOO_LARGE(413, "request_too_large", "The request body may not exceed 1 MiB."),
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "Send the request body as application/json."),
+  HEADERS_TOO_LARGE(431, "request_headers_too_large", "The request headers are too large."),
+  // 5xx: Latchkey could not answer; clients keep their sessions and retry.
+  INTERNAL_SERVER_ERROR(500, "internal_server_error", "Something went wrong on our side; it has been logged."),
+  METHOD_NOT_IMPLEMENTED(501, "method_not_implemented", "This HTTP method is not supported."),
+  DATABASE_UNAVAILABLE(503, "database_unavailable", "The database is unavailable; retry shortly."),
+  SESSION_BUSY(503, "session_busy", "The session is being updated by many requests at once; retry shortly.");
+
+  private final int status;
+  private final String type;
+  private final String message;
+
+  ErrorCode(int status, String type, String message) {
+    this.status = status;
+    this.type = type;
+    this.message = message;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public String message() {
+    return message;
+  }
+
+  public LatchkeyException exception() {
+    return new LatchkeyException(this, message);
+  }
+
+  public LatchkeyException exception(String detailedMessage) {
+    return new LatchkeyException(this, detailedMessage);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.latchkey.server;
+
+import dev.latchkey.server.config.ConfigException;
+import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.crypto.Ids;
+import dev.latchkey.server.crypto.KeyEncryption;
+import dev.latchkey.server.crypto.KeyRing;
+import dev.latchkey.server.store.StoredProject;
+import dev.latchkey.server.store.Stores;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code latchkey} command line: {@code serve} and {@code keys rotate}. Settings come from the environment. */
+@Command(name = "latchkey", mixinStandardHelpOptions = true, version = "latchkey 0.1.0",
+    description = "Self-hosted session management that speaks Stytch's Sessions API.%n"
+        + "Settings come from LATCHKEY_* environment variables (see the README).",
+    subcommands = {Main.Serve.class, Main.Keys.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+  /** Exit code for a bad setting, so scripts can tell it from a crash. */
+  static final int EXIT_CONFIG = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main())
+        .setExecutionExceptionHandler((e, cmd, parsed) -> {
+          cmd.getErr().println("latchkey: " + e.getMessage());
+          return e instanceof ConfigException || e instanceof KeyEncryption.KeyUnavailableException ? EXIT_CONFIG : 1;
+        })
+        .execute(args);
+    if (code != 0 || !Serve.running) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true,
+      description = "Run the server in the foreground until SIGTERM or Ctrl-C.%n"
+          + "On a fresh data directory it creates the project and prints its credentials once.")
+  static final class Serve implements Callable<Integer> {
+    static volatile boolean running;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      Settings settings = Settings.load(System.getenv());
+      LatchkeyServer server = LatchkeyServer.start(settings, Clock.systemUTC());
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.stop();
+        stopped.countDown();
+      }, "latchkey-shutdown"));
+      printBanner(spec.commandLine().getOut(), server);
+      running = true;
+      stopped.await();
+      return 0;
+    }
+
+    private static void printBanner(PrintWriter out, LatchkeyServer server) {
+      StoredProject p = server.project();
+      out.println();
+      out.println("Latchkey is running at " + server.baseUrl());
+      out.println("  project_id:   " + p.projectId());
+      out.println("  secret:       " + server.generatedSecret()
+          .map(s -> s + "   <- shown once: it is stored hashed. Keep it, or set LATCHKEY_SECRET.")
+          .orElse(server.createdProject() ? "(from LATCHKEY_SECRET)"
+              : "(set when the project was created; stored hashed, not shown again; set LATCHKEY_SECRET to "
+                  + "replace it)"));
+      out.println("  public_token: " + p.publicToken());
+      out.println("Try: curl -u '" + p.projectId() + ":<secret>' " + server.baseUrl() + "/v1/sessions/jwks/"
+          + p.projectId());
+      out.println();
+      out.flush();
+    }
+  }
+
+  @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage the JWT signing keys.",
+      subcommands = {Keys.Rotate.class, CommandLine.HelpCommand.class})
+  static final class Keys implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+      return 0;
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+        description = "Create a new signing key and sign new JWTs with it. The old key stays in the JWKS and keeps "
+            + "verifying for LATCHKEY_KEY_RETENTION (default 1h). Works while the server is stopped; a running "
+            + "server picks the new key up within LATCHKEY_KEY_REFRESH_INTERVAL.")
+    static final class Rotate implements Callable<Integer> {
+      @CommandLine.Spec
+      CommandLine.Model.CommandSpec spec;
+
+      @Override
+      public Integer call() {
+        Settings settings = Settings.load(System.getenv());
+        try (Stores stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout())) {
+          StoredProject project = stores.project().get().orElseThrow(() -> new ConfigException(
+              "There is no project in " + settings.databaseUrl() + " yet: run 'latchkey serve' once first"));
+          KeyRing keys = new KeyRing(stores.keys(), new KeyEncryption(settings.keyEncryptionKey()),
+              Ids.forProject(project.projectId()), Clock.systemUTC(), settings.keyRetention());
+          keys.refresh();
+          String kid = keys.rotate();
+          spec.commandLine().getOut().println("New signing key " + kid + "; previous keys stay in the JWKS for "
+              + settings.keyRetention() + ".");
+        }
+        return 0;
+      }
+    }
+  }
+}

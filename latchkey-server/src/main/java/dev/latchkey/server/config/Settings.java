@@ -1,0 +1,262 @@
+package dev.latchkey.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting, read from {@code LATCHKEY_*} environment variables and, when {@code LATCHKEY_CONFIG_FILE} names
+ * one, a properties file with the same keys (the environment wins). Validated once, at start-up: a bad value
+ * stops the server with a message naming the setting, the value, the accepted range and where it came from.
+ *
+ * <pre>{@code
+ * Settings s = Settings.load(System.getenv());
+ * }</pre>
+ */
+public record Settings(
+    int port,
+    String bind,
+    Path dataDir,
+    String databaseUrl,
+    String projectId,
+    String secret,
+    String publicToken,
+    byte[] keyEncryptionKey,
+    Duration keyRetention,
+    Duration keyRefreshInterval,
+    int argon2MemoryKib,
+    int argon2Iterations,
+    int argon2Parallelism,
+    Duration purgeInterval,
+    Duration databaseTimeout) {
+
+  private static final Pattern PROJECT_ID = Pattern.compile("project-(live|test)-[0-9a-f-]{36}");
+  private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(live|test)-[0-9a-f-]{36}");
+
+  /** The settings table of the README; a test keeps the two in step. */
+  public static final List<Setting> ALL = List.of(
+      new Setting("LATCHKEY_PORT", "8080", "TCP port to listen on (0 picks a free one), 0..65535"),
+      new Setting("LATCHKEY_BIND", "127.0.0.1", "Address to listen on; 0.0.0.0 for every interface"),
+      new Setting("LATCHKEY_DATA_DIR", "./data", "Directory for the embedded SQLite database"),
+      new Setting("LATCHKEY_DATABASE_URL", "sqlite:<data dir>/latchkey.db",
+          "Database: sqlite:<path> or jdbc:sqlite:<path>"),
+      new Setting("LATCHKEY_PROJECT_ID", "generated on first start", "project-live-<uuid> or project-test-<uuid>"),
+      new Setting("LATCHKEY_SECRET", "generated on first start",
+          "The project secret for HTTP Basic auth, at least 24 characters"),
+      new Setting("LATCHKEY_PUBLIC_TOKEN", "generated on first start", "public-token-live-<uuid> or -test-"),
+      new Setting("LATCHKEY_KEY_ENCRYPTION_KEY", "none (warning logged)",
+          "Base64 of 32 random bytes; encrypts signing keys at rest with AES-256-GCM"),
+      new Setting("LATCHKEY_KEY_RETENTION", "1h",
+          "How long a rotated-out key stays in the JWKS and verifies, at least 6m"),
+      new Setting("LATCHKEY_KEY_REFRESH_INTERVAL", "30s", "How often keys are re-read from the database, 1s..60s"),
+      new Setting("LATCHKEY_ARGON2_MEMORY_KIB", "19456", "Argon2id memory per password hash in KiB, 8192..1048576"),
+      new Setting("LATCHKEY_ARGON2_ITERATIONS", "2", "Argon2id passes, 1..10"),
+      new Setting("LATCHKEY_ARGON2_PARALLELISM", "1", "Argon2id lanes, 1..16"),
+      new Setting("LATCHKEY_PURGE_INTERVAL", "1m", "How often expired sessions are deleted, 1s..1d"),
+      new Setting("LATCHKEY_DATABASE_TIMEOUT", "10s",
+          "How long a request waits for the database before answering 503, 1s..60s"),
+      new Setting("LATCHKEY_CONFIG_FILE", "none", "A properties file with the same keys; the environment wins"));
+
+  public static Settings load(Map<String, String> environment) {
+    Source src = Source.of(environment);
+    Path dataDir = Path.of(src.get("LATCHKEY_DATA_DIR", "./data"));
+    String dbUrl = src.raw("LATCHKEY_DATABASE_URL");
+    return new Settings(
+        src.integer("LATCHKEY_PORT", 8080, 0, 65535),
+        src.get("LATCHKEY_BIND", "127.0.0.1"),
+        dataDir,
+        dbUrl == null ? "jdbc:sqlite:" + dataDir.resolve("latchkey.db") : jdbcUrl(dbUrl, src),
+        src.matching("LATCHKEY_PROJECT_ID", PROJECT_ID, "project-live-<uuid> or project-test-<uuid>"),
+        src.secret("LATCHKEY_SECRET"),
+        src.matching("LATCHKEY_PUBLIC_TOKEN", PUBLIC_TOKEN, "public-token-live-<uuid> or public-token-test-<uuid>"),
+        src.key32("LATCHKEY_KEY_ENCRYPTION_KEY"),
+        src.duration("LATCHKEY_KEY_RETENTION", Duration.ofHours(1), Duration.ofMinutes(6), Duration.ofDays(366)),
+        src.duration("LATCHKEY_KEY_REFRESH_INTERVAL", Duration.ofSeconds(30), Duration.ofSeconds(1),
+            Duration.ofSeconds(60)),
+        src.integer("LATCHKEY_ARGON2_MEMORY_KIB", 19456, 8192, 1048576),
+        src.integer("LATCHKEY_ARGON2_ITERATIONS", 2, 1, 10),
+        src.integer("LATCHKEY_ARGON2_PARALLELISM", 1, 1, 16),
+        src.duration("LATCHKEY_PURGE_INTERVAL", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1)),
+        src.duration("LATCHKEY_DATABASE_TIMEOUT", Duration.ofSeconds(10), Duration.ofSeconds(1),
+            Duration.ofSeconds(60)));
+  }
+
+  private static String jdbcUrl(String value, Source src) {
+    if (value.startsWith("jdbc:sqlite:") && value.length() > "jdbc:sqlite:".length()) {
+      return value;
+    }
+    if (value.startsWith("sqlite:") && value.length() > "sqlite:".length()) {
+      return "jdbc:" + value;
+    }
+    if (value.startsWith("postgres")) {
+      throw new ConfigException("LATCHKEY_DATABASE_URL=" + value + " (from " + src.where("LATCHKEY_DATABASE_URL")
+          + "): PostgreSQL is not supported yet; use sqlite:<path>");
+    }
+    throw new ConfigException("LATCHKEY_DATABASE_URL=" + value + " (from " + src.where("LATCHKEY_DATABASE_URL")
+        + ") is not a database URL: use sqlite:<path> or jdbc:sqlite:<path>");
+  }
+
+  /** The key is a secret: keep it out of logs and exception messages. */
+  @Override
+  public String toString() {
+    return "Settings[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", databaseUrl=" + databaseUrl
+        + ", projectId=" + projectId + ", secret=" + (secret == null ? "unset" : "<redacted>") + ", publicToken="
+        + publicToken + ", keyEncryptionKey=" + (keyEncryptionKey == null ? "unset" : "<redacted>") + "]";
+  }
+
+  /** Where each raw value came from, for messages. */
+  private record Source(Map<String, String> values, Map<String, String> origin) {
+    static Source of(Map<String, String> environment) {
+      Map<String, String> values = new HashMap<>();
+      Map<String, String> origin = new HashMap<>();
+      String file = environment.get("LATCHKEY_CONFIG_FILE");
+      if (file != null && !file.isBlank()) {
+        Properties props = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of(file))) {
+          props.load(r);
+        } catch (IOException e) {
+          throw new ConfigException("LATCHKEY_CONFIG_FILE=" + file + ": cannot read it (" + e.getMessage() + ")");
+        }
+        for (String key : props.stringPropertyNames()) {
+          if (!key.startsWith("LATCHKEY_")) {
+            throw new ConfigException("Unknown key " + key + " in " + file
+                + ": every key in the config file is a LATCHKEY_* setting");
+          }
+          values.put(key, props.getProperty(key).strip());
+          origin.put(key, "the config file " + file);
+        }
+      }
+      environment.forEach((k, v) -> {
+        if (k.startsWith("LATCHKEY_") && v != null && !v.isEmpty()) {
+          values.put(k, v);
+          origin.put(k, "the environment");
+        }
+      });
+      return new Source(values, origin);
+    }
+
+    String where(String name) {
+      return origin.getOrDefault(name, "the default");
+    }
+
+    String raw(String name) {
+      String v = values.get(name);
+      return v == null || v.isEmpty() ? null : v;
+    }
+
+    String get(String name, String fallback) {
+      String v = raw(name);
+      return v == null ? fallback : v;
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+      String v = raw(name);
+      if (v == null) {
+        return fallback;
+      }
+      try {
+        int n = Integer.parseInt(v.strip());
+        if (n >= min && n <= max) {
+          return n;
+        }
+      } catch (NumberFormatException ignored) {
+        // reported below
+      }
+      throw new ConfigException(name + "=" + v + " (from " + where(name) + ") is not valid: use a whole number from "
+          + min + " to " + max + " (default " + fallback + ")");
+    }
+
+    Duration duration(String name, Duration fallback, Duration min, Duration max) {
+      String v = raw(name);
+      if (v == null) {
+        return fallback;
+      }
+      Duration d = parseDuration(v.strip());
+      if (d == null || d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        throw new ConfigException(name + "=" + v + " (from " + where(name) + ") is not valid: use a duration such as "
+            + "30s, 15m, 1h or PT5M, from " + human(min) + " to " + human(max) + " (default " + human(fallback) + ")");
+      }
+      return d;
+    }
+
+    String matching(String name, Pattern pattern, String expected) {
+      String v = raw(name);
+      if (v != null && !pattern.matcher(v).matches()) {
+        throw new ConfigException(name + "=" + v + " (from " + where(name) + ") is not valid: use " + expected);
+      }
+      return v;
+    }
+
+    String secret(String name) {
+      String v = raw(name);
+      if (v != null && (v.length() < 24 || v.length() > 256 || v.chars().anyMatch(c -> c <= ' ' || c == ':'))) {
+        // The value is a secret: the message describes it without echoing it.
+        throw new ConfigException(name + " (from " + where(name) + ") is not valid: use 24 to 256 printable "
+            + "characters without spaces or ':' (it was " + v.length() + " characters)");
+      }
+      return v;
+    }
+
+    byte[] key32(String name) {
+      String v = raw(name);
+      if (v == null) {
+        return null;
+      }
+      try {
+        byte[] key = Base64.getDecoder().decode(v.strip());
+        if (key.length == 32) {
+          return key;
+        }
+      } catch (IllegalArgumentException ignored) {
+        // reported below
+      }
+      throw new ConfigException(name + " (from " + where(name) + ") is not valid: use the base64 of exactly 32 "
+          + "random bytes, e.g. the output of: openssl rand -base64 32");
+    }
+  }
+
+  static Duration parseDuration(String v) {
+    try {
+      if (v.toUpperCase(Locale.ROOT).startsWith("P")) {
+        return Duration.parse(v);
+      }
+      var m = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)").matcher(v);
+      if (!m.matches()) {
+        return null;
+      }
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static String human(Duration d) {
+    if (d.toDaysPart() > 0 && d.toHoursPart() == 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
+      return d.toDays() + "d";
+    }
+    if (d.toSeconds() % 3600 == 0) {
+      return d.toHours() + "h";
+    }
+    if (d.toSeconds() % 60 == 0) {
+      return d.toMinutes() + "m";
+    }
+    return d.toSeconds() + "s";
+  }
+}

@@ -1,0 +1,94 @@
+package dev.latchkey.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.latchkey.server.ErrorCode;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/**
+ * Reads request bodies into wire records with strict types. Every failure is a 400 that says what is wrong and
+ * where, without echoing the body (it may hold a password or token). An empty body reads as {@code {}}.
+ */
+final class Bodies {
+  private Bodies() {}
+
+  static <T> T read(Context ctx, Class<T> type) {
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length == 0) {
+      body = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+    try {
+      T value = Replies.JSON.readValue(body, type);
+      if (value == null) {
+        throw ErrorCode.MALFORMED_JSON.exception("The request body must be a JSON object.");
+      }
+      return value;
+    } catch (InputCoercionException e) {
+      throw ErrorCode.INVALID_FIELD_TYPE.exception("A number in the request body is out of range.");
+    } catch (StreamConstraintsException e) {
+      throw ErrorCode.MALFORMED_JSON.exception("The request body is nested or sized beyond the limits.");
+    } catch (MismatchedInputException e) {
+      String field = path(e);
+      if (field.isEmpty()) {
+        throw ErrorCode.MALFORMED_JSON.exception("The request body must be a JSON object.");
+      }
+      throw ErrorCode.INVALID_FIELD_TYPE.exception("Field '" + field + "' must be " + expected(e) + ".");
+    } catch (JsonMappingException e) {
+      String field = path(e);
+      throw ErrorCode.INVALID_FIELD_TYPE.exception(field.isEmpty() ? "The request body has a value of the wrong type."
+          : "Field '" + field + "' has a value of the wrong type.");
+    } catch (JsonProcessingException e) {
+      throw ErrorCode.MALFORMED_JSON.exception("The request body is not valid JSON (" + location(e) + ").");
+    } catch (IOException e) {
+      throw ErrorCode.BAD_REQUEST.exception("The request body could not be read.");
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  private static String expected(MismatchedInputException e) {
+    Class<?> t = e.getTargetType();
+    if (t == null) {
+      return "of another type";
+    }
+    if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
+      return "an integer";
+    }
+    if (t == Boolean.class || t == boolean.class) {
+      return "a boolean";
+    }
+    if (t == String.class) {
+      return "a string";
+    }
+    if (java.util.Map.class.isAssignableFrom(t) || t.isRecord()) {
+      return "an object";
+    }
+    if (java.util.Collection.class.isAssignableFrom(t)) {
+      return "an array";
+    }
+    return "of another type";
+  }
+
+  private static String location(JsonProcessingException e) {
+    var loc = e.getLocation();
+    String what = e.getOriginalMessage();
+    // Jackson's message may quote the offending token, which could be part of a secret: keep only its kind.
+    if (what != null && what.startsWith("Duplicate field")) {
+      what = "duplicate field";
+    } else if (what != null && what.contains("Invalid UTF-8")) {
+      what = "invalid UTF-8";
+    } else {
+      what = "syntax error";
+    }
+    return loc == null ? what : what + " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+  }
+}

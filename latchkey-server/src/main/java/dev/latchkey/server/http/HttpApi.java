@@ -1,0 +1,106 @@
+package dev.latchkey.server.http;
+
+import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.LatchkeyException;
+import dev.latchkey.server.crypto.KeyRing;
+import dev.latchkey.server.password.PasswordService;
+import dev.latchkey.server.session.SessionService;
+import dev.latchkey.server.store.StoreException;
+import dev.latchkey.server.store.StoredProject;
+import dev.latchkey.server.store.Stores;
+import dev.latchkey.server.user.UserService;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API: routes, HTTP Basic auth on backend endpoints, and one mapping from every failure to Stytch's error
+ * shape. Nothing a client sends produces a 500; an unexpected exception is logged (without the request body) and
+ * answered as {@code internal_server_error}.
+ */
+public final class HttpApi {
+  /** Larger bodies are refused with 413 before they are read. */
+  public static final long MAX_BODY_BYTES = 1024 * 1024;
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+  private final Javalin app;
+  private final List<String> routes;
+
+  public HttpApi(String bind, int port, StoredProject project, Stores stores, KeyRing keys, UserService users,
+      SessionService sessions, PasswordService passwords) {
+    String flavor = project.projectId().startsWith("project-test-") ? "test" : "live";
+    ProjectAuth auth = new ProjectAuth(project);
+    String jwksPrefix = "/v1/sessions/jwks/";
+    AtomicReference<List<String>> registered = new AtomicReference<>();
+    this.app = Javalin.create(config -> {
+      config.jetty.host = bind;
+      config.jetty.port = port;
+      config.concurrency.useVirtualThreads = true;
+      config.http.maxRequestSize = MAX_BODY_BYTES;
+      config.http.prefer405over404 = true;
+      config.startup.showJavalinBanner = false;
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(flavor)));
+
+      RouteTable table = new RouteTable(config.routes);
+      config.routes.before(ctx -> {
+        Replies.setFlavor(ctx, flavor);
+        if (ctx.path().startsWith("/v1/") && !ctx.path().startsWith(jwksPrefix)) {
+          auth.check(ctx);
+        }
+      });
+      new HealthRoutes(stores).register(table);
+      new UserRoutes(users).register(table);
+      new PasswordRoutes(passwords).register(table);
+      new SessionRoutes(sessions, users, keys, project.projectId()).register(table);
+      registered.set(table.registered());
+
+      config.routes.exception(LatchkeyException.class, (e, ctx) -> Replies.error(ctx, e.code(), e.getMessage()));
+      config.routes.exception(StoreException.class, (e, ctx) -> {
+        LOG.warn("Database unavailable: {}", e.getMessage());
+        Replies.error(ctx, ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.DATABASE_UNAVAILABLE.message());
+      });
+      config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+        ErrorCode code = switch (e.getStatus()) {
+          case 404 -> ErrorCode.ROUTE_NOT_FOUND;
+          case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+          case 413 -> ErrorCode.REQUEST_TOO_LARGE;
+          default -> e.getStatus() < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR;
+        };
+        Replies.error(ctx, code, code.message());
+      });
+      config.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+        Replies.error(ctx, ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL_SERVER_ERROR.message());
+      });
+      config.routes.error(404, ctx -> {
+        if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
+          Replies.error(ctx, ErrorCode.ROUTE_NOT_FOUND, ErrorCode.ROUTE_NOT_FOUND.message());
+        }
+      });
+      config.routes.error(405, ctx -> Replies.error(ctx, ErrorCode.METHOD_NOT_ALLOWED,
+          ErrorCode.METHOD_NOT_ALLOWED.message()));
+    });
+    this.routes = registered.get();
+  }
+
+  public void start() {
+    app.start();
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  public void stop() {
+    app.stop();
+  }
+
+  /** Every route, as {@code "METHOD /path"}. */
+  public List<String> routes() {
+    return routes;
+  }
+}

@@ -1,0 +1,86 @@
+package dev.latchkey.server.http;
+
+import dev.latchkey.model.AuthenticateResponse;
+import dev.latchkey.model.JwksResponse;
+import dev.latchkey.model.RevokeResponse;
+import dev.latchkey.model.SessionAuthenticateRequest;
+import dev.latchkey.model.SessionListResponse;
+import dev.latchkey.model.SessionRevokeRequest;
+import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.crypto.KeyRing;
+import dev.latchkey.server.crypto.SigningKey;
+import dev.latchkey.server.session.IssuedSession;
+import dev.latchkey.server.session.SessionService;
+import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.user.UserService;
+import io.javalin.http.Context;
+
+/** {@code /v1/sessions}: authenticate, revoke, list, and the public JWKS. */
+final class SessionRoutes {
+  /** Stytch's JWKS caching: clients may reuse the key set for 15 minutes. */
+  static final String JWKS_CACHE_CONTROL = "public, max-age=900";
+
+  private final SessionService sessions;
+  private final UserService users;
+  private final KeyRing keys;
+  private final String projectId;
+
+  SessionRoutes(SessionService sessions, UserService users, KeyRing keys, String projectId) {
+    this.sessions = sessions;
+    this.users = users;
+    this.keys = keys;
+    this.projectId = projectId;
+  }
+
+  void register(RouteTable routes) {
+    routes.post("/v1/sessions/authenticate", this::authenticate);
+    routes.post("/v1/sessions/revoke", this::revoke);
+    routes.get("/v1/sessions", this::list);
+    routes.get("/v1/sessions/jwks/{project_id}", this::jwks);
+  }
+
+  /** The reply of every call that authenticates; {@code session} null means none was created or touched. */
+  static AuthenticateResponse authenticated(Context ctx, StoredUser user, IssuedSession s) {
+    return new AuthenticateResponse(200, Replies.requestId(ctx), user.userId(), s == null ? "" : s.token(),
+        s == null ? "" : s.jwt(), s == null ? null : SessionService.toWire(s.session()), UserService.toWire(user));
+  }
+
+  private void authenticate(Context ctx) {
+    SessionAuthenticateRequest r = Bodies.read(ctx, SessionAuthenticateRequest.class);
+    IssuedSession s = sessions.authenticate(SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()),
+        new SessionService.Change(r.sessionDurationMinutes(), r.sessionCustomClaims(), null));
+    StoredUser user;
+    try {
+      user = users.get(s.session().userId());
+    } catch (dev.latchkey.server.LatchkeyException e) {
+      // The user was deleted between the two reads; its sessions went with it.
+      throw ErrorCode.SESSION_NOT_FOUND.exception();
+    }
+    Replies.json(ctx, 200, authenticated(ctx, user, s));
+  }
+
+  private void revoke(Context ctx) {
+    SessionRevokeRequest r = Bodies.read(ctx, SessionRevokeRequest.class);
+    sessions.revoke(r.sessionId(), SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()));
+    Replies.json(ctx, 200, new RevokeResponse(200, Replies.requestId(ctx)));
+  }
+
+  private void list(Context ctx) {
+    String userId = ctx.queryParam("user_id");
+    if (userId == null || userId.isEmpty()) {
+      throw ErrorCode.MISSING_REQUIRED_FIELD.exception("The query parameter user_id is required.");
+    }
+    users.get(userId);
+    Replies.json(ctx, 200, new SessionListResponse(200, Replies.requestId(ctx),
+        sessions.listActive(userId).stream().map(SessionService::toWire).toList()));
+  }
+
+  private void jwks(Context ctx) {
+    if (!projectId.equals(ctx.pathParam("project_id"))) {
+      throw ErrorCode.PROJECT_NOT_FOUND.exception();
+    }
+    ctx.header("Cache-Control", JWKS_CACHE_CONTROL);
+    Replies.json(ctx, 200, new JwksResponse(200, Replies.requestId(ctx),
+        keys.verificationKeys().stream().map(SigningKey::toJwk).toList()));
+  }
+}

@@ -1,0 +1,58 @@
+package dev.latchkey.server.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.model.User;
+import dev.latchkey.model.UserCreateRequest;
+import dev.latchkey.model.UserCreateResponse;
+import dev.latchkey.model.UserDeleteResponse;
+import dev.latchkey.model.UserUpdateRequest;
+import dev.latchkey.model.UserUpdateResponse;
+import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.user.UserService;
+import io.javalin.http.Context;
+
+/** {@code /v1/users}: create, get, update, delete. */
+final class UserRoutes {
+  private final UserService users;
+
+  UserRoutes(UserService users) {
+    this.users = users;
+  }
+
+  void register(RouteTable routes) {
+    routes.post("/v1/users", this::create);
+    routes.get("/v1/users/{user_id}", this::get);
+    routes.put("/v1/users/{user_id}", this::update);
+    routes.delete("/v1/users/{user_id}", this::delete);
+  }
+
+  private void create(Context ctx) {
+    StoredUser u = users.create(Bodies.read(ctx, UserCreateRequest.class));
+    Replies.json(ctx, 200, new UserCreateResponse(200, Replies.requestId(ctx), u.userId(),
+        u.emails().isEmpty() ? "" : u.emails().get(0).emailId(), u.status(), "", UserService.toWire(u)));
+  }
+
+  /** Stytch's GET reply is flat: the user's fields at the top level beside the envelope. */
+  private void get(Context ctx) {
+    User user = UserService.toWire(users.get(ctx.pathParam("user_id")));
+    ObjectNode body = Replies.JSON.createObjectNode();
+    body.put("status_code", 200);
+    body.put("request_id", Replies.requestId(ctx));
+    body.setAll((ObjectNode) Replies.JSON.valueToTree(user));
+    Replies.json(ctx, 200, body);
+  }
+
+  private void update(Context ctx) {
+    String userId = ctx.pathParam("user_id");
+    UserService.checkUserId(userId);
+    User u = UserService.toWire(users.update(userId, Bodies.read(ctx, UserUpdateRequest.class)));
+    Replies.json(ctx, 200, new UserUpdateResponse(200, Replies.requestId(ctx), u.userId(), u.emails(),
+        u.phoneNumbers(), u.cryptoWallets(), u));
+  }
+
+  private void delete(Context ctx) {
+    String userId = ctx.pathParam("user_id");
+    users.delete(userId);
+    Replies.json(ctx, 200, new UserDeleteResponse(200, Replies.requestId(ctx), userId));
+  }
+}

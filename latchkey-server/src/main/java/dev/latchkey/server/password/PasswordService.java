@@ -1,0 +1,114 @@
+package dev.latchkey.server.password;
+
+import dev.latchkey.model.Attributes;
+import dev.latchkey.model.AuthenticationFactor;
+import dev.latchkey.model.PasswordAuthenticateRequest;
+import dev.latchkey.model.PasswordCreateRequest;
+import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.crypto.Ids;
+import dev.latchkey.server.session.CustomClaims;
+import dev.latchkey.server.session.IssuedSession;
+import dev.latchkey.server.session.SessionService;
+import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.UserStore;
+import dev.latchkey.server.user.Emails;
+import dev.latchkey.server.user.UserService;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+/**
+ * Password sign-up and sign-in. A wrong password, an unknown email and a user without a password all give the same
+ * error after the same Argon2id work, so the reply does not tell an attacker which emails have accounts.
+ */
+public final class PasswordService {
+  private final UserStore users;
+  private final UserService userService;
+  private final SessionService sessions;
+  private final PasswordHasher hasher;
+  private final PasswordPolicy policy;
+  private final Ids ids;
+  private final Clock clock;
+
+  public PasswordService(UserStore users, UserService userService, SessionService sessions, PasswordHasher hasher,
+      PasswordPolicy policy, Ids ids, Clock clock) {
+    this.users = users;
+    this.userService = userService;
+    this.sessions = sessions;
+    this.hasher = hasher;
+    this.policy = policy;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  /** The user after the call, and the session when one was created or touched (else null). */
+  public record Outcome(StoredUser user, IssuedSession session) {}
+
+  public Outcome create(PasswordCreateRequest r, Attributes attributes) {
+    String password = required(r.password(), "password");
+    String email = Emails.normalize(r.email());
+    SessionService.checkDuration(r.sessionDurationMinutes());
+    CustomClaims.checkNames(r.sessionCustomClaims());
+    policy.require(password, email);
+    StoredUser user = userService.newUser(email, r.name(), false, r.trustedMetadata(), r.untrustedMetadata(), null)
+        .withPassword(new StoredUser.StoredPassword(ids.password(), hasher.hash(password), false));
+    userService.insert(user);
+    IssuedSession session = r.sessionDurationMinutes() == null ? null
+        : sessions.start(user.userId(), AuthenticationFactor.password(now()), r.sessionDurationMinutes(),
+            r.sessionCustomClaims(), attributes);
+    return new Outcome(user, session);
+  }
+
+  public Outcome authenticate(PasswordAuthenticateRequest r, Attributes attributes) {
+    String password = required(r.password(), "password");
+    String email = Emails.normalize(r.email());
+    SessionService.SessionRef ref = SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt());
+    SessionService.checkRef(ref);
+    SessionService.checkDuration(r.sessionDurationMinutes());
+    CustomClaims.checkNames(r.sessionCustomClaims());
+    if (password.length() > PasswordPolicy.MAX_LENGTH) {
+      throw ErrorCode.INVALID_CREDENTIALS.exception();
+    }
+    Optional<StoredUser> found = users.findByEmail(email);
+    StoredUser.StoredPassword stored = found.map(StoredUser::password).orElse(null);
+    boolean ok;
+    if (stored == null) {
+      hasher.verifyDecoy(password);
+      ok = false;
+    } else {
+      ok = hasher.verify(password, stored.hash());
+    }
+    if (!ok) {
+      throw ErrorCode.INVALID_CREDENTIALS.exception();
+    }
+    StoredUser user = found.get();
+    AuthenticationFactor factor = AuthenticationFactor.password(now());
+    IssuedSession session;
+    if (!ref.isEmpty()) {
+      String owner = sessions.resolve(ref).userId();
+      if (!owner.equals(user.userId())) {
+        throw ErrorCode.USER_ID_MISMATCH.exception();
+      }
+      session = sessions.authenticate(ref,
+          new SessionService.Change(r.sessionDurationMinutes(), r.sessionCustomClaims(), factor));
+    } else if (r.sessionDurationMinutes() != null) {
+      session = sessions.start(user.userId(), factor, r.sessionDurationMinutes(), r.sessionCustomClaims(),
+          attributes);
+    } else {
+      session = null;
+    }
+    return new Outcome(user, session);
+  }
+
+  static String required(String value, String field) {
+    if (value == null || value.isEmpty()) {
+      throw ErrorCode.MISSING_REQUIRED_FIELD.exception(field + " is required.");
+    }
+    return value;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.latchkey.server.session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.model.WireJson;
+import dev.latchkey.server.ErrorCode;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stytch's custom-claims rules. A patch adds or replaces keys, {@code null} deletes a key, nested objects merge
+ * recursively by the same rules; registered JWT names and names under {@code https://stytch.com/} are refused; the
+ * merged result may be at most 4 KB of JSON.
+ */
+public final class CustomClaims {
+  public static final int MAX_BYTES = 4096;
+  private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti");
+  private static final String STYTCH_PREFIX = "https://stytch.com/";
+  private static final ObjectMapper JSON = WireJson.mapper();
+
+  private CustomClaims() {}
+
+  /** Refuses reserved names in a patch before anything is looked up. */
+  public static void checkNames(Map<String, Object> patch) {
+    if (patch == null) {
+      return;
+    }
+    for (String key : patch.keySet()) {
+      if (REGISTERED.contains(key)) {
+        throw ErrorCode.RESERVED_CLAIMS_IN_CUSTOM_CLAIMS.exception(
+            "Custom claims may not use the registered JWT claim name '" + key + "'.");
+      }
+      if (key.startsWith(STYTCH_PREFIX)) {
+        throw ErrorCode.STYTCH_CLAIMS_IN_CUSTOM_CLAIMS.exception(
+            "Custom claims may not use names under https://stytch.com/ ('" + key + "').");
+      }
+    }
+  }
+
+  /** The claims after applying {@code patch} to {@code current}; checks names and the 4 KB limit. */
+  public static Map<String, Object> merge(Map<String, Object> current, Map<String, Object> patch) {
+    checkNames(patch);
+    if (patch == null || patch.isEmpty()) {
+      return current;
+    }
+    Map<String, Object> merged = mergeInto(new LinkedHashMap<>(current), patch);
+    int size = sizeOf(merged);
+    if (size > MAX_BYTES) {
+      throw ErrorCode.CUSTOM_CLAIMS_TOO_LARGE.exception(
+          "Custom claims may not exceed " + MAX_BYTES + " bytes of JSON once merged; these would be " + size + ".");
+    }
+    return freeze(merged);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> mergeInto(Map<String, Object> target, Map<String, Object> patch) {
+    for (Map.Entry<String, Object> e : patch.entrySet()) {
+      Object value = e.getValue();
+      Object existing = target.get(e.getKey());
+      if (value == null) {
+        target.remove(e.getKey());
+      } else if (value instanceof Map<?, ?> patchMap && existing instanceof Map<?, ?> existingMap) {
+        target.put(e.getKey(), mergeInto(new LinkedHashMap<>((Map<String, Object>) existingMap),
+            (Map<String, Object>) patchMap));
+      } else if (value instanceof Map<?, ?> patchMap) {
+        // A new object: its null members mean "absent", so drop them the same way.
+        target.put(e.getKey(), mergeInto(new LinkedHashMap<>(), (Map<String, Object>) patchMap));
+      } else {
+        target.put(e.getKey(), value);
+      }
+    }
+    return target;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> freeze(Map<String, Object> map) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    map.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> m ? freeze((Map<String, Object>) m)
+        : v instanceof List<?> l ? Collections.unmodifiableList(l) : v));
+    return Collections.unmodifiableMap(out);
+  }
+
+  static int sizeOf(Map<String, Object> claims) {
+    try {
+      return JSON.writeValueAsString(claims).getBytes(StandardCharsets.UTF_8).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}

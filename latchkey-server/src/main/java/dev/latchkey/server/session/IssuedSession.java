@@ -1,0 +1,14 @@
+package dev.latchkey.server.session;
+
+import dev.latchkey.server.store.StoredSession;
+
+/**
+ * A session as it stands after a call, with what the caller gets back: the opaque token ({@code ""} when the call
+ * did not present or create it: the store only has its hash) and a fresh JWT.
+ */
+public record IssuedSession(StoredSession session, String token, String jwt) {
+  @Override
+  public String toString() {
+    return "IssuedSession[sessionId=" + session.sessionId() + ", token=<redacted>, jwt=<redacted>]";
+  }
+}

@@ -1,0 +1,194 @@
+package dev.latchkey.server.session;
+
+import dev.latchkey.model.Attributes;
+import dev.latchkey.model.AuthenticationFactor;
+import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.crypto.Ids;
+import dev.latchkey.server.crypto.Secrets;
+import dev.latchkey.server.store.SessionStore;
+import dev.latchkey.server.store.StoredSession;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Creating, authenticating, extending, step-up and revoking sessions. Every write is in the store before the
+ * method returns; concurrent updates of one session are serialised by its version (read, change, write if
+ * unchanged, else retry).
+ */
+public final class SessionService {
+  public static final int MIN_DURATION_MINUTES = 5;
+  public static final int MAX_DURATION_MINUTES = 527_040;
+  /** Every Stytch consumer session carries the default role; RBAC beyond it is not offered yet. */
+  public static final List<String> DEFAULT_ROLES = List.of("stytch_user");
+  /**
+   * Optimistic-update attempts before answering 503 {@code session_busy}. Each retry re-reads the row, so only a
+   * session hammered by many concurrent writers can exhaust them; eight keeps the worst case to a few milliseconds.
+   */
+  private static final int MAX_UPDATE_ATTEMPTS = 8;
+
+  private final SessionStore store;
+  private final SessionJwts jwts;
+  private final Ids ids;
+  private final Clock clock;
+
+  public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock) {
+    this.store = store;
+    this.jwts = jwts;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  /** Which session a request names, by exactly one of token and JWT ({@code ""} counts as absent). */
+  public record SessionRef(String token, String jwt) {
+    public static SessionRef of(String token, String jwt) {
+      return new SessionRef(blankToNull(token), blankToNull(jwt));
+    }
+
+    public boolean isEmpty() {
+      return token == null && jwt == null;
+    }
+
+    @Override
+    public String toString() {
+      return "SessionRef[token=" + (token == null ? "none" : "<redacted>") + ", jwt="
+          + (jwt == null ? "none" : "<redacted>") + "]";
+    }
+  }
+
+  /** What to change on an existing session: all optional. */
+  public record Change(Integer durationMinutes, Map<String, Object> customClaims, AuthenticationFactor factor) {}
+
+  public static void checkDuration(Integer minutes) {
+    if (minutes != null && (minutes < MIN_DURATION_MINUTES || minutes > MAX_DURATION_MINUTES)) {
+      throw ErrorCode.INVALID_SESSION_DURATION_MINUTES.exception(
+          "session_duration_minutes must be between 5 and 527040 (366 days); got " + minutes + ".");
+    }
+  }
+
+  public static void checkRef(SessionRef ref) {
+    if (ref.token() != null && ref.jwt() != null) {
+      throw ErrorCode.TOO_MANY_SESSION_ARGUMENTS.exception();
+    }
+  }
+
+  /** Starts a session for {@code userId} proven by {@code factor}. */
+  public IssuedSession start(String userId, AuthenticationFactor factor, int durationMinutes,
+      Map<String, Object> customClaims, Attributes attributes) {
+    checkDuration(durationMinutes);
+    Map<String, Object> claims = CustomClaims.merge(Map.of(), customClaims);
+    Instant now = now();
+    String token = Secrets.randomToken(Secrets.SESSION_TOKEN_BYTES);
+    StoredSession session = new StoredSession(ids.session(), userId, Secrets.sha256(token), now, now,
+        now.plus(Duration.ofMinutes(durationMinutes)), attributes, List.of(factor), claims, 1);
+    store.create(session);
+    return new IssuedSession(session, token, jwts.mint(session, DEFAULT_ROLES, now));
+  }
+
+  /**
+   * Finds the live session a request names; {@code session_not_found} when there is none. The JWT may be past its
+   * {@code exp}: a good signature and a live session are enough.
+   */
+  public StoredSession resolve(SessionRef ref) {
+    checkRef(ref);
+    if (ref.isEmpty()) {
+      throw ErrorCode.NO_SESSION_ARGUMENTS.exception();
+    }
+    Instant now = now();
+    Optional<StoredSession> found;
+    if (ref.token() != null) {
+      String hash = Secrets.sha256(ref.token());
+      found = store.findByTokenHash(hash).filter(s -> Secrets.constantTimeEquals(s.tokenHash(), hash));
+    } else {
+      SessionJwts.Subject subject = jwts.verifyIgnoringExpiry(ref.jwt());
+      found = store.findById(subject.sessionId()).filter(s -> s.userId().equals(subject.userId()));
+    }
+    return found.filter(s -> s.isActiveAt(now)).orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
+  }
+
+  /**
+   * Authenticates the named session and applies {@code change}: a duration sets expiry to now + N, claims merge,
+   * a factor is added (or refreshed if the session already has it). Always returns a fresh JWT.
+   */
+  public IssuedSession authenticate(SessionRef ref, Change change) {
+    checkRef(ref);
+    checkDuration(change.durationMinutes());
+    CustomClaims.checkNames(change.customClaims());
+    StoredSession current = resolve(ref);
+    for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      Instant now = now();
+      Instant expires = change.durationMinutes() == null ? current.expiresAt()
+          : now.plus(Duration.ofMinutes(change.durationMinutes()));
+      List<AuthenticationFactor> factors = change.factor() == null ? current.factors()
+          : withFactor(current.factors(), change.factor());
+      StoredSession next = current.next(now, expires, factors,
+          CustomClaims.merge(current.customClaims(), change.customClaims()));
+      if (store.update(next)) {
+        return new IssuedSession(next, ref.token() == null ? "" : ref.token(), jwts.mint(next, DEFAULT_ROLES, now));
+      }
+      current = store.findById(current.sessionId()).filter(s -> s.isActiveAt(now))
+          .orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
+    }
+    throw ErrorCode.SESSION_BUSY.exception();
+  }
+
+  /** Revokes the session named by exactly one of id, token and JWT. */
+  public void revoke(String sessionId, SessionRef ref) {
+    String id = blankToNull(sessionId);
+    int given = (id == null ? 0 : 1) + (ref.token() == null ? 0 : 1) + (ref.jwt() == null ? 0 : 1);
+    if (given > 1) {
+      throw ErrorCode.TOO_MANY_SESSION_REVOKE_ARGUMENTS.exception();
+    }
+    if (given == 0) {
+      throw ErrorCode.NO_SESSION_REVOKE_ARGUMENTS.exception();
+    }
+    if (id != null && !id.startsWith("session-")) {
+      throw ErrorCode.INVALID_SESSION_ID.exception();
+    }
+    String target = id != null ? id : resolve(ref).sessionId();
+    if (!store.delete(target)) {
+      throw ErrorCode.SESSION_NOT_FOUND.exception();
+    }
+  }
+
+  public List<StoredSession> listActive(String userId) {
+    return store.listActive(userId, now());
+  }
+
+  /** The wire form of a stored session. */
+  public static dev.latchkey.model.Session toWire(StoredSession s) {
+    return new dev.latchkey.model.Session(s.sessionId(), s.userId(), s.startedAt(), s.lastAccessedAt(),
+        s.expiresAt(), s.attributes(), s.factors(), s.customClaims(), DEFAULT_ROLES);
+  }
+
+  private static List<AuthenticationFactor> withFactor(List<AuthenticationFactor> factors, AuthenticationFactor f) {
+    List<AuthenticationFactor> out = new ArrayList<>(factors.size() + 1);
+    boolean replaced = false;
+    for (AuthenticationFactor existing : factors) {
+      if (!replaced && existing.sameFactorAs(f)) {
+        out.add(existing.reauthenticated(f.lastAuthenticatedAt()));
+        replaced = true;
+      } else {
+        out.add(existing);
+      }
+    }
+    if (!replaced) {
+      out.add(f);
+    }
+    return out;
+  }
+
+  private Instant now() {
+    // The store keeps milliseconds; truncating here keeps a fresh reply equal to what a later read returns.
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}

@@ -1,0 +1,109 @@
+package dev.latchkey.server.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Plain JDBC with one rule: every SQLException leaves as a {@link StoreException} or {@link DuplicateKeyException}. */
+final class Jdbc {
+  private final DataSource dataSource;
+
+  Jdbc(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  <T> T inTransaction(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  <T> T withConnection(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+    return withConnection(c -> query(c, sql, mapper, args));
+  }
+
+  <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
+    List<T> rows = query(sql, mapper, args);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  int update(String sql, Object... args) {
+    return withConnection(c -> update(c, sql, args));
+  }
+
+  static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(mapper.map(rs));
+      }
+      return out;
+    }
+  }
+
+  static int update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = prepare(c, sql, args)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    PreparedStatement ps = c.prepareStatement(sql);
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+    return ps;
+  }
+
+  private static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** Unique violations name the field at fault; anything else means the store could not answer. */
+  static RuntimeException translate(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    boolean unique = "23505".equals(e.getSQLState()) || message.contains("UNIQUE constraint failed");
+    if (unique) {
+      String field = message.contains("external_id") ? "external_id" : message.contains("email") ? "email" : "id";
+      return new DuplicateKeyException(field, e);
+    }
+    return new StoreException("The database did not answer: " + message, e);
+  }
+}

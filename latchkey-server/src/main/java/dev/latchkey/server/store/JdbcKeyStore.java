@@ -1,0 +1,45 @@
+package dev.latchkey.server.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+
+final class JdbcKeyStore implements KeyStore {
+  private static final String COLUMNS = "kid, private_key, key_encryption, certificate, created_at, retired_at";
+  private final Jdbc jdbc;
+
+  JdbcKeyStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public List<StoredKey> all() {
+    return jdbc.query("SELECT " + COLUMNS + " FROM signing_keys ORDER BY created_at DESC, kid DESC",
+        JdbcKeyStore::row);
+  }
+
+  @Override
+  public void rotate(StoredKey newKey, Instant at) {
+    jdbc.inTransaction(c -> {
+      Jdbc.update(c, "UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL", at.toEpochMilli());
+      Jdbc.update(c, "INSERT INTO signing_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL)", newKey.kid(),
+          newKey.privateKey(), newKey.keyEncryption(), newKey.certificate(), newKey.createdAt().toEpochMilli());
+      return null;
+    });
+  }
+
+  @Override
+  public int deleteRetiredBefore(Instant before) {
+    return jdbc.update("DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at <= ?",
+        before.toEpochMilli());
+  }
+
+  private static StoredKey row(ResultSet rs) throws SQLException {
+    long retired = rs.getLong("retired_at");
+    boolean signing = rs.wasNull();
+    return new StoredKey(rs.getString("kid"), rs.getString("private_key"), rs.getString("key_encryption"),
+        rs.getString("certificate"), Instant.ofEpochMilli(rs.getLong("created_at")),
+        signing ? null : Instant.ofEpochMilli(retired));
+  }
+}

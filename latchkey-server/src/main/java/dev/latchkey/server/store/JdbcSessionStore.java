@@ -1,0 +1,71 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.model.Attributes;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+final class JdbcSessionStore implements SessionStore {
+  private static final String COLUMNS = "session_id, user_id, token_hash, started_at, last_accessed_at, expires_at, "
+      + "ip_address, user_agent, factors, custom_claims, version";
+  private final Jdbc jdbc;
+
+  JdbcSessionStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public void create(StoredSession s) {
+    jdbc.update("INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s.sessionId(),
+        s.userId(), s.tokenHash(), s.startedAt().toEpochMilli(), s.lastAccessedAt().toEpochMilli(),
+        s.expiresAt().toEpochMilli(), s.attributes().ipAddress(), s.attributes().userAgent(),
+        JsonColumns.write(s.factors()), JsonColumns.write(s.customClaims()), s.version());
+  }
+
+  @Override
+  public Optional<StoredSession> findByTokenHash(String tokenHash) {
+    return jdbc.queryOne("SELECT " + COLUMNS + " FROM sessions WHERE token_hash = ?", JdbcSessionStore::row,
+        tokenHash);
+  }
+
+  @Override
+  public Optional<StoredSession> findById(String sessionId) {
+    return jdbc.queryOne("SELECT " + COLUMNS + " FROM sessions WHERE session_id = ?", JdbcSessionStore::row,
+        sessionId);
+  }
+
+  @Override
+  public boolean update(StoredSession next) {
+    return jdbc.update("UPDATE sessions SET last_accessed_at = ?, expires_at = ?, factors = ?, custom_claims = ?, "
+            + "version = ? WHERE session_id = ? AND version = ?", next.lastAccessedAt().toEpochMilli(),
+        next.expiresAt().toEpochMilli(), JsonColumns.write(next.factors()), JsonColumns.write(next.customClaims()),
+        next.version(), next.sessionId(), next.version() - 1) == 1;
+  }
+
+  @Override
+  public boolean delete(String sessionId) {
+    return jdbc.update("DELETE FROM sessions WHERE session_id = ?", sessionId) == 1;
+  }
+
+  @Override
+  public List<StoredSession> listActive(String userId, Instant now) {
+    return jdbc.query("SELECT " + COLUMNS + " FROM sessions WHERE user_id = ? AND expires_at > ? "
+        + "ORDER BY started_at, session_id", JdbcSessionStore::row, userId, now.toEpochMilli());
+  }
+
+  @Override
+  public int purgeExpired(Instant now) {
+    return jdbc.update("DELETE FROM sessions WHERE expires_at <= ?", now.toEpochMilli());
+  }
+
+  private static StoredSession row(ResultSet rs) throws SQLException {
+    return new StoredSession(rs.getString("session_id"), rs.getString("user_id"), rs.getString("token_hash"),
+        Instant.ofEpochMilli(rs.getLong("started_at")), Instant.ofEpochMilli(rs.getLong("last_accessed_at")),
+        Instant.ofEpochMilli(rs.getLong("expires_at")),
+        new Attributes(rs.getString("ip_address"), rs.getString("user_agent")),
+        JsonColumns.readFactors(rs.getString("factors")), JsonColumns.readMap(rs.getString("custom_claims")),
+        rs.getLong("version"));
+  }
+}

@@ -1,0 +1,38 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.model.User;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** A user row with its emails and password. Metadata maps are immutable copies. */
+public record StoredUser(
+    String userId,
+    String status,
+    User.Name name,
+    Map<String, Object> trustedMetadata,
+    Map<String, Object> untrustedMetadata,
+    String externalId,
+    Instant createdAt,
+    List<StoredEmail> emails,
+    StoredPassword password) {
+
+  public StoredUser {
+    emails = List.copyOf(emails);
+  }
+
+  public StoredUser withPassword(StoredPassword newPassword) {
+    return new StoredUser(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails,
+        newPassword);
+  }
+
+  public record StoredEmail(String emailId, String email, boolean verified) {}
+
+  /** A password hash; {@link #toString()} leaves the hash out so it never reaches a log. */
+  public record StoredPassword(String passwordId, String hash, boolean requiresReset) {
+    @Override
+    public String toString() {
+      return "StoredPassword[passwordId=" + passwordId + ", hash=<redacted>, requiresReset=" + requiresReset + "]";
+    }
+  }
+}

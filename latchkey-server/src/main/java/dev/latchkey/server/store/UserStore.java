@@ -1,0 +1,23 @@
+package dev.latchkey.server.store;
+
+import java.util.Optional;
+
+/** Users with their emails and passwords. Emails are stored lower-cased and are unique across users. */
+public interface UserStore {
+  /** Inserts the user, its emails and its password in one transaction; {@link DuplicateKeyException} on a taken email. */
+  void create(StoredUser user);
+
+  Optional<StoredUser> find(String userId);
+
+  /** {@code email} must already be lower-cased. */
+  Optional<StoredUser> findByEmail(String email);
+
+  /** Writes name, metadata and external id; false when the user does not exist. */
+  boolean update(StoredUser user);
+
+  /** Sets or replaces the user's password. */
+  void setPassword(String userId, StoredUser.StoredPassword password);
+
+  /** Deletes the user and, in the same transaction, its emails, password and sessions. */
+  boolean delete(String userId);
+}
