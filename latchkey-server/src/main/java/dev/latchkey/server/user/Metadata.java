@@ -24,6 +24,9 @@ final class Metadata {
     if (update == null || update.isEmpty()) {
       return current;
     }
+    if (update.values().stream().anyMatch(Metadata::hasNonFiniteNumber)) {
+      throw ErrorCode.INVALID_FIELD_TYPE.exception(field + " has a number out of range (such as 1e400).");
+    }
     Map<String, Object> merged = new LinkedHashMap<>(current);
     update.forEach((k, v) -> {
       if (v == null) {
@@ -43,5 +46,16 @@ final class Metadata {
       throw ErrorCode.INVALID_FIELD_TYPE.exception(field + " is not representable as JSON.");
     }
     return Collections.unmodifiableMap(merged);
+  }
+
+  /** A number too large for a double reads as infinity, which JSON cannot carry: it would come back a string. */
+  private static boolean hasNonFiniteNumber(Object value) {
+    return switch (value) {
+      case Double d -> !Double.isFinite(d);
+      case Float f -> !Float.isFinite(f);
+      case Map<?, ?> m -> m.values().stream().anyMatch(Metadata::hasNonFiniteNumber);
+      case java.util.Collection<?> c -> c.stream().anyMatch(Metadata::hasNonFiniteNumber);
+      case null, default -> false;
+    };
   }
 }
