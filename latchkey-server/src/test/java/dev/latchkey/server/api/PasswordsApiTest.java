@@ -147,6 +147,30 @@ class PasswordsApiTest {
     assertError(createPassword("not-an-email", PASSWORD, null), 400, "invalid_email");
   }
 
+  @Test
+  void aPasswordWithAnUnpairedSurrogateIsRefusedBecauseItWouldHashLikeAQuestionMark() {
+    String email = uniqueEmail("surrogate");
+    String body = "{\"email\":" + literal(email) + ",\"password\":\"correct horse \\ud800 battery staple\"}";
+
+    String message = assertError(api.post("/v1/passwords", body), 400, "invalid_field_type");
+
+    assertThat(message).contains("password");
+    assertOk(createPassword(email, "correct horse ? battery staple", null));
+    assertError(api.post("/v1/passwords/authenticate", body), 400, "invalid_field_type");
+    assertOk(authenticate(email, "correct horse ? battery staple", ""));
+  }
+
+  @Test
+  void aPasswordWithAPairedSurrogateIsAccepted() {
+    String email = uniqueEmail("emoji");
+    String password = "correct horse \uD83D\uDE00 battery staple";
+
+    assertOk(createPassword(email, password, null));
+
+    assertOk(authenticate(email, password, ""));
+    assertError(authenticate(email, "correct horse ? battery staple", ""), 401, "unauthorized_credentials");
+  }
+
   // --- authenticate ---
 
   @Test

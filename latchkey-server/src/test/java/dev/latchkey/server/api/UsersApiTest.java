@@ -306,6 +306,29 @@ class UsersApiTest {
     assertThat(getUser(userId).path("trusted_metadata")).isEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"1e400", "-1e400", "[1, {\"deep\": 1e400}]"})
+  void metadataWithANumberBeyondADoubleIsRefusedRatherThanStoredAsAString(String value) {
+    String email = uniqueEmail("infinity");
+
+    String message = assertError(api.post("/v1/users", "{\"email\":" + literal(email)
+        + ",\"untrusted_metadata\":{\"x\":" + value + "}}"), 400, "invalid_field_type");
+
+    assertThat(message).contains("untrusted_metadata");
+    String userId = createUser(email).path("user_id").asText();
+    assertError(api.put("/v1/users/" + userId, "{\"trusted_metadata\":{\"x\":" + value + "}}"), 400,
+        "invalid_field_type");
+  }
+
+  @Test
+  void metadataKeepsLargeIntegersAndDecimalsExactly() {
+    String userId = assertOk(api.post("/v1/users", "{\"email\":" + literal(uniqueEmail("numbers"))
+        + ",\"trusted_metadata\":{\"big\":123456789012345678901234567890,\"pi\":3.14159}}")).path("user_id").asText();
+
+    assertThat(getUser(userId).path("trusted_metadata").toString())
+        .isEqualTo("{\"big\":123456789012345678901234567890,\"pi\":3.14159}");
+  }
+
   @Test
   void createWithTooManyMetadataKeysIsRefusedAndCreatesNoUser() {
     Map<String, Object> many = new LinkedHashMap<>();
