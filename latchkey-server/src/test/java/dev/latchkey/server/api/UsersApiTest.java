@@ -320,6 +320,31 @@ class UsersApiTest {
         "invalid_field_type");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"\"name\":{\"first_name\":\"a\\ud800b\"}",
+      "\"untrusted_metadata\":{\"k\":\"v\\udc00\"}",
+      "\"trusted_metadata\":{\"k\":[{\"deep\":\"\\ud800\"}]}"})
+  void textWithAnUnpairedSurrogateIsRefusedRatherThanStoredAsAQuestionMark(String field) {
+    String email = uniqueEmail("lonesurrogate");
+
+    assertError(api.post("/v1/users", "{\"email\":" + literal(email) + "," + field + "}"), 400,
+        "invalid_field_type");
+
+    String userId = createUser(email).path("user_id").asText();
+    assertError(api.put("/v1/users/" + userId, "{" + field + "}"), 400, "invalid_field_type");
+  }
+
+  @Test
+  void textWithPairedSurrogatesIsKeptExactly() {
+    String userId = assertOk(api.post("/v1/users", "{\"email\":" + literal(uniqueEmail("emoji"))
+        + ",\"name\":{\"first_name\":\"Ada \\ud83d\\ude00\"},\"untrusted_metadata\":{\"m\":\"\\ud83d\\ude00\"}}"))
+        .path("user_id").asText();
+
+    JsonNode user = getUser(userId);
+    assertThat(user.path("name").path("first_name").asText()).isEqualTo("Ada \uD83D\uDE00");
+    assertThat(user.path("untrusted_metadata").path("m").asText()).isEqualTo("\uD83D\uDE00");
+  }
+
   @Test
   void metadataKeepsLargeIntegersAndDecimalsExactly() {
     String userId = assertOk(api.post("/v1/users", "{\"email\":" + literal(uniqueEmail("numbers"))
