@@ -39,6 +39,18 @@ final class Bodies {
       }
       throw ErrorCode.INVALID_FIELD_TYPE.exception("Field '" + field + "' must be " + expected(e) + ".");
     } catch (JsonMappingException e) {
+      // Jackson wraps read errors met while binding a field (bad UTF-8 inside a string, nesting too deep) with the
+      // field's path: those are still problems of the JSON text, not of a value's type.
+      Throwable cause = e.getCause();
+      if (cause instanceof StreamConstraintsException) {
+        throw ErrorCode.MALFORMED_JSON.exception("The request body is nested or sized beyond the limits.");
+      }
+      if (cause instanceof InputCoercionException && !path(e).isEmpty()) {
+        throw ErrorCode.INVALID_FIELD_TYPE.exception("Field '" + path(e) + "' is a number out of range.");
+      }
+      if (cause instanceof JsonProcessingException p && !(cause instanceof JsonMappingException)) {
+        throw ErrorCode.MALFORMED_JSON.exception("The request body is not valid JSON (" + location(p) + ").");
+      }
       String field = path(e);
       throw ErrorCode.INVALID_FIELD_TYPE.exception(field.isEmpty() ? "The request body has a value of the wrong type."
           : "Field '" + field + "' has a value of the wrong type.");

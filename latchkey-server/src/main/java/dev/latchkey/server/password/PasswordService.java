@@ -47,6 +47,7 @@ public final class PasswordService {
 
   public Outcome create(PasswordCreateRequest r, Attributes attributes) {
     String password = required(r.password(), "password");
+    requireWellFormed(password);
     String email = Emails.normalize(r.email());
     SessionService.checkDuration(r.sessionDurationMinutes());
     CustomClaims.checkNames(r.sessionCustomClaims());
@@ -70,6 +71,7 @@ public final class PasswordService {
     if (password.length() > PasswordPolicy.MAX_LENGTH) {
       throw ErrorCode.INVALID_CREDENTIALS.exception();
     }
+    requireWellFormed(password);
     Optional<StoredUser> found = users.findByEmail(email);
     StoredUser.StoredPassword stored = found.map(StoredUser::password).orElse(null);
     boolean ok;
@@ -106,6 +108,17 @@ public final class PasswordService {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception(field + " is required.");
     }
     return value;
+  }
+
+  /**
+   * The hash is taken over UTF-8, where an unpaired surrogate (U+D800 to U+DFFF) becomes {@code ?}: such passwords
+   * would all match one another, so they are refused rather than silently made equal.
+   */
+  static void requireWellFormed(String password) {
+    if (password.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE)) {
+      throw ErrorCode.INVALID_FIELD_TYPE.exception(
+          "Field 'password' must be valid Unicode text: it has an unpaired surrogate (\\ud800-\\udfff).");
+    }
   }
 
   private Instant now() {

@@ -16,9 +16,14 @@ public final class Emails {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("email is required.");
     }
     String e = email.strip().toLowerCase(Locale.ROOT);
-    if (e.length() > MAX_LENGTH || !SHAPE.matcher(e).matches()) {
+    if (e.length() > MAX_LENGTH || !SHAPE.matcher(e).matches() || e.codePoints().anyMatch(Emails::unprintable)) {
       throw ErrorCode.INVALID_EMAIL.exception();
     }
     return e;
+  }
+
+  /** Control characters (NUL included) and unpaired surrogates, which no mail system accepts in an address. */
+  private static boolean unprintable(int codePoint) {
+    return Character.isISOControl(codePoint) || Character.getType(codePoint) == Character.SURROGATE;
   }
 }

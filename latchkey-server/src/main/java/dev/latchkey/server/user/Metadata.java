@@ -24,6 +24,13 @@ final class Metadata {
     if (update == null || update.isEmpty()) {
       return current;
     }
+    if (update.values().stream().anyMatch(Metadata::hasNonFiniteNumber)) {
+      throw ErrorCode.INVALID_FIELD_TYPE.exception(field + " has a number out of range (such as 1e400).");
+    }
+    if (update.values().stream().anyMatch(Metadata::hasUnpairedSurrogate)) {
+      throw ErrorCode.INVALID_FIELD_TYPE.exception(
+          field + " has a string with an unpaired surrogate (\\ud800-\\udfff).");
+    }
     Map<String, Object> merged = new LinkedHashMap<>(current);
     update.forEach((k, v) -> {
       if (v == null) {
@@ -43,5 +50,26 @@ final class Metadata {
       throw ErrorCode.INVALID_FIELD_TYPE.exception(field + " is not representable as JSON.");
     }
     return Collections.unmodifiableMap(merged);
+  }
+
+  /** The store keeps UTF-8, where an unpaired surrogate would silently become {@code ?}. */
+  static boolean hasUnpairedSurrogate(Object value) {
+    return switch (value) {
+      case String s -> Names.hasUnpairedSurrogate(s);
+      case Map<?, ?> m -> m.values().stream().anyMatch(Metadata::hasUnpairedSurrogate);
+      case java.util.Collection<?> c -> c.stream().anyMatch(Metadata::hasUnpairedSurrogate);
+      case null, default -> false;
+    };
+  }
+
+  /** A number too large for a double reads as infinity, which JSON cannot carry: it would come back a string. */
+  private static boolean hasNonFiniteNumber(Object value) {
+    return switch (value) {
+      case Double d -> !Double.isFinite(d);
+      case Float f -> !Float.isFinite(f);
+      case Map<?, ?> m -> m.values().stream().anyMatch(Metadata::hasNonFiniteNumber);
+      case java.util.Collection<?> c -> c.stream().anyMatch(Metadata::hasNonFiniteNumber);
+      case null, default -> false;
+    };
   }
 }

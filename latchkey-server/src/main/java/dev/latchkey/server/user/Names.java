@@ -24,6 +24,15 @@ final class Names {
       throw dev.latchkey.server.ErrorCode.INVALID_FIELD_TYPE.exception(
           "A name part may have at most " + MAX_PART + " characters.");
     }
+    if (hasUnpairedSurrogate(given)) {
+      throw dev.latchkey.server.ErrorCode.INVALID_FIELD_TYPE.exception(
+          "A name part must be valid Unicode text: it has an unpaired surrogate (\\ud800-\\udfff).");
+    }
     return given;
+  }
+
+  /** True for text the UTF-8 store could not keep as given (it would turn the surrogate into {@code ?}). */
+  static boolean hasUnpairedSurrogate(String s) {
+    return s.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE);
   }
 }

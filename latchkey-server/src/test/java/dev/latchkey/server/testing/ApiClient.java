@@ -86,6 +86,42 @@ public final class ApiClient {
     }
   }
 
+  /**
+   * Any method with a raw byte body (for bytes that are not valid UTF-8, or bodies built in memory), sent with
+   * {@code Content-Type: application/json} and this client's credentials unless {@code headers} replace them.
+   */
+  public Reply sendBytes(String method, String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+    if (authorization != null && !headers.containsKey("Authorization")) {
+      b.header("Authorization", authorization);
+    }
+    if (!headers.containsKey("Content-Type")) {
+      b.header("Content-Type", "application/json");
+    }
+    headers.forEach(b::header);
+    try {
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      JsonNode json;
+      try {
+        json = r.body().isEmpty() ? null : JSON.readTree(r.body());
+      } catch (IOException e) {
+        json = null;
+      }
+      return new Reply(r.statusCode(), r.headers().map(), r.body(), json);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code POST} of raw bytes. */
+  public Reply postBytes(String path, byte[] body) {
+    return sendBytes("POST", path, body, Map.of());
+  }
+
   public String baseUrl() {
     return baseUrl;
   }
