@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -634,15 +633,5 @@ class SessionsApiTest {
         assertThat(new SessionPurger(stores.sessions()).runOnce(clock.instant())).isEqualTo(0);
       }
     }
-  }
-
-  /** Keeps the compiler from flagging helpers only some nested classes use. */
-  @SuppressWarnings("unused")
-  private static Map<String, Object> ordered(Object... kv) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
   }
 }
