@@ -122,6 +122,14 @@ class SessionsApiTest {
     }
 
     @Test
+    void aSessionIsGoneAtTheInstantItExpires() {
+      String token = signUp(api, 5).text("session_token");
+      clock.advance(Duration.ofMinutes(5));
+
+      assertError(authenticateToken(api, token), 404, "session_not_found");
+    }
+
+    @Test
     void aSessionIsStillLiveJustBeforeItExpires() {
       String token = signUp(api, 5).text("session_token");
       clock.advance(Duration.ofMinutes(5).minusSeconds(1));
@@ -270,6 +278,13 @@ class SessionsApiTest {
 
       assertError(authenticateToken(api, token, "session_duration_minutes", minutes), 400,
           "invalid_session_duration_minutes");
+    }
+
+    @Test
+    void aDurationGivenAsAStringIsRefusedAsAWrongType() {
+      String token = signUp(api, 60).text("session_token");
+
+      assertError(authenticateToken(api, token, "session_duration_minutes", "60"), 400, "invalid_field_type");
     }
 
     @ParameterizedTest
@@ -429,6 +444,21 @@ class SessionsApiTest {
     }
 
     @Test
+    void theLimitCountsUtf8BytesNotCharacters() {
+      // Each "é" is two bytes of UTF-8: 2044 of them plus {"a":""} is exactly 4096 bytes.
+      Reply fits = patch(Map.of("a", "é".repeat(2044)));
+      assertThat(fits.status()).as(fits.text()).isEqualTo(200);
+
+      assertError(patch(Map.of("a", "é".repeat(2045))), 400, "custom_claims_too_large");
+    }
+
+    @Test
+    void claimsThatAreNotAnObjectAreRefusedAsAWrongType() {
+      assertError(patch("team=blue"), 400, "invalid_field_type");
+      assertError(patch(java.util.List.of("a")), 400, "invalid_field_type");
+    }
+
+    @Test
     void aSingleLargePatchIsRefused() {
       assertError(patch(Map.of("big", "x".repeat(5000))), 400, "custom_claims_too_large");
       assertThat(claimsNow()).isEqualTo(tree("{}"));
@@ -519,6 +549,20 @@ class SessionsApiTest {
       assertError(revoke("session_token", created.text("session_token"), "session_jwt", created.text("session_jwt")),
           400, "too_many_session_revoke_arguments");
       assertThat(authenticateToken(api, created.text("session_token")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aJwtPastItsExpStillRevokesALiveSession() {
+      clock.advance(Duration.ofMinutes(6));
+
+      assertRevokedOk(revoke("session_jwt", created.text("session_jwt")));
+    }
+
+    @Test
+    void anExpiredSessionCannotBeRevokedByToken() {
+      clock.advance(Duration.ofMinutes(61));
+
+      assertError(revoke("session_token", created.text("session_token")), 404, "session_not_found");
     }
 
     @Test
