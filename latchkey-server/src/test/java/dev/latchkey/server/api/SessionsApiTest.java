@@ -566,6 +566,13 @@ class SessionsApiTest {
     }
 
     @Test
+    void anExpiredSessionCannotBeRevokedById() {
+      clock.advance(Duration.ofMinutes(61));
+
+      assertError(revoke("session_id", sessionId()), 404, "session_not_found");
+    }
+
+    @Test
     void aMalformedSessionIdIsRefused() {
       assertError(revoke("session_id", "not-a-session-id"), 400, "invalid_session_id");
     }
