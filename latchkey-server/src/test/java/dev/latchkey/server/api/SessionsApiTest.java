@@ -476,6 +476,36 @@ class SessionsApiTest {
     }
 
     @Test
+    void aPatchLargerThan4KbThatMostlyDeletesIsAcceptedWhenTheResultFits() {
+      patch(Map.of("a", "x".repeat(4000)));
+      Map<String, Object> replace = new HashMap<>();
+      replace.put("a", null);
+      replace.put("b", "y".repeat(4000));
+      for (int i = 0; i < 20; i++) {
+        replace.put("absent" + i, null);
+      }
+      assertThat(Wire.write(replace).length()).isGreaterThan(4096);
+
+      Reply r = patch(replace);
+
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+      assertThat(r.json().path("session").path("custom_claims").path("b").asText()).hasSize(4000);
+      assertThat(r.json().path("session").path("custom_claims").has("a")).isFalse();
+    }
+
+    @Test
+    void signUpWithOversizedClaimsIsRefusedWithoutCreatingTheUser() {
+      String email = Wire.uniqueEmail();
+
+      assertError(api.post("/v1/passwords", body("email", email, "password", Wire.PASSWORD,
+          "session_duration_minutes", 60, "session_custom_claims", Map.of("a", "x".repeat(5000)))), 400,
+          "custom_claims_too_large");
+
+      // The email is still free: the refused call created nothing.
+      assertThat(signUp(api, email, 60).json().path("session").path("custom_claims")).isEqualTo(tree("{}"));
+    }
+
+    @Test
     void claimsSetAtSignUpAreOnTheSessionAndInTheJwt() {
       Reply r = api.post("/v1/passwords", body("email", Wire.uniqueEmail(), "password", Wire.PASSWORD,
           "session_duration_minutes", 60, "session_custom_claims", Map.of("tier", "gold")));
