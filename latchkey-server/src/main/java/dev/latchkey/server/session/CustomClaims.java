@@ -24,7 +24,11 @@ public final class CustomClaims {
 
   private CustomClaims() {}
 
-  /** Refuses reserved names in a patch before anything is looked up. */
+  /**
+   * Refuses, before anything is looked up or written, what no merge could accept: reserved names, and a patch whose
+   * non-null content alone is over the limit (every non-null value of a patch ends up in the merged result, so the
+   * result can only be larger). Sign-up relies on this to fail before it creates the user.
+   */
   public static void checkNames(Map<String, Object> patch) {
     if (patch == null) {
       return;
@@ -39,6 +43,15 @@ public final class CustomClaims {
             "Custom claims may not use names under https://stytch.com/ ('" + key + "').");
       }
     }
+    checkSize(mergeInto(new LinkedHashMap<>(), patch));
+  }
+
+  private static void checkSize(Map<String, Object> merged) {
+    int size = sizeOf(merged);
+    if (size > MAX_BYTES) {
+      throw ErrorCode.CUSTOM_CLAIMS_TOO_LARGE.exception(
+          "Custom claims may not exceed " + MAX_BYTES + " bytes of JSON once merged; these would be " + size + ".");
+    }
   }
 
   /** The claims after applying {@code patch} to {@code current}; checks names and the 4 KB limit. */
@@ -48,11 +61,7 @@ public final class CustomClaims {
       return current;
     }
     Map<String, Object> merged = mergeInto(new LinkedHashMap<>(current), patch);
-    int size = sizeOf(merged);
-    if (size > MAX_BYTES) {
-      throw ErrorCode.CUSTOM_CLAIMS_TOO_LARGE.exception(
-          "Custom claims may not exceed " + MAX_BYTES + " bytes of JSON once merged; these would be " + size + ".");
-    }
+    checkSize(merged);
     return freeze(merged);
   }
 

@@ -150,10 +150,17 @@ public final class SessionService {
     if (id != null && !id.startsWith("session-")) {
       throw ErrorCode.INVALID_SESSION_ID.exception();
     }
-    String target = id != null ? id : resolve(ref).sessionId();
+    // By id as by token or JWT, an expired session that is not purged yet is not found: revoke answers 404 for it.
+    String target = id != null ? liveSessionId(id) : resolve(ref).sessionId();
     if (!store.delete(target)) {
       throw ErrorCode.SESSION_NOT_FOUND.exception();
     }
+  }
+
+  private String liveSessionId(String sessionId) {
+    Instant now = now();
+    return store.findById(sessionId).filter(s -> s.isActiveAt(now)).map(StoredSession::sessionId)
+        .orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
   }
 
   public List<StoredSession> listActive(String userId) {
