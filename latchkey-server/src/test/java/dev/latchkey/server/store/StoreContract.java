@@ -254,6 +254,14 @@ public abstract class StoreContract {
   }
 
   @Test
+  void aSessionOfAnUnknownUserIsRefused() {
+    StoredSession orphan = session("session-test-1", newUserId(), T0, T0.plusSeconds(3600));
+
+    assertThatThrownBy(() -> stores.sessions().create(orphan)).isInstanceOf(StoreException.class);
+    assertThat(stores.sessions().findById("session-test-1")).isEmpty();
+  }
+
+  @Test
   void anUnknownSessionIsNotFound() {
     assertThat(stores.sessions().findById("session-test-nope")).isEmpty();
     assertThat(stores.sessions().findByTokenHash("hash-of-nothing")).isEmpty();
