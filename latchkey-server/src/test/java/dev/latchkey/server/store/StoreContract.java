@@ -7,10 +7,17 @@ import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.model.User;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +50,7 @@ public abstract class StoreContract {
   // ---------------------------------------------------------------------------------------------------- fixtures
 
   protected static StoredUser user(String userId, String... emails) {
-    List<StoredUser.StoredEmail> stored = new java.util.ArrayList<>();
+    List<StoredUser.StoredEmail> stored = new ArrayList<>();
     for (int i = 0; i < emails.length; i++) {
       stored.add(new StoredUser.StoredEmail("email-test-" + i + "-" + userId, emails[i], i == 0));
     }
@@ -72,6 +79,29 @@ public abstract class StoreContract {
 
   protected static String newUserId() {
     return "user-test-" + UUID.randomUUID();
+  }
+
+  /** Runs every task at once (released together) and returns their results in order; bounded wait. */
+  protected static <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> task : tasks) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return task.call();
+        }));
+      }
+      go.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   // --------------------------------------------------------------------------------------------------- readiness
@@ -299,6 +329,26 @@ public abstract class StoreContract {
   }
 
   @Test
+  void ofConcurrentUpdatesFromTheSameVersionExactlyOneWins() throws Exception {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    StoredSession s = session("session-test-1", ada.userId(), T0, T0.plusSeconds(3600));
+    stores.sessions().create(s);
+    int writers = 8;
+    List<StoredSession> attempts = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      attempts.add(s.next(T0.plusSeconds(i + 1), T0.plusSeconds(7200), s.factors(), Map.of("writer", i)));
+    }
+
+    List<Boolean> results = concurrently(attempts.stream()
+        .map(next -> (Callable<Boolean>) () -> stores.sessions().update(next)).toList());
+
+    assertThat(results).filteredOn(Boolean::booleanValue).hasSize(1);
+    StoredSession winner = attempts.get(results.indexOf(true));
+    assertThat(stores.sessions().findById("session-test-1")).contains(winner);
+  }
+
+  @Test
   void updatingADeletedSessionReturnsFalseAndDoesNotRecreateIt() {
     StoredUser ada = user(newUserId(), "ada@example.com");
     stores.users().create(ada);
@@ -425,8 +475,8 @@ public abstract class StoreContract {
     StoredUser ada = new StoredUser(base.userId(), base.status(), base.name(), base.trustedMetadata(),
         base.untrustedMetadata(), null, created, base.emails(), null);
     stores.users().create(ada);
-    StoredSession s = new StoredSession("session-test-1", ada.userId(), "hash-1", Instant.parse("1970-01-01T00:00:00.001Z"),
-        Instant.parse("2038-01-19T03:14:08.123Z"), Instant.parse("2999-12-31T23:59:59.999Z"), Attributes.EMPTY,
+    StoredSession s = new StoredSession("session-test-1", ada.userId(), "hash-1",
+        Instant.parse("1970-01-01T00:00:00.001Z"), Instant.parse("2038-01-19T03:14:08.123Z"), Instant.parse("2999-12-31T23:59:59.999Z"), Attributes.EMPTY,
         List.of(), Map.of(), 1);
     stores.sessions().create(s);
     StoredKey k = new StoredKey("kid-1", "pk", "none", "cert", Instant.parse("2025-06-30T12:00:00.007Z"), null);
@@ -514,6 +564,20 @@ public abstract class StoreContract {
 
     assertThat(stores.project().createIfAbsent(second)).isEqualTo(first);
     assertThat(stores.project().get()).contains(first);
+  }
+
+  @Test
+  void concurrentCreateIfAbsentCallsAllReturnTheOneStoredProject() throws Exception {
+    List<Callable<StoredProject>> creators = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      StoredProject p = new StoredProject("project-test-" + i, "hash-" + i, "public-token-test-" + i, T0);
+      creators.add(() -> stores.project().createIfAbsent(p));
+    }
+
+    List<StoredProject> results = concurrently(creators);
+
+    StoredProject stored = stores.project().get().orElseThrow();
+    assertThat(results).containsOnly(stored);
   }
 
   @Test
