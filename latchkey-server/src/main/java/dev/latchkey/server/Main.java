@@ -109,9 +109,14 @@ public final class Main implements Callable<Integer> {
       @Override
       public Integer call() {
         Settings settings = Settings.load(System.getenv());
+        ConfigException noProject = new ConfigException(
+            "There is no project in " + settings.databaseUrl() + " yet: run 'latchkey serve' once first");
+        if (isMissingSqliteFile(settings.databaseUrl())) {
+          // Opening would fail on a missing directory, or leave an empty database behind in an existing one.
+          throw noProject;
+        }
         try (Stores stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout())) {
-          StoredProject project = stores.project().get().orElseThrow(() -> new ConfigException(
-              "There is no project in " + settings.databaseUrl() + " yet: run 'latchkey serve' once first"));
+          StoredProject project = stores.project().get().orElseThrow(() -> noProject);
           KeyRing keys = new KeyRing(stores.keys(), new KeyEncryption(settings.keyEncryptionKey()),
               Ids.forProject(project.projectId()), Clock.systemUTC(), settings.keyRetention());
           keys.refresh();
@@ -120,6 +125,17 @@ public final class Main implements Callable<Integer> {
               + settings.keyRetention() + ".");
         }
         return 0;
+      }
+
+      private static boolean isMissingSqliteFile(String jdbcUrl) {
+        if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+          return false;
+        }
+        String path = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = path.indexOf('?');
+        path = query < 0 ? path : path.substring(0, query);
+        return !path.isEmpty() && !path.startsWith(":") && !path.startsWith("file:")
+            && !java.nio.file.Files.exists(java.nio.file.Path.of(path));
       }
     }
   }

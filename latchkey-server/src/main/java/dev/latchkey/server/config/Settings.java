@@ -42,6 +42,8 @@ public record Settings(
 
   private static final Pattern PROJECT_ID = Pattern.compile("project-(live|test)-[0-9a-f-]{36}");
   private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(live|test)-[0-9a-f-]{36}");
+  /** The {@code password@} of {@code scheme://user:password@host}; group 1 is everything before the password. */
+  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("^([^/]*//[^/:@]*:)[^/@]*@");
 
   /** The settings table of the README; a test keeps the two in step. */
   public static final List<Setting> ALL = List.of(
@@ -98,11 +100,13 @@ public record Settings(
     if (value.startsWith("sqlite:") && value.length() > "sqlite:".length()) {
       return "jdbc:" + value;
     }
-    if (value.startsWith("postgres")) {
-      throw new ConfigException("LATCHKEY_DATABASE_URL=" + value + " (from " + src.where("LATCHKEY_DATABASE_URL")
+    // The URL may carry a database password (user:password@host): never echo it.
+    String shown = USER_INFO_PASSWORD.matcher(value).replaceFirst("$1<redacted>@");
+    if (value.startsWith("postgres") || value.startsWith("jdbc:postgres")) {
+      throw new ConfigException("LATCHKEY_DATABASE_URL=" + shown + " (from " + src.where("LATCHKEY_DATABASE_URL")
           + "): PostgreSQL is not supported yet; use sqlite:<path>");
     }
-    throw new ConfigException("LATCHKEY_DATABASE_URL=" + value + " (from " + src.where("LATCHKEY_DATABASE_URL")
+    throw new ConfigException("LATCHKEY_DATABASE_URL=" + shown + " (from " + src.where("LATCHKEY_DATABASE_URL")
         + ") is not a database URL: use sqlite:<path> or jdbc:sqlite:<path>");
   }
 
@@ -128,9 +132,10 @@ public record Settings(
           throw new ConfigException("LATCHKEY_CONFIG_FILE=" + file + ": cannot read it (" + e.getMessage() + ")");
         }
         for (String key : props.stringPropertyNames()) {
-          if (!key.startsWith("LATCHKEY_")) {
+          if (ALL.stream().noneMatch(setting -> setting.name().equals(key))) {
+            // A misspelt key (LATCHKEY_PROT) would otherwise be ignored and the default used without a word.
             throw new ConfigException("Unknown key " + key + " in " + file
-                + ": every key in the config file is a LATCHKEY_* setting");
+                + ": the config file takes only the LATCHKEY_* settings listed in the README");
           }
           values.put(key, props.getProperty(key).strip());
           origin.put(key, "the config file " + file);

@@ -1,0 +1,594 @@
+package dev.latchkey.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.model.Attributes;
+import dev.latchkey.model.AuthenticationFactor;
+import dev.latchkey.model.User;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every backend of {@link Stores} promises. Subclasses open a fresh, empty database per test; nothing here
+ * knows which database it talks to, so the same specification runs against SQLite and PostgreSQL.
+ */
+public abstract class StoreContract {
+  /** A whole-millisecond instant: the precision every backend keeps. */
+  protected static final Instant T0 = Instant.parse("2025-03-14T15:09:26.535Z");
+
+  protected Stores stores;
+
+  /** A fresh, empty, migrated database for one test. */
+  protected abstract Stores openStores();
+
+  @BeforeEach
+  void open() {
+    stores = openStores();
+  }
+
+  @AfterEach
+  void close() {
+    if (stores != null) {
+      stores.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------- fixtures
+
+  protected static StoredUser user(String userId, String... emails) {
+    List<StoredUser.StoredEmail> stored = new ArrayList<>();
+    for (int i = 0; i < emails.length; i++) {
+      stored.add(new StoredUser.StoredEmail("email-test-" + i + "-" + userId, emails[i], i == 0));
+    }
+    return new StoredUser(userId, "active", new User.Name("Ada", "", "Lovelace"), Map.of("plan", "pro"),
+        Map.of("theme", "dark"), null, T0, stored, null);
+  }
+
+  protected static StoredUser withExternalId(StoredUser u, String externalId) {
+    return new StoredUser(u.userId(), u.status(), u.name(), u.trustedMetadata(), u.untrustedMetadata(), externalId,
+        u.createdAt(), u.emails(), u.password());
+  }
+
+  protected static StoredUser.StoredPassword password(String hash) {
+    return new StoredUser.StoredPassword("password-test-" + UUID.randomUUID(), hash, false);
+  }
+
+  protected static StoredSession session(String sessionId, String userId, Instant startedAt, Instant expiresAt) {
+    return new StoredSession(sessionId, userId, "hash-of-" + sessionId, startedAt, startedAt, expiresAt,
+        new Attributes("203.0.113.7", "curl/8.5"), List.of(AuthenticationFactor.password(startedAt)),
+        Map.of("role", "admin"), 1);
+  }
+
+  protected static StoredKey key(String kid, Instant createdAt) {
+    return new StoredKey(kid, "private-key-of-" + kid, "none", "certificate-of-" + kid, createdAt, null);
+  }
+
+  protected static String newUserId() {
+    return "user-test-" + UUID.randomUUID();
+  }
+
+  /** Runs every task at once (released together) and returns their results in order; bounded wait. */
+  protected static <T> List<T> concurrently(List<Callable<T>> tasks) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(tasks.size());
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (Callable<T> task : tasks) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return task.call();
+        }));
+      }
+      go.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get(30, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // --------------------------------------------------------------------------------------------------- readiness
+
+  @Test
+  void openStoresAreReady() {
+    assertThat(stores.isReady()).isTrue();
+  }
+
+  @Test
+  void closedStoresAreNotReady() {
+    stores.close();
+
+    assertThat(stores.isReady()).isFalse();
+  }
+
+  // ------------------------------------------------------------------------------------------------------- users
+
+  @Test
+  void aCreatedUserIsFoundByIdWithEveryField() {
+    StoredUser ada = withExternalId(user(newUserId(), "ada@example.com", "ada@work.example"), "crm-42")
+        .withPassword(password("$argon2id$v=19$m=8192,t=1,p=1$c2FsdA$aGFzaA"));
+
+    stores.users().create(ada);
+
+    assertThat(stores.users().find(ada.userId())).contains(ada);
+  }
+
+  @Test
+  void anUnknownUserIsNotFound() {
+    assertThat(stores.users().find("user-test-00000000-0000-0000-0000-000000000000")).isEmpty();
+    assertThat(stores.users().findByEmail("nobody@example.com")).isEmpty();
+  }
+
+  @Test
+  void aUserIsFoundByEachOfItsEmails() {
+    StoredUser ada = user(newUserId(), "ada@example.com", "ada@work.example");
+    stores.users().create(ada);
+    stores.users().create(user(newUserId(), "grace@example.com"));
+
+    assertThat(stores.users().findByEmail("ada@example.com")).contains(ada);
+    assertThat(stores.users().findByEmail("ada@work.example")).contains(ada);
+  }
+
+  @Test
+  void anEmailTakenByAnotherUserIsADuplicateEmail() {
+    stores.users().create(user(newUserId(), "ada@example.com"));
+    StoredUser impostor = user(newUserId(), "ada@example.com");
+
+    assertThatThrownBy(() -> stores.users().create(impostor))
+        .isInstanceOfSatisfying(DuplicateKeyException.class, e -> assertThat(e.field()).isEqualTo("email"));
+    assertThat(stores.users().find(impostor.userId())).isEmpty();
+  }
+
+  @Test
+  void aFailedCreateLeavesNoPartOfTheUserBehind() {
+    stores.users().create(user(newUserId(), "taken@example.com"));
+    StoredUser half = user(newUserId(), "free@example.com", "taken@example.com");
+
+    assertThatThrownBy(() -> stores.users().create(half)).isInstanceOf(DuplicateKeyException.class);
+
+    assertThat(stores.users().find(half.userId())).isEmpty();
+    assertThat(stores.users().findByEmail("free@example.com")).isEmpty();
+  }
+
+  @Test
+  void anExternalIdTakenByAnotherUserIsADuplicateExternalId() {
+    stores.users().create(withExternalId(user(newUserId(), "ada@example.com"), "crm-42"));
+    StoredUser other = withExternalId(user(newUserId(), "grace@example.com"), "crm-42");
+
+    assertThatThrownBy(() -> stores.users().create(other))
+        .isInstanceOfSatisfying(DuplicateKeyException.class, e -> assertThat(e.field()).isEqualTo("external_id"));
+    assertThat(stores.users().find(other.userId())).isEmpty();
+  }
+
+  @Test
+  void manyUsersMayHaveNoExternalId() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    StoredUser grace = user(newUserId(), "grace@example.com");
+
+    stores.users().create(ada);
+    stores.users().create(grace);
+
+    assertThat(stores.users().find(grace.userId())).contains(grace);
+  }
+
+  @Test
+  void updatingAUserReplacesNameMetadataAndExternalIdAndKeepsTheRest() {
+    StoredUser ada = user(newUserId(), "ada@example.com").withPassword(password("hash-1"));
+    stores.users().create(ada);
+    StoredUser renamed = new StoredUser(ada.userId(), ada.status(), new User.Name("Augusta", "Ada", "King"),
+        Map.of("plan", "enterprise", "seats", 12), Map.of(), "crm-7", ada.createdAt(), ada.emails(), ada.password());
+
+    assertThat(stores.users().update(renamed)).isTrue();
+
+    assertThat(stores.users().find(ada.userId())).contains(renamed);
+  }
+
+  @Test
+  void updatingAnUnknownUserReturnsFalse() {
+    assertThat(stores.users().update(user(newUserId(), "ghost@example.com"))).isFalse();
+    assertThat(stores.users().findByEmail("ghost@example.com")).isEmpty();
+  }
+
+  @Test
+  void updatingToAnExternalIdTakenByAnotherUserIsADuplicateExternalId() {
+    stores.users().create(withExternalId(user(newUserId(), "ada@example.com"), "crm-42"));
+    StoredUser grace = user(newUserId(), "grace@example.com");
+    stores.users().create(grace);
+
+    assertThatThrownBy(() -> stores.users().update(withExternalId(grace, "crm-42")))
+        .isInstanceOfSatisfying(DuplicateKeyException.class, e -> assertThat(e.field()).isEqualTo("external_id"));
+    assertThat(stores.users().find(grace.userId())).contains(grace);
+  }
+
+  @Test
+  void settingAPasswordOnAUserWithoutOneStoresIt() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    StoredUser.StoredPassword first = new StoredUser.StoredPassword("password-test-1", "hash-1", true);
+
+    stores.users().setPassword(ada.userId(), first);
+
+    assertThat(stores.users().find(ada.userId())).contains(ada.withPassword(first));
+  }
+
+  @Test
+  void settingAPasswordReplacesThePreviousOne() {
+    StoredUser ada = user(newUserId(), "ada@example.com").withPassword(password("hash-1"));
+    stores.users().create(ada);
+    StoredUser.StoredPassword second = new StoredUser.StoredPassword("password-test-2", "hash-2", false);
+
+    stores.users().setPassword(ada.userId(), second);
+
+    assertThat(stores.users().find(ada.userId()).orElseThrow().password()).isEqualTo(second);
+  }
+
+  @Test
+  void deletingAUserDeletesItsEmailsPasswordAndSessions() {
+    StoredUser ada = user(newUserId(), "ada@example.com").withPassword(password("hash-1"));
+    stores.users().create(ada);
+    stores.sessions().create(session("session-test-1", ada.userId(), T0, T0.plusSeconds(3600)));
+    StoredUser grace = user(newUserId(), "grace@example.com");
+    stores.users().create(grace);
+    stores.sessions().create(session("session-test-2", grace.userId(), T0, T0.plusSeconds(3600)));
+
+    assertThat(stores.users().delete(ada.userId())).isTrue();
+
+    assertThat(stores.users().find(ada.userId())).isEmpty();
+    assertThat(stores.users().findByEmail("ada@example.com")).isEmpty();
+    assertThat(stores.sessions().findById("session-test-1")).isEmpty();
+    assertThat(stores.sessions().findByTokenHash("hash-of-session-test-1")).isEmpty();
+    assertThat(stores.sessions().listActive(ada.userId(), T0)).isEmpty();
+    // The other user keeps everything.
+    assertThat(stores.users().find(grace.userId())).contains(grace);
+    assertThat(stores.sessions().findById("session-test-2")).isPresent();
+    // Same id and email again: no email, password or session of the deleted user is left to collide or resurface.
+    stores.users().create(user(ada.userId(), "ada@example.com"));
+    assertThat(stores.users().find(ada.userId()).orElseThrow().password()).isNull();
+    assertThat(stores.sessions().listActive(ada.userId(), T0)).isEmpty();
+  }
+
+  @Test
+  void deletingAnUnknownUserReturnsFalse() {
+    assertThat(stores.users().delete(newUserId())).isFalse();
+  }
+
+  // ---------------------------------------------------------------------------------------------------- sessions
+
+  @Test
+  void aCreatedSessionIsFoundByIdAndByTokenHash() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    StoredSession s = session("session-test-1", ada.userId(), T0, T0.plusSeconds(3600));
+
+    stores.sessions().create(s);
+
+    assertThat(stores.sessions().findById("session-test-1")).contains(s);
+    assertThat(stores.sessions().findByTokenHash("hash-of-session-test-1")).contains(s);
+  }
+
+  @Test
+  void aSessionOfAnUnknownUserIsRefused() {
+    StoredSession orphan = session("session-test-1", newUserId(), T0, T0.plusSeconds(3600));
+
+    assertThatThrownBy(() -> stores.sessions().create(orphan)).isInstanceOf(StoreException.class);
+    assertThat(stores.sessions().findById("session-test-1")).isEmpty();
+  }
+
+  @Test
+  void anUnknownSessionIsNotFound() {
+    assertThat(stores.sessions().findById("session-test-nope")).isEmpty();
+    assertThat(stores.sessions().findByTokenHash("hash-of-nothing")).isEmpty();
+  }
+
+  @Test
+  void updatingASessionStoresTheNextVersion() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    StoredSession s = session("session-test-1", ada.userId(), T0, T0.plusSeconds(3600));
+    stores.sessions().create(s);
+    Instant later = T0.plusSeconds(60);
+    StoredSession next = s.next(later, later.plusSeconds(7200),
+        List.of(s.factors().get(0).reauthenticated(later)), Map.of("role", "owner", "tier", 2));
+
+    assertThat(stores.sessions().update(next)).isTrue();
+
+    assertThat(stores.sessions().findById("session-test-1")).contains(next);
+    assertThat(next.version()).isEqualTo(2);
+  }
+
+  @Test
+  void anUpdateFromAStaleVersionReturnsFalseAndChangesNothing() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    StoredSession s = session("session-test-1", ada.userId(), T0, T0.plusSeconds(3600));
+    stores.sessions().create(s);
+    StoredSession first = s.next(T0.plusSeconds(1), T0.plusSeconds(4000), s.factors(), Map.of("winner", "first"));
+    StoredSession second = s.next(T0.plusSeconds(2), T0.plusSeconds(5000), List.of(), Map.of("winner", "second"));
+
+    assertThat(stores.sessions().update(first)).isTrue();
+    assertThat(stores.sessions().update(second)).isFalse();
+
+    assertThat(stores.sessions().findById("session-test-1")).contains(first);
+  }
+
+  @Test
+  void ofConcurrentUpdatesFromTheSameVersionExactlyOneWins() throws Exception {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    StoredSession s = session("session-test-1", ada.userId(), T0, T0.plusSeconds(3600));
+    stores.sessions().create(s);
+    int writers = 8;
+    List<StoredSession> attempts = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      attempts.add(s.next(T0.plusSeconds(i + 1), T0.plusSeconds(7200), s.factors(), Map.of("writer", i)));
+    }
+
+    List<Boolean> results = concurrently(attempts.stream()
+        .map(next -> (Callable<Boolean>) () -> stores.sessions().update(next)).toList());
+
+    assertThat(results).filteredOn(Boolean::booleanValue).hasSize(1);
+    StoredSession winner = attempts.get(results.indexOf(true));
+    assertThat(stores.sessions().findById("session-test-1")).contains(winner);
+  }
+
+  @Test
+  void updatingADeletedSessionReturnsFalseAndDoesNotRecreateIt() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    StoredSession s = session("session-test-1", ada.userId(), T0, T0.plusSeconds(3600));
+    stores.sessions().create(s);
+    stores.sessions().delete("session-test-1");
+
+    assertThat(stores.sessions().update(s.next(T0.plusSeconds(1), T0.plusSeconds(4000), s.factors(), Map.of())))
+        .isFalse();
+
+    assertThat(stores.sessions().findById("session-test-1")).isEmpty();
+  }
+
+  @Test
+  void deletingASessionReportsWhetherThereWasOne() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    stores.sessions().create(session("session-test-1", ada.userId(), T0, T0.plusSeconds(3600)));
+
+    assertThat(stores.sessions().delete("session-test-1")).isTrue();
+    assertThat(stores.sessions().delete("session-test-1")).isFalse();
+    assertThat(stores.sessions().findByTokenHash("hash-of-session-test-1")).isEmpty();
+  }
+
+  @Test
+  void listActiveReturnsOnlyTheUsersUnexpiredSessionsOldestFirst() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    StoredUser grace = user(newUserId(), "grace@example.com");
+    stores.users().create(ada);
+    stores.users().create(grace);
+    Instant now = T0.plusSeconds(1000);
+    StoredSession newest = session("session-test-a", ada.userId(), T0.plusSeconds(300), now.plusSeconds(10));
+    StoredSession oldest = session("session-test-b", ada.userId(), T0.plusSeconds(100), now.plusMillis(1));
+    StoredSession middle = session("session-test-c", ada.userId(), T0.plusSeconds(200), now.plusSeconds(3600));
+    StoredSession expiredNow = session("session-test-d", ada.userId(), T0, now);
+    StoredSession expiredBefore = session("session-test-e", ada.userId(), T0, now.minusSeconds(1));
+    StoredSession someoneElses = session("session-test-f", grace.userId(), T0, now.plusSeconds(3600));
+    for (StoredSession s : List.of(newest, oldest, middle, expiredNow, expiredBefore, someoneElses)) {
+      stores.sessions().create(s);
+    }
+
+    assertThat(stores.sessions().listActive(ada.userId(), now)).containsExactly(oldest, middle, newest);
+  }
+
+  @Test
+  void purgeExpiredDeletesOnlySessionsExpiredAtOrBeforeNowAndCountsThem() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    Instant now = T0.plusSeconds(1000);
+    StoredSession alive = session("session-test-alive", ada.userId(), T0, now.plusMillis(1));
+    stores.sessions().create(alive);
+    stores.sessions().create(session("session-test-now", ada.userId(), T0, now));
+    stores.sessions().create(session("session-test-old", ada.userId(), T0, now.minusSeconds(500)));
+
+    assertThat(stores.sessions().purgeExpired(now)).isEqualTo(2);
+
+    assertThat(stores.sessions().findById("session-test-alive")).contains(alive);
+    assertThat(stores.sessions().findById("session-test-now")).isEmpty();
+    assertThat(stores.sessions().findById("session-test-old")).isEmpty();
+    assertThat(stores.sessions().purgeExpired(now)).isZero();
+  }
+
+  // --------------------------------------------------------------------------------------------- JSON and times
+
+  @Test
+  void customClaimsRoundTripWithNestedMapsListsNumbersBooleansAndUnicode() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("name", "Zoë 東京 🔑");
+    claims.put("admin", true);
+    claims.put("banned", false);
+    claims.put("count", 42);
+    claims.put("negative", -7);
+    claims.put("big", 9_007_199_254_740_993L);
+    claims.put("ratio", 0.25);
+    claims.put("tags", List.of("a", "ß", List.of(1, 2)));
+    claims.put("org", Map.of("id", "org-1", "roles", List.of("owner", "billing"), "limits", Map.of("seats", 5)));
+    claims.put("empty", Map.of());
+    StoredSession s = new StoredSession("session-test-1", ada.userId(), "hash-1", T0, T0, T0.plusSeconds(60),
+        Attributes.EMPTY, List.of(), claims, 1);
+
+    stores.sessions().create(s);
+
+    StoredSession read = stores.sessions().findById("session-test-1").orElseThrow();
+    assertThat(read.customClaims()).isEqualTo(claims);
+    assertThat(read.customClaims().keySet()).containsExactlyElementsOf(claims.keySet());
+    assertThat(read.attributes()).isEqualTo(Attributes.EMPTY);
+  }
+
+  @Test
+  void factorsRoundTripIncludingTheEmailFactor() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    AuthenticationFactor emailLink = new AuthenticationFactor("magic_link", "email", T0.plusMillis(5),
+        T0.plusMillis(1), T0.plusMillis(5), new AuthenticationFactor.EmailFactor("email-test-1", "ada@example.com"),
+        null, null);
+    List<AuthenticationFactor> factors = List.of(AuthenticationFactor.password(T0), emailLink);
+    StoredSession s = new StoredSession("session-test-1", ada.userId(), "hash-1", T0, T0, T0.plusSeconds(60),
+        new Attributes("2001:db8::1", "Mozilla/5.0 (Ünïcode)"), factors, Map.of(), 1);
+
+    stores.sessions().create(s);
+
+    assertThat(stores.sessions().findById("session-test-1").orElseThrow().factors()).isEqualTo(factors);
+  }
+
+  @Test
+  void userMetadataRoundTripsWithNestedValues() {
+    Map<String, Object> trusted = Map.of("billing", Map.of("plan", "pro", "seats", 3, "trial", false),
+        "flags", List.of("beta", "ünïcode"));
+    StoredUser base = user(newUserId(), "ada@example.com");
+    StoredUser ada = new StoredUser(base.userId(), base.status(), new User.Name("Zoë", "", "Ōtsuka"), trusted,
+        Map.of("score", 1.5), null, T0, base.emails(), null);
+
+    stores.users().create(ada);
+
+    assertThat(stores.users().find(ada.userId())).contains(ada);
+  }
+
+  @Test
+  void timestampsRoundTripAtMillisecondPrecision() {
+    Instant created = Instant.parse("2024-02-29T23:59:59.999Z");
+    StoredUser base = user(newUserId(), "ada@example.com");
+    StoredUser ada = new StoredUser(base.userId(), base.status(), base.name(), base.trustedMetadata(),
+        base.untrustedMetadata(), null, created, base.emails(), null);
+    stores.users().create(ada);
+    StoredSession s = new StoredSession("session-test-1", ada.userId(), "hash-1",
+        Instant.parse("1970-01-01T00:00:00.001Z"), Instant.parse("2038-01-19T03:14:08.123Z"), Instant.parse("2999-12-31T23:59:59.999Z"), Attributes.EMPTY,
+        List.of(), Map.of(), 1);
+    stores.sessions().create(s);
+    StoredKey k = new StoredKey("kid-1", "pk", "none", "cert", Instant.parse("2025-06-30T12:00:00.007Z"), null);
+    stores.keys().rotate(k, Instant.parse("2025-06-30T12:00:00.007Z"));
+    StoredProject p = new StoredProject("project-test-1", "hash", "public-token-test-1",
+        Instant.parse("2025-01-01T00:00:00.042Z"));
+    stores.project().createIfAbsent(p);
+
+    assertThat(stores.users().find(ada.userId()).orElseThrow().createdAt()).isEqualTo(created);
+    assertThat(stores.sessions().findById("session-test-1")).contains(s);
+    assertThat(stores.keys().all()).containsExactly(k);
+    assertThat(stores.project().get()).contains(p);
+  }
+
+  // -------------------------------------------------------------------------------------------------------- keys
+
+  @Test
+  void aFreshStoreHasNoKeys() {
+    assertThat(stores.keys().all()).isEmpty();
+  }
+
+  @Test
+  void theFirstRotationStoresTheKeyAsTheSigningKey() {
+    StoredKey first = key("kid-1", T0);
+
+    stores.keys().rotate(first, T0);
+
+    assertThat(stores.keys().all()).containsExactly(first);
+  }
+
+  @Test
+  void rotatingRetiresThePreviousSigningKeyAtTheGivenTimeAndListsNewestFirst() {
+    StoredKey first = key("kid-1", T0);
+    StoredKey second = key("kid-2", T0.plusSeconds(60));
+    StoredKey third = key("kid-3", T0.plusSeconds(120));
+    stores.keys().rotate(first, T0);
+    stores.keys().rotate(second, T0.plusSeconds(61));
+
+    stores.keys().rotate(third, T0.plusSeconds(121));
+
+    List<StoredKey> all = stores.keys().all();
+    assertThat(all).containsExactly(third,
+        new StoredKey("kid-2", second.privateKey(), "none", second.certificate(), second.createdAt(),
+            T0.plusSeconds(121)),
+        new StoredKey("kid-1", first.privateKey(), "none", first.certificate(), first.createdAt(),
+            T0.plusSeconds(61)));
+    assertThat(all).filteredOn(k -> k.retiredAt() == null).extracting(StoredKey::kid).containsExactly("kid-3");
+  }
+
+  @Test
+  void deleteRetiredBeforeDeletesKeysRetiredAtOrBeforeTheCutoffAndNeverTheSigningKey() {
+    stores.keys().rotate(key("kid-1", T0), T0);
+    stores.keys().rotate(key("kid-2", T0.plusSeconds(10)), T0.plusSeconds(10));
+    stores.keys().rotate(key("kid-3", T0.plusSeconds(20)), T0.plusSeconds(20));
+    // kid-1 retired at T0+10s, kid-2 at T0+20s, kid-3 signs.
+
+    assertThat(stores.keys().deleteRetiredBefore(T0.plusSeconds(10))).isEqualTo(1);
+    assertThat(stores.keys().all()).extracting(StoredKey::kid).containsExactly("kid-3", "kid-2");
+
+    assertThat(stores.keys().deleteRetiredBefore(T0.plusSeconds(3600))).isEqualTo(1);
+    assertThat(stores.keys().all()).extracting(StoredKey::kid).containsExactly("kid-3");
+    assertThat(stores.keys().deleteRetiredBefore(T0.plusSeconds(3600))).isZero();
+  }
+
+  // ----------------------------------------------------------------------------------------------------- project
+
+  @Test
+  void aFreshStoreHasNoProject() {
+    assertThat(stores.project().get()).isEmpty();
+  }
+
+  @Test
+  void createIfAbsentStoresTheProjectAndReturnsIt() {
+    StoredProject p = new StoredProject("project-test-1", "hash-1", "public-token-test-1", T0);
+
+    assertThat(stores.project().createIfAbsent(p)).isEqualTo(p);
+    assertThat(stores.project().get()).contains(p);
+  }
+
+  @Test
+  void aSecondCreateIfAbsentReturnsTheFirstProjectUnchanged() {
+    StoredProject first = new StoredProject("project-test-1", "hash-1", "public-token-test-1", T0);
+    StoredProject second = new StoredProject("project-test-2", "hash-2", "public-token-test-2", T0.plusSeconds(5));
+    stores.project().createIfAbsent(first);
+
+    assertThat(stores.project().createIfAbsent(second)).isEqualTo(first);
+    assertThat(stores.project().get()).contains(first);
+  }
+
+  @Test
+  void concurrentCreateIfAbsentCallsAllReturnTheOneStoredProject() throws Exception {
+    List<Callable<StoredProject>> creators = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      StoredProject p = new StoredProject("project-test-" + i, "hash-" + i, "public-token-test-" + i, T0);
+      creators.add(() -> stores.project().createIfAbsent(p));
+    }
+
+    List<StoredProject> results = concurrently(creators);
+
+    StoredProject stored = stores.project().get().orElseThrow();
+    assertThat(results).containsOnly(stored);
+  }
+
+  @Test
+  void updatingTheProjectReplacesSecretHashAndPublicTokenOnly() {
+    StoredProject first = new StoredProject("project-test-1", "hash-1", "public-token-test-1", T0);
+    stores.project().createIfAbsent(first);
+
+    stores.project().update(new StoredProject("project-test-other", "hash-2", "public-token-test-2",
+        T0.plusSeconds(99)));
+
+    assertThat(stores.project().get())
+        .contains(new StoredProject("project-test-1", "hash-2", "public-token-test-2", T0));
+  }
+}
