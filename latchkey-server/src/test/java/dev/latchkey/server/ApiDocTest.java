@@ -1,0 +1,322 @@
+package dev.latchkey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.server.testing.ApiClient;
+import dev.latchkey.server.testing.TestServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps {@code docs/api.md} true: it documents exactly the routes the server registers and every {@link ErrorCode},
+ * and every example in it, run in order against a real server, gets the reply written under it. The rules for
+ * "gets the reply" are in the document ("Reading the examples") and in {@link ReplyMatcher}.
+ */
+class ApiDocTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)\\}");
+  private static final Pattern PROJECT_ID = Pattern.compile("project-(?:test|live)-" + ReplyMatcher.UUID);
+  private static final String JWT_SECTION = "The session JWT";
+
+  private static String markdown;
+  private static ApiDocument doc;
+  private static TestServer server;
+
+  @BeforeAll
+  static void readTheDocumentAndStartAServer() throws IOException {
+    markdown = Files.readString(apiDoc());
+    doc = ApiDocument.parse(markdown);
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stopTheServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /** {@code docs/api.md} under the project root surefire names, else the first one found walking up. */
+  static Path apiDoc() {
+    String root = System.getProperty("latchkey.projectRoot");
+    if (root != null && Files.isRegularFile(Path.of(root, "docs", "api.md"))) {
+      return Path.of(root, "docs", "api.md");
+    }
+    for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("docs/api.md"))) {
+        return dir.resolve("docs/api.md");
+      }
+    }
+    throw new IllegalStateException("docs/api.md not found from latchkey.projectRoot=" + root + " or user.dir");
+  }
+
+  @Test
+  void theDocumentedEndpointsAreExactlyTheRegisteredRoutes() {
+    assertThat(doc.endpoints()).as("endpoint headings in docs/api.md (each once)").doesNotHaveDuplicates();
+    assertThat(doc.endpoints()).as("endpoint headings in docs/api.md vs the server's routes")
+        .containsExactlyInAnyOrderElementsOf(server.server().routes());
+  }
+
+  @Test
+  void everyErrorTypeIsInTheErrorTableWithItsStatus() {
+    Map<String, List<Integer>> expected = new LinkedHashMap<>();
+    for (ErrorCode code : ErrorCode.values()) {
+      List<Integer> statuses = expected.computeIfAbsent(code.type(), t -> new ArrayList<>());
+      if (!statuses.contains(code.status())) {
+        statuses.add(code.status());
+      }
+    }
+    assertThat(doc.errorTable()).as("the error table (one row per error_type, with its status)")
+        .containsExactlyInAnyOrderEntriesOf(expected);
+  }
+
+  @Test
+  void everyEndpointListsItsErrorsAndOnlyErrorsThatExist() {
+    Set<String> known = Arrays.stream(ErrorCode.values()).map(ErrorCode::type).collect(Collectors.toSet());
+    assertThat(doc.errorsByEndpoint().keySet()).as("endpoints with an **Errors:** line")
+        .containsExactlyInAnyOrderElementsOf(doc.endpoints());
+    doc.errorsByEndpoint().forEach((endpoint, names) ->
+        assertThat(known).as("error types named under " + endpoint).containsAll(names));
+  }
+
+  @Test
+  void everyEndpointHasAnExampleOfItselfAndOnlyOfItself() {
+    Map<String, Integer> examples = new HashMap<>();
+    for (ApiDocument.Example e : doc.examples()) {
+      String endpoint = e.request().endpoint();
+      if (endpoint != null) {
+        String[] template = endpoint.split(" ", 2);
+        String[] requestLine = e.request().text().lines().findFirst().orElse("").split(" ", 2);
+        assertThat(requestLine[0]).as("method of the example on line " + e.line()).isEqualTo(template[0]);
+        assertThat(requestLine.length == 2 && pathMatches(template[1], requestLine[1]))
+            .as("the example on line " + e.line() + " (" + String.join(" ", requestLine) + ") calls " + endpoint)
+            .isTrue();
+        examples.merge(endpoint, 1, Integer::sum);
+      }
+    }
+    assertThat(examples.keySet()).as("endpoints with an example").containsExactlyInAnyOrderElementsOf(
+        doc.endpoints());
+  }
+
+  @Test
+  void everyJsonBlockIsAReplyOrThePartsOfTheSessionJwt() {
+    List<ApiDocument.Block> free = doc.items().stream().filter(ApiDocument.JsonItem.class::isInstance)
+        .map(i -> ((ApiDocument.JsonItem) i).block()).toList();
+    assertThat(free).as("json blocks that are not replies").hasSize(2)
+        .allSatisfy(b -> assertThat(b.heading()).isEqualTo(JWT_SECTION));
+  }
+
+  @Test
+  void everyExampleGetsTheDocumentedReply() throws IOException {
+    ReplyMatcher matcher = new ReplyMatcher();
+    Set<String> projectIds = new TreeSet<>();
+    PROJECT_ID.matcher(markdown).results().forEach(r -> projectIds.add(r.group()));
+    assertThat(projectIds).as("the examples' project id (one)").hasSize(1);
+    matcher.bind(projectIds.iterator().next(), server.projectId);
+
+    Map<String, String> captured = new HashMap<>();
+    captured.put("project_id", server.projectId);
+    ApiClient api = server.api();
+    int run = 0;
+    int jwtParts = 0;
+    for (ApiDocument.Item item : doc.items()) {
+      if (item instanceof ApiDocument.ExampleItem(ApiDocument.Example e)) {
+        JsonNode actual = runExample(api, e, captured, matcher);
+        capture(actual, captured);
+        run++;
+      } else if (item instanceof ApiDocument.JsonItem(ApiDocument.Block b) && b.heading().equals(JWT_SECTION)) {
+        String jwt = captured.get("session_jwt");
+        assertThat(jwt).as("a session_jwt in a reply before line " + b.line()).isNotNull();
+        JsonNode documented = JSON.readTree(b.text());
+        List<String> problems = jwtParts == 0
+            ? matcher.mismatches(documented, ReplyMatcher.jwtPart(jwt, 0))
+            : matcher.payloadMismatches(documented, ReplyMatcher.jwtPart(jwt, 1));
+        assertThat(problems).as("the JWT %s documented on line %d", jwtParts == 0 ? "header" : "claims", b.line())
+            .isEmpty();
+        jwtParts++;
+      }
+    }
+    assertThat(run).as("examples run").isEqualTo(doc.examples().size()).isGreaterThanOrEqualTo(
+        doc.endpoints().size());
+    assertThat(jwtParts).as("JWT header and claims checked").isEqualTo(2);
+  }
+
+  private static JsonNode runExample(ApiClient api, ApiDocument.Example e, Map<String, String> captured,
+      ReplyMatcher matcher) throws IOException {
+    String where = "the example on line " + e.line();
+    String[] parts = substitute(e.request().text(), captured, where).split("\n\n", 2);
+    List<String> head = parts[0].lines().toList();
+    String[] requestLine = head.get(0).split(" ", 2);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String header : head.subList(1, head.size())) {
+      String[] nameValue = header.split(":\\s*", 2);
+      headers.put(nameValue[0], nameValue[1]);
+    }
+    String body = parts.length > 1 && !parts[1].isBlank() ? parts[1].strip() : null;
+
+    ApiClient.Reply reply = api.send(requestLine[0], requestLine[1], body, headers);
+    JsonNode documented = JSON.readTree(e.reply().text());
+    assertThat(reply.json()).as(where + ": the reply is JSON, was " + reply.text()).isNotNull();
+    assertThat(reply.status()).as(where + ": HTTP status (reply " + reply.text() + ")")
+        .isEqualTo(documented.path("status_code").asInt());
+    assertThat(matcher.mismatches(documented, reply.json())).as(where + ": reply " + reply.text()
+        + "\ndiffers from the one documented on line " + e.reply().line()).isEmpty();
+    return reply.json();
+  }
+
+  private static String substitute(String text, Map<String, String> captured, String where) {
+    Matcher m = PLACEHOLDER.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String value = captured.get(m.group(1));
+      if (value == null) {
+        fail(where + ": {" + m.group(1) + "} is in no earlier reply");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    return m.appendTail(out).toString();
+  }
+
+  /** Each field name's first non-empty string value in the reply, outer fields first, replaces what was known. */
+  static void capture(JsonNode reply, Map<String, String> captured) {
+    Map<String, String> found = new HashMap<>();
+    Deque<JsonNode> queue = new ArrayDeque<>(List.of(reply));
+    while (!queue.isEmpty()) {
+      JsonNode node = queue.removeFirst();
+      node.properties().forEach(f -> {
+        if (f.getValue().isTextual() && !f.getValue().asText().isEmpty()) {
+          found.putIfAbsent(f.getKey(), f.getValue().asText());
+        }
+      });
+      node.forEach(child -> {
+        if (child.isContainerNode()) {
+          queue.addLast(child);
+        }
+      });
+    }
+    captured.putAll(found);
+  }
+
+  /** Whether a request path (query aside) fits a route template such as {@code /v1/users/{user_id}}. */
+  static boolean pathMatches(String template, String path) {
+    String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    String regex = Arrays.stream(template.split("/", -1))
+        .map(s -> s.startsWith("{") && s.endsWith("}") ? "[^/]+" : Pattern.quote(s))
+        .collect(Collectors.joining("/"));
+    return bare.matches(regex);
+  }
+
+  // The rules themselves: a matcher that let everything through would make the test above worthless.
+
+  @Test
+  void aReplyWithAFieldAddedOrRemovedDoesNotMatch() throws IOException {
+    JsonNode documented = JSON.readTree("{\"status_code\": 200, \"user\": {\"name\": \"Ada\"}}");
+    assertThat(new ReplyMatcher().mismatches(documented,
+        JSON.readTree("{\"status_code\": 200, \"user\": {\"name\": \"Ada\", \"age\": 36}}")))
+        .containsExactly("$.user: reply fields not documented: [age]");
+    assertThat(new ReplyMatcher().mismatches(documented, JSON.readTree("{\"status_code\": 200, \"user\": {}}")))
+        .containsExactly("$.user: documented fields missing from the reply: [name]");
+  }
+
+  @Test
+  void fixedValuesAndTypesMustBeEqual() throws IOException {
+    JsonNode documented = JSON.readTree(
+        "{\"status\": \"active\", \"n\": 60, \"ok\": false, \"x\": null, \"roles\": [\"stytch_user\"]}");
+    assertThat(new ReplyMatcher().mismatches(documented, JSON.readTree(
+        "{\"status\": \"pending\", \"n\": \"60\", \"ok\": false, \"x\": {}, \"roles\": []}")))
+        .containsExactly("$.status: expected \"active\", was \"pending\"", "$.n: expected 60, was \"60\"",
+            "$.x: expected null, was {}", "$.roles: expected an array of 1, was []");
+  }
+
+  @Test
+  void idsMatchAnyIdOfTheirKindButTheSameOneEverywhere() {
+    ReplyMatcher m = new ReplyMatcher();
+    String ada = "user-test-6dfed817-ad22-4327-a869-54926b584697";
+    String grace = "user-test-5913e529-89f6-4887-942b-cca7bb884731";
+    String actualAda = "user-test-00000000-0000-4000-8000-000000000001";
+    assertThat(m.matchString(ada, actualAda)).isNull();
+    assertThat(m.matchString(ada, actualAda)).isNull();
+    assertThat(m.matchString(ada, "user-test-00000000-0000-4000-8000-000000000002")).contains("earlier");
+    assertThat(m.matchString(grace, actualAda)).contains("earlier");
+    assertThat(m.matchString(grace, "session-test-00000000-0000-4000-8000-000000000003")).isNotNull();
+    assertThat(m.matchString("stytch.com/" + ada, "stytch.com/" + actualAda)).isNull();
+    assertThat(m.matchString("stytch.com/" + ada, "example.com/" + actualAda)).isNotNull();
+  }
+
+  @Test
+  void timestampsTokensAndAbbreviationsMatchByForm() {
+    ReplyMatcher m = new ReplyMatcher();
+    assertThat(m.matchString("2026-11-25T22:20:31.910Z", "2030-01-01T00:00:00.001Z")).isNull();
+    assertThat(m.matchString("2026-11-25T22:20:31.910Z", "2030-01-01 00:00")).isNotNull();
+    String token = "gdv9JCBd4uq0aFXo_VXVO2NA1Q8GxKfMNvTKMwmlF_kF";
+    assertThat(m.matchString(token, "A3-LAZNxnqvU22OSP5f3YtmPypxV7o8zLs4XTBc3qd43")).isNull();
+    assertThat(m.matchString(token, "A3-LAZNxnqvU22OSP5f3YtmPypxV7o8zLs4XTBc3qd4")).contains("44");
+    assertThat(m.matchString(token, "B3-LAZNxnqvU22OSP5f3YtmPypxV7o8zLs4XTBc3qd43")).contains("earlier");
+    assertThat(m.matchString("MIIC8TCCAdmgAwIBAgIJ…", "MIIC9zCCAd+gAwIBAgIJAKZx")).isNull();
+    assertThat(m.matchString("MIIC8TCCAdmgAwIBAgIJ…", "not base64!")).isNotNull();
+    assertThat(m.matchString("eyJhbGciOi…", "eyJhIjoxfQ.eyJiIjoyfQ.c2ln")).isNull();
+    assertThat(m.matchString("eyJhbGciOi…", "")).isNotNull();
+    assertThat(m.matchString("", "x")).isNotNull();
+  }
+
+  @Test
+  void aSessionMustLastAsLongAsDocumented() throws IOException {
+    JsonNode documented = JSON.readTree(
+        "{\"last_accessed_at\": \"2026-11-25T22:20:32.078Z\", \"expires_at\": \"2026-11-26T00:20:32.078Z\"}");
+    assertThat(new ReplyMatcher().mismatches(documented, JSON.readTree(
+        "{\"last_accessed_at\": \"2030-01-01T10:00:00.000Z\", \"expires_at\": \"2030-01-01T12:00:00.000Z\"}")))
+        .isEmpty();
+    assertThat(new ReplyMatcher().mismatches(documented, JSON.readTree(
+        "{\"last_accessed_at\": \"2030-01-01T10:00:00.000Z\", \"expires_at\": \"2030-01-01T11:00:00.000Z\"}")))
+        .containsExactly("$: expires_at - last_accessed_at should be PT2H, was PT1H");
+  }
+
+  @Test
+  void jwtTimesMustBeAFiveMinuteWindowStartingAtIssue() throws IOException {
+    JsonNode documented = JSON.readTree("{\"sub\": \"x\", \"iat\": 100, \"nbf\": 100, \"exp\": 400}");
+    assertThat(new ReplyMatcher().payloadMismatches(documented,
+        JSON.readTree("{\"sub\": \"x\", \"iat\": 7, \"nbf\": 7, \"exp\": 307}"))).isEmpty();
+    assertThat(new ReplyMatcher().payloadMismatches(documented,
+        JSON.readTree("{\"sub\": \"x\", \"iat\": 7, \"nbf\": 7, \"exp\": 3607}")))
+        .containsExactly("actual JWT: expected nbf = iat and exp = iat + 300, were iat 7, nbf 7, exp 3607");
+  }
+
+  @Test
+  void theDocumentFormatIsReadAsDescribed() {
+    ApiDocument d = ApiDocument.parse(String.join("\n",
+        "## Things", "### GET /v1/things/{thing_id}", "**Errors:** `thing_not_found`,", "`invalid_thing_id`.", "",
+        "```http", "GET /v1/things/{thing_id}", "```", "", "```json", "{\"status_code\": 200}", "```",
+        "## Errors", "| error_type | Status | Meaning |", "| --- | --- | --- |",
+        "| `thing_not_found` | 404 | No such thing. |", ""));
+    assertThat(d.endpoints()).containsExactly("GET /v1/things/{thing_id}");
+    assertThat(d.errorsByEndpoint()).containsExactly(
+        Map.entry("GET /v1/things/{thing_id}", List.of("thing_not_found", "invalid_thing_id")));
+    assertThat(d.errorTable()).containsExactly(Map.entry("thing_not_found", List.of(404)));
+    assertThat(d.examples()).singleElement().satisfies(e -> {
+      assertThat(e.request().endpoint()).isEqualTo("GET /v1/things/{thing_id}");
+      assertThat(e.reply().text()).isEqualTo("{\"status_code\": 200}\n");
+    });
+    assertThat(pathMatches("/v1/things/{thing_id}", "/v1/things/t-1?x=y")).isTrue();
+    assertThat(pathMatches("/v1/things/{thing_id}", "/v1/things/t-1/more")).isFalse();
+  }
+}
