@@ -96,9 +96,11 @@ async function main() {
     summary.session_id = sessionId;
     summary.user_id = userId;
 
-    await run("sessions.authenticate(session_jwt)", async () => {
-      const r = await client.sessions.authenticate({ session_jwt: jwt });
+    const claimed = await run("sessions.authenticate(session_jwt)", async () => {
+      const r = await client.sessions.authenticate({ session_jwt: jwt, session_custom_claims: { plan: "pro" } });
       expect(r.session.session_id === sessionId, "authenticating by JWT found another session");
+      expect(r.session.custom_claims?.plan === "pro", "the custom claim was not stored on the session");
+      return r;
     });
 
     await run("sessions.get", async () => {
@@ -117,9 +119,11 @@ async function main() {
     summary.jwks_keys = jwks.keys.length;
 
     await run("sessions.authenticateJwtLocal", async () => {
-      const s = await client.sessions.authenticateJwtLocal({ session_jwt: jwt });
+      const s = await client.sessions.authenticateJwtLocal({ session_jwt: claimed.session_jwt });
       expect(s.session_id === sessionId && s.user_id === userId, "the local check read another session");
       expect(new Date(s.expires_at) > new Date(), "expires_at is not in the future");
+      expect(s.custom_claims?.plan === "pro", "the custom claim is missing from the JWT");
+      expect(!("iss" in s.custom_claims) && !("sub" in s.custom_claims), "registered claims leaked into custom_claims");
     });
 
     await run("sessions.authenticateJwt(fresh, local)", async () => {
