@@ -71,7 +71,7 @@ class StytchJavaSdkCompatTest {
   }
 
   @Test
-  void usersCreateGetAndDeleteDeserializeIntoTheSdkModels() {
+  void usersCreateGetUpdateAndDeleteDeserializeIntoTheSdkModels() {
     String email = uniqueEmail();
     CreateResponse created = success(stytch.getUsers().createCompletable(new CreateRequest(email)));
     assertThat(created.getStatusCode()).isEqualTo(200);
@@ -94,6 +94,18 @@ class StytchJavaSdkCompatTest {
     assertThat(got.isLocked()).isFalse();
     assertThat(got.getCreatedAt()).isNotNull();
     assertThat(got.getPassword()).isNull();
+
+    // The SDK sends user_id in the body and empty metadata maps; neither may wipe what is stored.
+    com.stytch.java.consumer.models.users.UpdateResponse updated = success(stytch.getUsers().updateCompletable(
+        new com.stytch.java.consumer.models.users.UpdateRequest(created.getUserId(),
+            new com.stytch.java.consumer.models.users.Name("Ada", "", "Lovelace"), null, Map.of("tier", "gold"))));
+    assertThat(updated.getUser().getName().getFirstName()).isEqualTo("Ada");
+    assertThat(updated.getUser().getTrustedMetadata()).containsEntry("tier", "gold");
+    com.stytch.java.consumer.models.users.UpdateResponse renamed = success(stytch.getUsers().updateCompletable(
+        new com.stytch.java.consumer.models.users.UpdateRequest(created.getUserId(),
+            new com.stytch.java.consumer.models.users.Name("Augusta"))));
+    assertThat(renamed.getUser().getName().getFirstName()).isEqualTo("Augusta");
+    assertThat(renamed.getUser().getTrustedMetadata()).containsEntry("tier", "gold");
 
     DeleteResponse deleted = success(stytch.getUsers().deleteCompletable(new DeleteRequest(created.getUserId())));
     assertThat(deleted.getUserId()).isEqualTo(created.getUserId());
@@ -377,8 +389,8 @@ class StytchJavaSdkCompatTest {
   }
 
   /** The server's error as the SDK parsed it: must be a {@code StytchException.Response}, never a Critical. */
-  private static ErrorResponse error(CompletableFuture<? extends StytchResult<?>> call) {
-    StytchResult<?> result = get((CompletableFuture) call);
+  private static <T> ErrorResponse error(CompletableFuture<StytchResult<T>> call) {
+    StytchResult<T> result = get(call);
     assertThat(result).isInstanceOf(StytchResult.Error.class);
     StytchException e = ((StytchResult.Error) result).getException();
     assertThat(e).isInstanceOf(StytchException.Response.class);
