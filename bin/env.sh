@@ -18,3 +18,24 @@ ensure_maven() {
     exit 1
   fi
 }
+
+# Node.js 18+ and npm run the official Stytch Node SDK in the conformance tests (compat/node).
+ensure_node() {
+  if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+    local major
+    major="$(node -p 'process.versions.node.split(".")[0]')"
+    if [ "$major" -ge 18 ]; then return 0; fi
+    echo "latchkey: Node.js $(node --version) is too old: the Stytch Node SDK needs Node.js 18 or newer." >&2
+    exit 1
+  fi
+  if [ "$(id -u)" = 0 ]; then
+    echo "latchkey: installing Node.js and npm (apt-get install nodejs npm)..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && return 0
+    echo "latchkey: apt-get did not provide node and npm; install Node.js 18+ with npm by hand." >&2
+    exit 1
+  fi
+  echo "latchkey: Node.js and npm are missing (the Node SDK conformance test needs them):" >&2
+  echo "latchkey: run 'sudo apt-get install nodejs npm', or install Node.js 18+ with npm." >&2
+  exit 1
+}

@@ -1,0 +1,56 @@
+package dev.latchkey.bench;
+
+import dev.latchkey.server.crypto.Secrets;
+import dev.latchkey.server.store.SessionStore;
+import dev.latchkey.server.store.StoredSession;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * SQLite point lookup of a session by its token hash ({@link SessionStore#findByTokenHash}) through the server's
+ * real store: Hikari pool, WAL mode, the unique index on {@code token_hash}, row mapping including the factors and
+ * custom-claims JSON. The hashes are precomputed so only the lookup is measured; a different session is read each
+ * time, round-robin, so the same row is not served hot every call.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class SessionLookupBenchmark {
+  /** Sessions in the table: 2 per user. */
+  @Param({"10000"})
+  public int sessions;
+
+  private BenchDatabase db;
+  private String[] hashes;
+  private int next;
+
+  @Setup(Level.Trial)
+  public void setUp() {
+    db = new BenchDatabase();
+    List<String> tokens = db.populate(sessions / 2, 2);
+    hashes = tokens.stream().map(Secrets::sha256).toArray(String[]::new);
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    db.close();
+  }
+
+  @Benchmark
+  public StoredSession findByTokenHash() {
+    String hash = hashes[next];
+    next = next + 1 == hashes.length ? 0 : next + 1;
+    return db.stores.sessions().findByTokenHash(hash)
+        .orElseThrow(() -> new IllegalStateException("a populated session is missing"));
+  }
+}
