@@ -82,7 +82,10 @@ public final class Sessions {
     return verifier.verify(jwt, null);
   }
 
-  /** As {@link #authenticateJwtLocal(String)}, refusing with {@code JWT_TOO_OLD} when {@code now - iat >= maxTokenAge}. */
+  /**
+   * As {@link #authenticateJwtLocal(String)}, refusing with {@code JWT_TOO_OLD} when {@code now - iat >=
+   * maxTokenAge}.
+   */
   public VerifiedSession authenticateJwtLocal(String jwt, Duration maxTokenAge) {
     LatchkeyBackend.checkDuration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
     return verifier.verify(jwt, maxTokenAge);

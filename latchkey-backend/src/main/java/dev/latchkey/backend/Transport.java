@@ -42,7 +42,8 @@ final class Transport {
     this.timeout = timeout;
     ObjectMapper mapper = WireJson.mapper();
     // Absent optional fields are left out rather than sent as null, as the official SDKs do.
-    mapper.setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
+    mapper.setDefaultPropertyInclusion(
+        JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
     this.json = mapper;
   }
 
