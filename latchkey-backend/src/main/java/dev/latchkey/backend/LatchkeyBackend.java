@@ -1,0 +1,230 @@
+package dev.latchkey.backend;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A client for a Latchkey server (or any server speaking Stytch's Sessions API): the API calls, local verification
+ * of session JWTs against a cached key set, and the state {@link LatchkeyFilter} needs. Build one per project and
+ * share it: it is thread-safe. Close it when the application stops.
+ *
+ * <pre>{@code
+ * LatchkeyBackend backend = LatchkeyBackend.builder()
+ *     .baseUrl(URI.create("http://127.0.0.1:8080"))
+ *     .projectId(System.getenv("LATCHKEY_PROJECT_ID"))
+ *     .secret(System.getenv("LATCHKEY_SECRET"))
+ *     .build();
+ * VerifiedSession session = backend.sessions().authenticateJwtLocal(jwt);
+ * }</pre>
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>Setting</th><th>Default</th><th>Range</th><th>Meaning</th></tr>
+ *   <tr><td>{@code baseUrl}</td><td>required</td><td>http(s) URL</td><td>The server</td></tr>
+ *   <tr><td>{@code projectId}, {@code secret}</td><td>required</td><td></td><td>HTTP Basic credentials</td></tr>
+ *   <tr><td>{@code clock}</td><td>system UTC</td><td></td><td>Time for every expiry and cache decision</td></tr>
+ *   <tr><td>{@code leeway}</td><td>0</td><td>0..5m</td><td>Clock skew allowed on {@code exp} and {@code nbf}</td></tr>
+ *   <tr><td>{@code httpTimeout}</td><td>10s</td><td>100ms..5m</td><td>Connect and whole-request timeout of API
+ *   calls</td></tr>
+ *   <tr><td>{@code jwksTimeout}</td><td>3s</td><td>100ms..1m</td><td>Timeout of a key-set fetch</td></tr>
+ *   <tr><td>{@code jwksCoolDown}</td><td>30s</td><td>1s..1h</td><td>At most one key-set fetch per window</td></tr>
+ *   <tr><td>{@code jwksMaxStale}</td><td>1h</td><td>0..7d</td><td>How long past its max-age a key set keeps serving
+ *   while it cannot be refreshed</td></tr>
+ * </table>
+ */
+public final class LatchkeyBackend implements AutoCloseable {
+  private final Config config;
+  private final HttpClient http;
+  private final Sessions sessions;
+  private final Users users;
+  private final Passwords passwords;
+
+  private LatchkeyBackend(Config config) {
+    this.config = config;
+    Duration connect = config.httpTimeout.compareTo(config.jwksTimeout) < 0 ? config.httpTimeout : config.jwksTimeout;
+    this.http = HttpClient.newBuilder().connectTimeout(connect).followRedirects(HttpClient.Redirect.NEVER).build();
+    Transport transport = new Transport(http, config.baseUrl, config.projectId, config.secret, config.httpTimeout);
+    JwksCache keys = new JwksCache(transport, config.projectId, config.clock, config.jwksTimeout,
+        config.jwksCoolDown, config.jwksMaxStale);
+    JwtVerifier verifier = new JwtVerifier(keys, transport.json(), config.clock, config.leeway, config.projectId);
+    this.sessions = new Sessions(transport, verifier, config.projectId);
+    this.users = new Users(transport);
+    this.passwords = new Passwords(transport);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder with this client's settings, to build another client (for instance with another clock). */
+  public Builder newBuilder() {
+    return new Builder(config);
+  }
+
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  public Users users() {
+    return users;
+  }
+
+  public Passwords passwords() {
+    return passwords;
+  }
+
+  public String projectId() {
+    return config.projectId;
+  }
+
+  Clock clock() {
+    return config.clock;
+  }
+
+  /**
+   * Releases the HTTP client (on Java 21 and later, where it can be closed; on 17 its threads end when it is
+   * collected). Idempotent.
+   */
+  @Override
+  public void close() {
+    Object client = http;
+    if (client instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) client).close();
+      } catch (Exception e) {
+        // Closing only waits for in-flight requests; a failure leaves nothing to clean up.
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LatchkeyBackend[baseUrl=" + config.baseUrl + ", projectId=" + config.projectId + ", secret=<redacted>]";
+  }
+
+  static void checkDuration(String name, Duration value, Duration min, Duration max) {
+    if (value == null) {
+      throw new IllegalArgumentException(name + " must not be null");
+    }
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(name + " is " + value + "; it must be between " + min + " and " + max);
+    }
+  }
+
+  private static final class Config {
+    URI baseUrl;
+    String projectId;
+    String secret;
+    Clock clock = Clock.systemUTC();
+    Duration leeway = Duration.ZERO;
+    Duration httpTimeout = Duration.ofSeconds(10);
+    Duration jwksTimeout = Duration.ofSeconds(3);
+    Duration jwksCoolDown = Duration.ofSeconds(30);
+    Duration jwksMaxStale = Duration.ofHours(1);
+
+    Config copy() {
+      Config c = new Config();
+      c.baseUrl = baseUrl;
+      c.projectId = projectId;
+      c.secret = secret;
+      c.clock = clock;
+      c.leeway = leeway;
+      c.httpTimeout = httpTimeout;
+      c.jwksTimeout = jwksTimeout;
+      c.jwksCoolDown = jwksCoolDown;
+      c.jwksMaxStale = jwksMaxStale;
+      return c;
+    }
+  }
+
+  /** Settings for a {@link LatchkeyBackend}; each setter validates its value and names it when it refuses. */
+  public static final class Builder {
+    private final Config c;
+
+    private Builder() {
+      this.c = new Config();
+    }
+
+    private Builder(Config config) {
+      this.c = config.copy();
+    }
+
+    /** The server, e.g. {@code http://127.0.0.1:8080}. Required. */
+    public Builder baseUrl(URI baseUrl) {
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      if (!("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme())) || baseUrl.getHost() == null
+          || baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
+        throw new IllegalArgumentException("baseUrl is " + baseUrl + "; it must be an http or https URL with a host "
+            + "and no query, such as http://127.0.0.1:8080");
+      }
+      c.baseUrl = baseUrl;
+      return this;
+    }
+
+    /** The project id: the JWT audience, part of the issuer, and the Basic auth user. Required. */
+    public Builder projectId(String projectId) {
+      Sessions.requireText(projectId, "projectId");
+      c.projectId = projectId;
+      return this;
+    }
+
+    /** The project secret for HTTP Basic auth. Required. */
+    public Builder secret(String secret) {
+      Sessions.requireText(secret, "secret");
+      c.secret = secret;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      c.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Clock skew allowed on {@code exp} and {@code nbf}, 0 to 5 minutes; default 0 (as the official SDKs). */
+    public Builder leeway(Duration leeway) {
+      checkDuration("leeway", leeway, Duration.ZERO, Duration.ofMinutes(5));
+      c.leeway = leeway;
+      return this;
+    }
+
+    /** Connect and request timeout of API calls, 100 ms to 5 minutes; default 10 s. */
+    public Builder httpTimeout(Duration timeout) {
+      checkDuration("httpTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
+      c.httpTimeout = timeout;
+      return this;
+    }
+
+    /** Timeout of one key-set fetch, 100 ms to 1 minute; default 3 s. */
+    public Builder jwksTimeout(Duration timeout) {
+      checkDuration("jwksTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(1));
+      c.jwksTimeout = timeout;
+      return this;
+    }
+
+    /** Minimum time between two key-set fetches, 1 s to 1 h; default 30 s. */
+    public Builder jwksCoolDown(Duration coolDown) {
+      checkDuration("jwksCoolDown", coolDown, Duration.ofSeconds(1), Duration.ofHours(1));
+      c.jwksCoolDown = coolDown;
+      return this;
+    }
+
+    /** How long past its max-age an unrefreshable key set still serves, 0 to 7 days; default 1 h. */
+    public Builder jwksMaxStale(Duration maxStale) {
+      checkDuration("jwksMaxStale", maxStale, Duration.ZERO, Duration.ofDays(7));
+      c.jwksMaxStale = maxStale;
+      return this;
+    }
+
+    public LatchkeyBackend build() {
+      if (c.baseUrl == null || c.projectId == null || c.secret == null) {
+        String missing = ((c.baseUrl == null ? "baseUrl " : "") + (c.projectId == null ? "projectId " : "")
+            + (c.secret == null ? "secret" : "")).trim();
+        throw new IllegalStateException("baseUrl, projectId and secret are required; missing: " + missing);
+      }
+      return new LatchkeyBackend(c.copy());
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.latchkey.backend;
+
+import dev.latchkey.backend.LatchkeyException.Reason;
+import dev.latchkey.model.AuthenticateResponse;
+import dev.latchkey.model.JwksResponse;
+import dev.latchkey.model.RevokeResponse;
+import dev.latchkey.model.SessionAuthenticateRequest;
+import dev.latchkey.model.SessionListResponse;
+import dev.latchkey.model.SessionRevokeRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The Sessions API ({@code /v1/sessions}) and local JWT verification. Get it from {@link LatchkeyBackend#sessions()}.
+ *
+ * <pre>{@code
+ * Sessions sessions = backend.sessions();
+ * VerifiedSession s = sessions.authenticateJwt(jwtFromCookie, Duration.ofMinutes(1)); // local, API when needed
+ * VerifiedSession local = sessions.authenticateJwtLocal(jwtFromCookie);                // never calls the API
+ * AuthenticateResponse r = sessions.authenticateToken(tokenFromCookie);                 // always calls the API
+ * sessions.revoke(new SessionRevokeRequest(s.sessionId(), null, null));
+ * }</pre>
+ */
+public final class Sessions {
+  /** Local failures the API can settle: it accepts an expired or old JWT whose session is alive, knows new keys. */
+  private static final Set<Reason> API_CAN_SETTLE =
+      EnumSet.of(Reason.JWT_EXPIRED, Reason.JWT_TOO_OLD, Reason.JWT_UNKNOWN_KEY, Reason.JWKS_UNAVAILABLE);
+
+  private final Transport transport;
+  private final JwtVerifier verifier;
+  private final String projectId;
+
+  Sessions(Transport transport, JwtVerifier verifier, String projectId) {
+    this.transport = transport;
+    this.verifier = verifier;
+    this.projectId = projectId;
+  }
+
+  /** {@code POST /v1/sessions/authenticate}: exactly one of {@code session_token} and {@code session_jwt}. */
+  public AuthenticateResponse authenticate(SessionAuthenticateRequest request) {
+    Objects.requireNonNull(request, "request");
+    return transport.call("POST", "/v1/sessions/authenticate", request, AuthenticateResponse.class);
+  }
+
+  /** {@code POST /v1/sessions/authenticate} with an opaque session token, neither extending nor changing it. */
+  public AuthenticateResponse authenticateToken(String sessionToken) {
+    requireText(sessionToken, "sessionToken");
+    return authenticate(new SessionAuthenticateRequest(sessionToken, null, null, null));
+  }
+
+  /**
+   * Verifies {@code jwt} locally and calls the API only when the local check cannot decide: the JWT is at least
+   * {@code maxTokenAge} old ({@code now - iat >= maxTokenAge}), has expired, names a key the cached key set does
+   * not have, or no key set could be fetched. Every other local failure (bad signature, wrong issuer or audience,
+   * {@code alg: none}, ...) is thrown as it is, with no API call. {@code Duration.ZERO} sends every JWT to the API.
+   *
+   * @throws LatchkeyException {@code JWT_*} when rejected locally; {@code API_REJECTED} when the API refused it
+   *     (e.g. {@code session_not_found} for a revoked session); a could-not-check reason otherwise
+   */
+  public VerifiedSession authenticateJwt(String jwt, Duration maxTokenAge) {
+    LatchkeyBackend.checkDuration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
+    try {
+      return verifier.verify(jwt, maxTokenAge);
+    } catch (LatchkeyException e) {
+      if (!API_CAN_SETTLE.contains(e.reason())) {
+        throw e;
+      }
+      return fromApi(authenticate(new SessionAuthenticateRequest(null, jwt, null, null)));
+    }
+  }
+
+  /**
+   * Verifies {@code jwt} locally with no age limit. Never calls the API; only the key set is fetched, when first
+   * needed, when its max-age ran out, or (once per cool-down) for an unknown {@code kid}.
+   */
+  public VerifiedSession authenticateJwtLocal(String jwt) {
+    return verifier.verify(jwt, null);
+  }
+
+  /**
+   * As {@link #authenticateJwtLocal(String)}, refusing with {@code JWT_TOO_OLD} when {@code now - iat >=
+   * maxTokenAge}.
+   */
+  public VerifiedSession authenticateJwtLocal(String jwt, Duration maxTokenAge) {
+    LatchkeyBackend.checkDuration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
+    return verifier.verify(jwt, maxTokenAge);
+  }
+
+  /** {@code POST /v1/sessions/revoke}: exactly one of session id, token and JWT. */
+  public RevokeResponse revoke(SessionRevokeRequest request) {
+    Objects.requireNonNull(request, "request");
+    return transport.call("POST", "/v1/sessions/revoke", request, RevokeResponse.class);
+  }
+
+  /** {@code GET /v1/sessions?user_id=}: the user's active sessions. */
+  public SessionListResponse list(String userId) {
+    requireText(userId, "userId");
+    return transport.call("GET", "/v1/sessions?user_id=" + URLEncoder.encode(userId, StandardCharsets.UTF_8), null,
+        SessionListResponse.class);
+  }
+
+  /** {@code GET /v1/sessions/jwks/{project_id}}, fetched now, bypassing (and not filling) the verification cache. */
+  public JwksResponse jwks() {
+    Transport.Reply reply = transport.getPublic("/v1/sessions/jwks/"
+        + URLEncoder.encode(projectId, StandardCharsets.UTF_8), transport.timeout(), JwksCache.MAX_JWKS_BYTES);
+    if (reply.status() != 200) {
+      throw transport.serverError(reply);
+    }
+    return transport.read(reply.body(), JwksResponse.class);
+  }
+
+  /** The session an opaque token names, as the API reports it (used by the filter). */
+  VerifiedSession verifyToken(String sessionToken) {
+    return fromApi(authenticateToken(sessionToken));
+  }
+
+  private static VerifiedSession fromApi(AuthenticateResponse r) {
+    if (r.session() == null || r.sessionJwt() == null || r.sessionJwt().isEmpty()) {
+      throw LatchkeyException.local(Reason.BAD_RESPONSE, "The API authenticated the session but returned no "
+          + "session or session_jwt");
+    }
+    Instant[] times = JwtVerifier.unverifiedTimes(r.sessionJwt());
+    return new VerifiedSession(r.session(), r.sessionJwt(), times[0], times[1], VerifiedSession.Source.API);
+  }
+
+  static void requireText(String value, String name) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException(name + " must be a non-empty string");
+    }
+  }
+}
