@@ -1,7 +1,6 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.model.Attributes;
-import dev.latchkey.model.AuthenticateResponse;
 import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
 import dev.latchkey.model.PasswordCreateResponse;

@@ -59,31 +59,8 @@ public final class ApiClient {
 
   /** Any method, body and extra headers (which replace the defaults, Authorization included). */
   public Reply send(String method, String path, String body, Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    if (authorization != null && !headers.containsKey("Authorization")) {
-      b.header("Authorization", authorization);
-    }
-    if (body != null && !headers.containsKey("Content-Type")) {
-      b.header("Content-Type", "application/json");
-    }
-    headers.forEach(b::header);
-    try {
-      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      JsonNode json;
-      try {
-        json = r.body().isEmpty() ? null : JSON.readTree(r.body());
-      } catch (IOException e) {
-        json = null;
-      }
-      return new Reply(r.statusCode(), r.headers().map(), r.body(), json);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return exchange(method, path, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), body != null, headers);
   }
 
   /**
@@ -91,12 +68,17 @@ public final class ApiClient {
    * {@code Content-Type: application/json} and this client's credentials unless {@code headers} replace them.
    */
   public Reply sendBytes(String method, String path, byte[] body, Map<String, String> headers) {
+    return exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(body), true, headers);
+  }
+
+  private Reply exchange(String method, String path, HttpRequest.BodyPublisher body, boolean hasBody,
+      Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        .method(method, body);
     if (authorization != null && !headers.containsKey("Authorization")) {
       b.header("Authorization", authorization);
     }
-    if (!headers.containsKey("Content-Type")) {
+    if (hasBody && !headers.containsKey("Content-Type")) {
       b.header("Content-Type", "application/json");
     }
     headers.forEach(b::header);
