@@ -85,22 +85,8 @@ public final class PasswordService {
       throw ErrorCode.INVALID_CREDENTIALS.exception();
     }
     StoredUser user = found.get();
-    AuthenticationFactor factor = AuthenticationFactor.password(now());
-    IssuedSession session;
-    if (!ref.isEmpty()) {
-      String owner = sessions.resolve(ref).userId();
-      if (!owner.equals(user.userId())) {
-        throw ErrorCode.USER_ID_MISMATCH.exception();
-      }
-      session = sessions.authenticate(ref,
-          new SessionService.Change(r.sessionDurationMinutes(), r.sessionCustomClaims(), factor));
-    } else if (r.sessionDurationMinutes() != null) {
-      session = sessions.start(user.userId(), factor, r.sessionDurationMinutes(), r.sessionCustomClaims(),
-          attributes);
-    } else {
-      session = null;
-    }
-    return new Outcome(user, session);
+    return new Outcome(user, sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref,
+        r.sessionDurationMinutes(), r.sessionCustomClaims(), attributes));
   }
 
   static String required(String value, String field) {

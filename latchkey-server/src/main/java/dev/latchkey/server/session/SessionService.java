@@ -91,6 +91,29 @@ public final class SessionService {
   }
 
   /**
+   * The one rule every sign-in method follows once its factor is proven for {@code userId}: with a session named in
+   * the request (step-up), the factor is added to that session, which must belong to the same user, else
+   * {@code user_id_mismatch}; without one, a new session starts when a duration is given; with neither, no session
+   * (null), as Stytch does.
+   */
+  public IssuedSession signIn(String userId, AuthenticationFactor factor, SessionRef ref, Integer durationMinutes,
+      Map<String, Object> customClaims, Attributes attributes) {
+    checkRef(ref);
+    checkDuration(durationMinutes);
+    CustomClaims.checkNames(customClaims);
+    if (!ref.isEmpty()) {
+      if (!resolve(ref).userId().equals(userId)) {
+        throw ErrorCode.USER_ID_MISMATCH.exception();
+      }
+      return authenticate(ref, new Change(durationMinutes, customClaims, factor));
+    }
+    if (durationMinutes == null) {
+      return null;
+    }
+    return start(userId, factor, durationMinutes, customClaims, attributes);
+  }
+
+  /**
    * Finds the live session a request names; {@code session_not_found} when there is none. The JWT may be past its
    * {@code exp}: a good signature and a live session are enough.
    */
