@@ -144,6 +144,28 @@ class LocalVerificationTest {
   }
 
   @Test
+  void anAudienceGivenAsOneStringRatherThanAnArrayIsAccepted() {
+    // RFC 7519 4.1.3: aud may be a single string; Latchkey mints an array, other issuers may not.
+    Map<String, Object> claims = Fixture.claims(server, now());
+    claims.put("aud", server.projectId);
+
+    assertThat(backend.sessions().authenticateJwtLocal(forged(claims)).userId()).isEqualTo(claims.get("sub"));
+  }
+
+  @Test
+  void aPayloadNamingAClaimTwiceIsRejectedRatherThanReadOneWay() throws JOSEException {
+    // Parsers disagree on which duplicate wins; a signed token that two readers read differently is refused.
+    Map<String, Object> claims = Fixture.claims(server, now());
+    String json = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(claims);
+    String twice = json.substring(0, json.length() - 1) + ",\"sub\":\"user-test-someone-else\"}";
+    JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(serverKey.kid())
+        .type(JOSEObjectType.JWT).build(), new Payload(twice));
+    jws.sign(new com.nimbusds.jose.crypto.RSASSASigner(serverKey.privateKey()));
+
+    rejected(Reason.JWT_MALFORMED, () -> backend.sessions().authenticateJwtLocal(jws.serialize()));
+  }
+
+  @Test
   void aJwtFromAnotherIssuerIsRejected() {
     Map<String, Object> claims = Fixture.claims(server, now());
     claims.put("iss", "stytch.com/project-test-00000000-0000-0000-0000-000000000000");
