@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Instant;
 
 /**
  * The one JSON configuration of the wire format: snake_case names, RFC 3339 timestamps, and strict types.
@@ -35,6 +37,8 @@ public final class WireJson {
   public static ObjectMapper mapper() {
     JsonMapper mapper = JsonMapper.builder()
         .addModule(new JavaTimeModule())
+        // Registered after JavaTimeModule, so it replaces that module's Instant reader (and falls back to it).
+        .addModule(new SimpleModule("rfc3339-instants").addDeserializer(Instant.class, new Rfc3339Instants()))
         .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
