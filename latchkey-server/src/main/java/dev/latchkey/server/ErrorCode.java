@@ -41,12 +41,23 @@ public enum ErrorCode {
   UNAUTHORIZED_CREDENTIALS(401, "unauthorized_credentials",
       "Unauthorized credentials: send HTTP Basic auth with your project_id and secret."),
   INVALID_CREDENTIALS(401, "unauthorized_credentials", "The email or password is incorrect."),
+  SDK_UNAUTHORIZED_CREDENTIALS(401, "unauthorized_credentials",
+      "Unauthorized credentials: send HTTP Basic auth with your public_token and the session_token (or the "
+          + "public_token again when signed out)."),
+  USER_UNAUTHENTICATED(401, "user_unauthenticated",
+      "This call needs a signed-in user: send HTTP Basic auth with public_token:session_token."),
+  INVALID_SECRET_AUTHENTICATION(401, "invalid_secret_authentication",
+      "The HTTP Basic password is neither the public_token nor a session_token (44 URL-safe characters)."),
   INVALID_SESSION_JWT(401, "invalid_session_jwt",
       "The session_jwt was not signed by this project's keys, or its issuer or audience is wrong."),
+  // 403
+  ORIGIN_NOT_ALLOWED(403, "origin_not_allowed",
+      "This browser origin may not call Latchkey: add it to LATCHKEY_CORS_ORIGINS."),
   // 404
   SESSION_NOT_FOUND(404, "session_not_found", "Session could not be found."),
   USER_NOT_FOUND(404, "user_not_found", "User could not be found."),
   PROJECT_NOT_FOUND(404, "project_not_found", "No project with this id is served here."),
+  PUBLIC_TOKEN_NOT_FOUND(404, "public_token_not_found", "No project with this public_token is served here."),
   ROUTE_NOT_FOUND(404, "route_not_found", "There is no such endpoint."),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "This endpoint does not accept this HTTP method."),
   REQUEST_TOO_LARGE(413, "request_too_large", "The request body may not exceed 1 MiB."),
