@@ -36,6 +36,9 @@ class ApiDocTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)\\}");
   private static final Pattern PROJECT_ID = Pattern.compile("project-(?:test|live)-" + ReplyMatcher.UUID);
+  private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(?:test|live)-" + ReplyMatcher.UUID);
+  /** A header value {@code Basic base64(user:password)}: the test encodes what the document shows in clear. */
+  private static final Pattern BASIC_IN_CLEAR = Pattern.compile("Basic base64\\((.*)\\)");
   private static final String JWT_SECTION = "The session JWT";
 
   private static String markdown;
@@ -133,9 +136,14 @@ class ApiDocTest {
     PROJECT_ID.matcher(markdown).results().forEach(r -> projectIds.add(r.group()));
     assertThat(projectIds).as("the examples' project id (one)").hasSize(1);
     matcher.bind(projectIds.iterator().next(), server.projectId);
+    Set<String> publicTokens = new TreeSet<>();
+    PUBLIC_TOKEN.matcher(markdown).results().forEach(r -> publicTokens.add(r.group()));
+    assertThat(publicTokens).as("the examples' public token (at most one)").hasSizeLessThanOrEqualTo(1);
+    publicTokens.forEach(t -> matcher.bind(t, server.publicToken));
 
     Map<String, String> captured = new HashMap<>();
     captured.put("project_id", server.projectId);
+    captured.put("public_token", server.publicToken);
     ApiClient api = server.api();
     int run = 0;
     int jwtParts = 0;
@@ -170,7 +178,9 @@ class ApiDocTest {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String header : head.subList(1, head.size())) {
       String[] nameValue = header.split(":\\s*", 2);
-      headers.put(nameValue[0], nameValue[1]);
+      Matcher basic = BASIC_IN_CLEAR.matcher(nameValue[1]);
+      headers.put(nameValue[0], basic.matches() ? "Basic " + java.util.Base64.getEncoder().encodeToString(
+          basic.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : nameValue[1]);
     }
     String body = parts.length > 1 && !parts[1].isBlank() ? parts[1].strip() : null;
 
@@ -178,7 +188,8 @@ class ApiDocTest {
     JsonNode documented = JSON.readTree(e.reply().text());
     assertThat(reply.json()).as(where + ": the reply is JSON, was " + reply.text()).isNotNull();
     assertThat(reply.status()).as(where + ": HTTP status (reply " + reply.text() + ")")
-        .isEqualTo(documented.path("status_code").asInt());
+        .isEqualTo(documented.has("data") ? documented.path("data").path("status_code").asInt()
+            : documented.path("status_code").asInt());
     assertThat(matcher.mismatches(documented, reply.json())).as(where + ": reply " + reply.text()
         + "\ndiffers from the one documented on line " + e.reply().line()).isEmpty();
     return reply.json();

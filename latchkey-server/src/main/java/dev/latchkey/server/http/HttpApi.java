@@ -55,6 +55,7 @@ public final class HttpApi {
       new UserRoutes(users).register(table);
       new PasswordRoutes(passwords).register(table);
       new SessionRoutes(sessions, users, keys, project.projectId()).register(table);
+      new SdkRoutes(new SdkAuth(project, sessions), sessions, users, project).register(table);
       registered.set(table.registered());
 
       config.routes.exception(LatchkeyException.class, (e, ctx) -> Replies.error(ctx, e.code(), e.getMessage()));

@@ -33,6 +33,23 @@ final class Replies {
     }
   }
 
+  /**
+   * A 200 reply of a frontend SDK endpoint: the body wrapped as {@code {"data": body}}, which is where the official
+   * SDKs read it from (errors stay flat).
+   */
+  static void data(Context ctx, Object body) {
+    json(ctx, 200, java.util.Map.of("data", body));
+  }
+
+  /** {@code status_code} and {@code request_id}, then the fields of {@code value} at the same level. */
+  static com.fasterxml.jackson.databind.node.ObjectNode flat(Context ctx, Object value) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode();
+    body.put("status_code", 200);
+    body.put("request_id", requestId(ctx));
+    body.setAll((com.fasterxml.jackson.databind.node.ObjectNode) JSON.valueToTree(value));
+    return body;
+  }
+
   static void error(Context ctx, ErrorCode code, String message) {
     ErrorBody body = new ErrorBody(code.status(), requestId(ctx), code.type(), message,
         ErrorBody.urlFor(code.status(), code.type()));
