@@ -109,6 +109,9 @@ final class Engine {
         applyIfCurrent(sent.epoch(), r);
         return r;
       } catch (LatchkeyClientException e) {
+        if (state.get().epoch() != sent.epoch()) {
+          throw stale(e); // a verdict on a session the app no longer holds says nothing about the current one
+        }
         if (e.signsOut()) {
           clearIfCurrent(sent.epoch());
         }
@@ -264,8 +267,12 @@ final class Engine {
   }
 
   private static LatchkeyClientException stale() {
+    return stale(null);
+  }
+
+  private static LatchkeyClientException stale(Throwable answer) {
     return LatchkeyClientException.local(LatchkeyClientException.SESSION_CHANGED, "The session was replaced or "
-        + "revoked while this request was in flight; its answer was discarded", null);
+        + "revoked while this request was in flight; its answer was discarded", answer);
   }
 
   private static <T> CompletableFuture<T> failed(String type, String message) {

@@ -22,6 +22,11 @@ final class Fixture {
     return LatchkeyClient.builder().baseUrl(URI.create(server.baseUrl())).publicToken(server.publicToken);
   }
 
+  /** A client for a server that is stopped (its URL is known from the port it is configured with). */
+  static LatchkeyClient.Builder client(String port, TestServer server) {
+    return LatchkeyClient.builder().baseUrl(URI.create("http://127.0.0.1:" + port)).publicToken(server.publicToken);
+  }
+
   static String newEmail() {
     return UUID.randomUUID() + "@example.com";
   }

@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real HTTP reverse proxy in front of a real server, which a test can switch to answer like a broken gateway
- * (HTTP 502 with an HTML page, or 503 with a JSON error) or to hang, as happens in front of real deployments.
+ * (HTTP 502 with an HTML page, or 503 with a JSON error), to hang, or to drop the {@code Authorization} header, as
+ * happens in front of real deployments.
  */
 final class FlakyProxy implements AutoCloseable {
-  enum Mode { PASS, BAD_GATEWAY_HTML, UNAVAILABLE_JSON, HANG }
+  enum Mode { PASS, STRIP_AUTHORIZATION, BAD_GATEWAY_HTML, UNAVAILABLE_JSON, HANG }
 
   private static final Set<String> HOP_HEADERS = Set.of("connection", "content-length", "host", "transfer-encoding",
       "upgrade", "keep-alive", "expect");
@@ -62,7 +63,7 @@ final class FlakyProxy implements AutoCloseable {
           released.await(30, TimeUnit.SECONDS);
           reply(ex, 504, "text/plain", "gave up");
         }
-        default -> forward(ex, body);
+        default -> forward(ex, body); // PASS, and STRIP_AUTHORIZATION as a misconfigured proxy does
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -74,7 +75,8 @@ final class FlakyProxy implements AutoCloseable {
         .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));
     ex.getRequestHeaders().forEach((name, values) -> {
-      if (!HOP_HEADERS.contains(name.toLowerCase())) {
+      boolean stripped = mode == Mode.STRIP_AUTHORIZATION && name.equalsIgnoreCase("Authorization");
+      if (!HOP_HEADERS.contains(name.toLowerCase()) && !stripped) {
         values.forEach(v -> b.header(name, v));
       }
     });

@@ -14,10 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,27 +141,26 @@ class SessionClientTest {
   @ValueSource(strings = {"session_not_found", "invalid_secret_authentication", "user_unauthenticated",
       "unauthorized_credentials"})
   void exactlyTheFourDefinitiveAnswersSignOut(String errorType) throws Exception {
-    try (LatchkeyClient client = client()) {
+    try (FlakyProxy proxy = new FlakyProxy(server.baseUrl());
+        LatchkeyClient client = LatchkeyClient.builder().baseUrl(java.net.URI.create(proxy.baseUrl()))
+            .publicToken(server.publicToken).scheduler(new ManualScheduler()).build()) {
       Fixture.signIn(client, server);
-      Map<String, Function<Session, SessionTokens>> causes = Map.of(
-          "session_not_found", s -> {
-            Fixture.revokeOnServer(server, s.sessionId());
-            return null;
-          },
-          // Not a session token's shape: the server refuses it without looking anything up.
-          "invalid_secret_authentication", s -> new SessionTokens("not-a-session-token", "jwt"),
-          // The public token as password is how a signed-out SDK calls: no session presented.
-          "user_unauthenticated", s -> new SessionTokens(server.publicToken, "jwt"),
-          // An Authorization header longer than any real one is not accepted as credentials at all.
-          "unauthorized_credentials", s -> new SessionTokens("x".repeat(9000), "jwt"));
-      SessionTokens replacement = causes.get(errorType).apply(client.session().getSync());
-      if (replacement != null) {
-        client.session().updateSession(replacement);
+      Session session = client.session().getSync();
+      switch (errorType) {
+        case "session_not_found" -> Fixture.revokeOnServer(server, session.sessionId());
+        // Not a session token's shape (a JWT, say): the server refuses it without looking anything up.
+        case "invalid_secret_authentication" -> client.session().updateSession(
+            new SessionTokens("not-a-session-token", "jwt"));
+        // The public token as password is how a signed-out SDK calls: no session presented.
+        case "user_unauthenticated" -> client.session().updateSession(new SessionTokens(server.publicToken, "jwt"));
+        // A proxy that drops the Authorization header: the server sees no credentials at all.
+        case "unauthorized_credentials" -> proxy.mode(FlakyProxy.Mode.STRIP_AUTHORIZATION);
+        default -> throw new AssertionError(errorType);
       }
-      Fixture.Recorder<Session> sessions = new Fixture.Recorder<>();
       client.idle().join();
-      client.session().onChange(sessions);
       boolean hadSession = client.session().getSync() != null;
+      Fixture.Recorder<Session> sessions = new Fixture.Recorder<>();
+      client.session().onChange(sessions);
 
       LatchkeyClientException e = failure(client.session().authenticate(SessionOptions.checkOnly()));
       client.idle().join();
@@ -175,6 +172,19 @@ class SessionClientTest {
       if (hadSession) {
         assertThat(sessions.next()).isEqualTo(Fixture.Recorder.SIGNED_OUT);
       }
+    }
+  }
+
+  @Test
+  void aPublicTokenTheServerDoesNotKnowIsAMistakeNotASignOut() throws Exception {
+    SessionTokens tokens = Fixture.tokens(Fixture.signUp(server));
+    try (LatchkeyClient client = LatchkeyClient.builder().baseUrl(java.net.URI.create(server.baseUrl()))
+        .publicToken("public-token-of-another-project").scheduler(new ManualScheduler()).build()) {
+      client.session().updateSession(tokens);
+      LatchkeyClientException e = failure(client.session().authenticate(SessionOptions.checkOnly()));
+      assertThat(e.errorType()).isEqualTo("public_token_not_found");
+      assertThat(e.signsOut()).isFalse();
+      assertThat(client.session().getTokens()).isEqualTo(tokens);
     }
   }
 
