@@ -50,6 +50,9 @@ public enum ErrorCode {
       "The HTTP Basic password is neither the public_token nor a session_token (44 URL-safe characters)."),
   INVALID_SESSION_JWT(401, "invalid_session_jwt",
       "The session_jwt was not signed by this project's keys, or its issuer or audience is wrong."),
+  // 403
+  ORIGIN_NOT_ALLOWED(403, "origin_not_allowed",
+      "This browser origin may not call Latchkey: add it to LATCHKEY_CORS_ORIGINS."),
   // 404
   SESSION_NOT_FOUND(404, "session_not_found", "Session could not be found."),
   USER_NOT_FOUND(404, "user_not_found", "User could not be found."),

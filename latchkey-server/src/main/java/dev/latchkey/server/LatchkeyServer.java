@@ -72,7 +72,8 @@ public final class LatchkeyServer implements AutoCloseable {
       PasswordService passwords = new PasswordService(stores.users(), users, sessions,
           new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(), settings.argon2Parallelism()),
           new PasswordPolicy(), ids, clock);
-      this.http = new HttpApi(settings.bind(), settings.port(), project, stores, keys, users, sessions, passwords);
+      this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, stores, keys,
+          users, sessions, passwords);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "latchkey-background");
         t.setDaemon(true);

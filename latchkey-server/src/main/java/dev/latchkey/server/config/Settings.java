@@ -38,10 +38,15 @@ public record Settings(
     int argon2Iterations,
     int argon2Parallelism,
     Duration purgeInterval,
-    Duration databaseTimeout) {
+    Duration databaseTimeout,
+    List<String> corsOrigins) {
 
   private static final Pattern PROJECT_ID = Pattern.compile("project-(live|test)-[0-9a-f-]{36}");
   private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(live|test)-[0-9a-f-]{36}");
+  /** A serialized web origin as browsers send it: scheme, host, optional port; no path, no wildcard. */
+  private static final Pattern ORIGIN =
+      Pattern.compile("(https?)://([a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+])"
+          + "(:([0-9]{1,5}))?");
   /** The {@code password@} of {@code scheme://user:password@host}; group 1 is everything before the password. */
   private static final Pattern USER_INFO_PASSWORD = Pattern.compile("^([^/]*//[^/:@]*:)[^/@]*@");
 
@@ -67,6 +72,8 @@ public record Settings(
       new Setting("LATCHKEY_PURGE_INTERVAL", "1m", "How often expired sessions are deleted, 1s..1d"),
       new Setting("LATCHKEY_DATABASE_TIMEOUT", "10s",
           "How long a request waits for the database before answering 503, 1s..60s"),
+      new Setting("LATCHKEY_CORS_ORIGINS", "none",
+          "Comma-separated browser origins (scheme://host[:port]) allowed to call /sdk/v1 with credentials"),
       new Setting("LATCHKEY_CONFIG_FILE", "none", "A properties file with the same keys; the environment wins"));
 
   public static Settings load(Map<String, String> environment) {
@@ -90,7 +97,8 @@ public record Settings(
         src.integer("LATCHKEY_ARGON2_PARALLELISM", 1, 1, 16),
         src.duration("LATCHKEY_PURGE_INTERVAL", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1)),
         src.duration("LATCHKEY_DATABASE_TIMEOUT", Duration.ofSeconds(10), Duration.ofSeconds(1),
-            Duration.ofSeconds(60)));
+            Duration.ofSeconds(60)),
+        src.origins("LATCHKEY_CORS_ORIGINS"));
   }
 
   private static String jdbcUrl(String value, Source src) {
@@ -115,7 +123,8 @@ public record Settings(
   public String toString() {
     return "Settings[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", databaseUrl=" + databaseUrl
         + ", projectId=" + projectId + ", secret=" + (secret == null ? "unset" : "<redacted>") + ", publicToken="
-        + publicToken + ", keyEncryptionKey=" + (keyEncryptionKey == null ? "unset" : "<redacted>") + "]";
+        + publicToken + ", keyEncryptionKey=" + (keyEncryptionKey == null ? "unset" : "<redacted>")
+        + ", corsOrigins=" + corsOrigins + "]";
   }
 
   /** Where each raw value came from, for messages. */
@@ -210,6 +219,42 @@ public record Settings(
             + "characters without spaces or ':' (it was " + v.length() + " characters)");
       }
       return v;
+    }
+
+    /**
+     * Exact origins, compared with the browser's {@code Origin} header as strings: so each must be written as a
+     * browser writes it (lower case, no default port, no trailing slash), and anything else is refused here rather
+     * than never matching later.
+     */
+    List<String> origins(String name) {
+      String v = raw(name);
+      if (v == null) {
+        return List.of();
+      }
+      List<String> out = new java.util.ArrayList<>();
+      for (String part : v.split(",", -1)) {
+        String origin = part.strip();
+        var m = ORIGIN.matcher(origin);
+        String problem = null;
+        if (origin.equals("*") || origin.equals("null")) {
+          problem = "'" + origin + "' would let any site act for a signed-in user; list the exact origins";
+        } else if (!m.matches()) {
+          problem = "'" + origin + "' is not an origin";
+        } else if (m.group(7) != null && (Integer.parseInt(m.group(7)) > 65535 || m.group(7).startsWith("0"))) {
+          problem = "'" + origin + "' has an invalid port";
+        } else if (m.group(6) != null && (m.group(1).equals("https") ? ":443" : ":80").equals(m.group(6))) {
+          problem = "'" + origin + "' has its scheme's default port, which browsers leave out; drop " + m.group(6);
+        }
+        if (problem != null) {
+          throw new ConfigException(name + "=" + v + " (from " + where(name) + ") is not valid: " + problem
+              + ". Use comma-separated origins as browsers send them, e.g. https://app.example.com,"
+              + "http://localhost:3000 (lower case, scheme://host[:port], no path, no trailing slash, no wildcard)");
+        }
+        if (!out.contains(origin)) {
+          out.add(origin);
+        }
+      }
+      return List.copyOf(out);
     }
 
     byte[] key32(String name) {

@@ -29,10 +29,11 @@ public final class HttpApi {
   private final Javalin app;
   private final List<String> routes;
 
-  public HttpApi(String bind, int port, StoredProject project, Stores stores, KeyRing keys, UserService users,
-      SessionService sessions, PasswordService passwords) {
+  public HttpApi(String bind, int port, List<String> corsOrigins, StoredProject project, Stores stores, KeyRing keys,
+      UserService users, SessionService sessions, PasswordService passwords) {
     String flavor = project.projectId().startsWith("project-test-") ? "test" : "live";
     ProjectAuth auth = new ProjectAuth(project);
+    Cors cors = new Cors(corsOrigins);
     String jwksPrefix = "/v1/sessions/jwks/";
     AtomicReference<List<String>> registered = new AtomicReference<>();
     this.app = Javalin.create(config -> {
@@ -50,12 +51,16 @@ public final class HttpApi {
         if (ctx.path().startsWith("/v1/") && !ctx.path().startsWith(jwksPrefix)) {
           auth.check(ctx);
         }
+        // Only the device-facing endpoints are for browsers: the backend API holds the project secret.
+        if (ctx.path().startsWith("/sdk/") && cors.apply(ctx)) {
+          ctx.skipRemainingHandlers();
+        }
       });
       new HealthRoutes(stores).register(table);
       new UserRoutes(users).register(table);
       new PasswordRoutes(passwords).register(table);
       new SessionRoutes(sessions, users, keys, project.projectId()).register(table);
-      new SdkRoutes(new SdkAuth(project, sessions), sessions, users, project).register(table);
+      new SdkRoutes(new SdkAuth(project, sessions), sessions, users, passwords, project).register(table);
       registered.set(table.registered());
 
       config.routes.exception(LatchkeyException.class, (e, ctx) -> Replies.error(ctx, e.code(), e.getMessage()));

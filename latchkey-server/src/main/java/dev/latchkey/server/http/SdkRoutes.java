@@ -1,9 +1,16 @@
 package dev.latchkey.server.http;
 
+import dev.latchkey.model.Attributes;
+import dev.latchkey.model.PasswordAuthenticateRequest;
+import dev.latchkey.model.PasswordCreateRequest;
+import dev.latchkey.model.PasswordCreateResponse;
 import dev.latchkey.model.RevokeResponse;
+import dev.latchkey.model.User;
+import dev.latchkey.model.UserUpdateRequest;
 import dev.latchkey.server.ErrorCode;
 import dev.latchkey.server.LatchkeyException;
 import dev.latchkey.server.crypto.Secrets;
+import dev.latchkey.server.password.PasswordService;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.StoredProject;
@@ -21,12 +28,15 @@ final class SdkRoutes {
   private final SdkAuth auth;
   private final SessionService sessions;
   private final UserService users;
+  private final PasswordService passwords;
   private final StoredProject project;
 
-  SdkRoutes(SdkAuth auth, SessionService sessions, UserService users, StoredProject project) {
+  SdkRoutes(SdkAuth auth, SessionService sessions, UserService users, PasswordService passwords,
+      StoredProject project) {
     this.auth = auth;
     this.sessions = sessions;
     this.users = users;
+    this.passwords = passwords;
     this.project = project;
   }
 
@@ -34,6 +44,9 @@ final class SdkRoutes {
     routes.post("/sdk/v1/sessions/authenticate", this::authenticate);
     routes.post("/sdk/v1/sessions/revoke", this::revoke);
     routes.get("/sdk/v1/users/me", this::me);
+    routes.put("/sdk/v1/users/me", this::updateMe);
+    routes.post("/sdk/v1/passwords", this::createPassword);
+    routes.post("/sdk/v1/passwords/authenticate", this::authenticatePassword);
     routes.get("/sdk/v1/projects/bootstrap/{public_token}", this::bootstrap);
     routes.post("/sdk/v1/events", this::events);
   }
@@ -59,6 +72,62 @@ final class SdkRoutes {
   private void me(Context ctx) {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     Replies.data(ctx, Replies.flat(ctx, UserService.toWire(userOf(caller.session().userId()))));
+  }
+
+  /** What a device may change about its user; the rest (trusted metadata, external id, roles) is the backend's. */
+  record UpdateMeRequest(User.Name name, Map<String, Object> untrustedMetadata) {}
+
+  /**
+   * Stytch's {@code user.update} reply: a few lists of the user, and the whole user as {@code __user}, which the
+   * browser SDK stores (it throws when {@code __user} is missing).
+   */
+  record UpdateMeResponse(int statusCode, String requestId, String userId, List<User.Email> emails,
+      List<User.PhoneNumber> phoneNumbers, List<Map<String, Object>> cryptoWallets,
+      @com.fasterxml.jackson.annotation.JsonProperty("__user") Object user) {}
+
+  private void updateMe(Context ctx) {
+    SdkAuth.SignedIn caller = auth.requireSession(ctx);
+    UpdateMeRequest r = Bodies.read(ctx, UpdateMeRequest.class);
+    String userId = userOf(caller.session().userId()).userId();
+    User u = UserService.toWire(users.update(userId, new UserUpdateRequest(r.name(), null, r.untrustedMetadata(),
+        null, null)));
+    Replies.data(ctx, new UpdateMeResponse(200, Replies.requestId(ctx), u.userId(), u.emails(), u.phoneNumbers(),
+        u.cryptoWallets(), Replies.flat(ctx, u)));
+  }
+
+  /** The SDK's sign-in bodies: no session fields (the session is the credential) and no custom claims. */
+  record PasswordRequest(String email, String password, Integer sessionDurationMinutes) {
+    /** The SDK stores the session a sign-in starts, so a sign-in from a device must start one. */
+    int requireDuration() {
+      if (sessionDurationMinutes == null) {
+        throw ErrorCode.MISSING_REQUIRED_FIELD.exception(
+            "session_duration_minutes is required: a sign-in from an SDK always starts a session.");
+      }
+      return sessionDurationMinutes;
+    }
+  }
+
+  private void createPassword(Context ctx) {
+    auth.presentedToken(ctx);
+    PasswordRequest r = Bodies.read(ctx, PasswordRequest.class);
+    PasswordService.Outcome o = passwords.create(new PasswordCreateRequest(r.email(), r.password(),
+        r.requireDuration(), null, null, null, null), Attributes.EMPTY);
+    IssuedSession s = o.session();
+    Replies.data(ctx, new PasswordCreateResponse(200, Replies.requestId(ctx), o.user().userId(),
+        o.user().emails().get(0).emailId(), s.token(), s.jwt(), SessionService.toWire(s.session()),
+        UserService.toWire(o.user())));
+  }
+
+  /**
+   * Signs in; signed in already, the password is added to the caller's session (step-up, same user only), as on
+   * the backend endpoint.
+   */
+  private void authenticatePassword(Context ctx) {
+    String token = auth.optionalSession(ctx).map(SdkAuth.SignedIn::token).orElse(null);
+    PasswordRequest r = Bodies.read(ctx, PasswordRequest.class);
+    PasswordService.Outcome o = passwords.authenticate(new PasswordAuthenticateRequest(r.email(), r.password(),
+        token, null, r.requireDuration(), null), Attributes.EMPTY);
+    Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 
   /**
