@@ -7,8 +7,10 @@ import java.util.Set;
  *
  * <p>The question an app asks is whether the user was signed out. {@link #signsOut()} is true only for the four
  * definitive answers the official SDKs also treat as final ({@code session_not_found}, {@code
- * unauthorized_credentials}, {@code user_unauthenticated}, {@code invalid_secret_authentication}); then the client
- * has already cleared its session. Anything else (the server unreachable, a timeout, a 5xx) keeps the session.
+ * unauthorized_credentials}, {@code user_unauthenticated}, {@code invalid_secret_authentication}); when a session
+ * call (authenticate, revoke, {@code user().get()}) fails so, the client has already cleared its session. Anything
+ * else (the server unreachable, a timeout, a 5xx) keeps the session. A failed sign-in (a wrong password answers
+ * {@code unauthorized_credentials}) never touches the current session.
  *
  * <pre>{@code
  * client.session().authenticate(SessionOptions.checkOnly()).exceptionally(e -> {
@@ -81,7 +83,7 @@ public final class LatchkeyClientException extends RuntimeException {
     return local(BAD_RESPONSE, "Unexpected failure: " + t, t);
   }
 
-  /** True when this answer means the session is gone for good; the client has then signed out. */
+  /** True for the four answers that end a session; after a session call failing so, the client has signed out. */
   public boolean signsOut() {
     return SIGN_OUT_TYPES.contains(errorType);
   }
