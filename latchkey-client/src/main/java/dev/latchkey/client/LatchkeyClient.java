@@ -107,6 +107,11 @@ public final class LatchkeyClient implements AutoCloseable {
     return passwords;
   }
 
+  /** The whole state as one snapshot (tokens and session read together). */
+  State snapshot() {
+    return engine.state();
+  }
+
   /** Completes when every change made so far has been saved and delivered to listeners (for tests and shutdown). */
   java.util.concurrent.CompletableFuture<Void> idle() {
     return dispatcher.idle();
@@ -294,7 +299,8 @@ public final class LatchkeyClient implements AutoCloseable {
 
     public LatchkeyClient build() {
       if (c.baseUrl == null) {
-        throw new IllegalStateException("baseUrl is required, e.g. builder().baseUrl(URI.create(\"http://127.0.0.1:8080\"))");
+        throw new IllegalStateException(
+            "baseUrl is required, e.g. builder().baseUrl(URI.create(\"http://127.0.0.1:8080\"))");
       }
       if (c.publicToken == null) {
         throw new IllegalStateException("publicToken is required: the server's LATCHKEY_PUBLIC_TOKEN");

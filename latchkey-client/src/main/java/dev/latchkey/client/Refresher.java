@@ -5,6 +5,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -12,6 +14,9 @@ import java.util.function.DoubleSupplier;
  * (network, timeout, 5xx) it retries sooner, on {@link Backoff}, and never gives up while the session exists,
  * because an app that was offline for an hour should recover on its own. A definitive answer ends the loop (the
  * engine has signed out). Every run ends in exactly one next step: scheduled again, or stopped.
+ *
+ * <p>Lock-free: the scheduler may be the app's own (user code), so it is never called under a lock. The newest
+ * scheduled run wins; a run it replaced is cancelled.
  */
 final class Refresher {
   private static final System.Logger LOG = System.getLogger(Refresher.class.getName());
@@ -22,10 +27,10 @@ final class Refresher {
   private final Backoff backoff;
   private final DoubleSupplier random;
   private final boolean keepAlive;
-  /** Guarded by this: the next run, and how many runs in a row failed without a verdict. */
-  private ScheduledFuture<?> next;
-  private int failures;
-  private boolean closed;
+  private final AtomicReference<ScheduledFuture<?>> next = new AtomicReference<>();
+  /** Runs in a row that failed without a verdict; the exponent of the next wait. */
+  private final AtomicInteger failures = new AtomicInteger();
+  private volatile boolean closed;
 
   Refresher(Engine engine, ScheduledExecutorService scheduler, Duration interval, Backoff backoff,
       DoubleSupplier random, boolean keepAlive) {
@@ -39,42 +44,39 @@ final class Refresher {
 
   /** (Re)starts the loop for a new session: at once (a session loaded from storage), or after one interval. */
   void start(boolean now) {
-    synchronized (this) {
-      failures = 0;
-    }
+    failures.set(0);
     schedule(now ? Duration.ZERO : interval);
   }
 
   void cancel() {
-    synchronized (this) {
-      if (next != null) {
-        next.cancel(false);
-        next = null;
-      }
-      failures = 0;
+    failures.set(0);
+    ScheduledFuture<?> f = next.getAndSet(null);
+    if (f != null) {
+      f.cancel(false);
     }
   }
 
   void close() {
-    synchronized (this) {
-      closed = true;
-    }
+    closed = true;
     cancel();
   }
 
   private void schedule(Duration delay) {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      if (next != null) {
-        next.cancel(false);
-      }
-      try {
-        next = scheduler.schedule(this::run, delay.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        next = null; // the app shut its scheduler down: no more background checks
-      }
+    if (closed) {
+      return;
+    }
+    ScheduledFuture<?> f;
+    try {
+      f = scheduler.schedule(this::run, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      return; // the app shut its scheduler down: no more background checks
+    }
+    ScheduledFuture<?> replaced = next.getAndSet(f);
+    if (replaced != null) {
+      replaced.cancel(false);
+    }
+    if (closed) {
+      f.cancel(false); // close() ran while this was being scheduled
     }
   }
 
@@ -95,9 +97,7 @@ final class Refresher {
       return; // signed out, or a new session whose own loop was started when it arrived
     }
     if (failure == null) {
-      synchronized (this) {
-        failures = 0;
-      }
+      failures.set(0);
       schedule(interval);
       return;
     }
@@ -105,10 +105,6 @@ final class Refresher {
     if (LatchkeyClientException.CLIENT_CLOSED.equals(e.errorType())) {
       return;
     }
-    int attempt;
-    synchronized (this) {
-      attempt = failures++;
-    }
-    schedule(backoff.delay(attempt, random.getAsDouble()));
+    schedule(backoff.delay(failures.getAndIncrement(), random.getAsDouble()));
   }
 }
