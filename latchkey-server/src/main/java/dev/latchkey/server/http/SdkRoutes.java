@@ -132,25 +132,38 @@ final class SdkRoutes {
 
   /**
    * What the browser SDK reads at start-up. Every field is present: the SDK's mapper throws on a missing
-   * {@code password_config}, and a missing {@code captcha_settings} breaks every sign-in call.
+   * {@code password_config}, a missing {@code captcha_settings} breaks every sign-in call, and a missing
+   * {@code rbac_policy} is logged as an error.
    */
   record Bootstrap(int statusCode, String requestId, String projectName, boolean disableSdkWatermark,
       String vertical, String cnameDomain, List<String> emailDomains, Map<String, Object> captchaSettings,
       boolean pkceRequiredForEmailMagicLinks, boolean pkceRequiredForPasswordResets, boolean pkceRequiredForOauth,
       boolean pkceRequiredForSso, Map<String, Object> passwordConfig, boolean dfpProtectedAuthEnabled,
-      boolean siweRequiredForCryptoWallets, String slugPattern, boolean createOrganizationEnabled) {}
+      boolean siweRequiredForCryptoWallets, String slugPattern, boolean createOrganizationEnabled,
+      RbacPolicy rbacPolicy) {}
+
+  /**
+   * The RBAC policy the SDK checks permissions against (it logs an error when there is none): Latchkey's one role,
+   * {@code stytch_user}, with no permissions, which is what Latchkey enforces.
+   */
+  record RbacPolicy(List<Map<String, Object>> roles, List<Map<String, Object>> resources) {
+    static final RbacPolicy DEFAULT = new RbacPolicy(List.of(Map.of("role_id", SessionService.DEFAULT_ROLES.get(0),
+        "description", "Every user's default role.", "permissions", List.of())), List.of());
+  }
 
   private void bootstrap(Context ctx) {
     if (!Secrets.constantTimeEquals(project.publicToken(), ctx.pathParam("public_token"))) {
       throw ErrorCode.PUBLIC_TOKEN_NOT_FOUND.exception();
     }
     Replies.data(ctx, new Bootstrap(200, Replies.requestId(ctx), "Latchkey", true, "CONSUMER", null, List.of(),
-        Map.of("enabled", false), false, false, false, false, null, false, false, null, false));
+        Map.of("enabled", false), false, false, false, false, null, false, false, null, false, RbacPolicy.DEFAULT));
   }
 
-  /** Telemetry the SDKs batch and send: accepted from the project's apps and dropped unread. */
+  /**
+   * Telemetry the SDKs batch and send: dropped unread. The browser SDK posts it without credentials (its event
+   * logger calls {@code fetch} with no Authorization header), so none are asked for.
+   */
   private void events(Context ctx) {
-    auth.presentedToken(ctx);
     // Reading the body is what enforces the size limit (413); its content is not looked at.
     ctx.bodyAsBytes();
     Replies.data(ctx, new RevokeResponse(200, Replies.requestId(ctx)));
