@@ -59,6 +59,23 @@ final class Api {
     return read(data.path("user").isObject() ? data.get("user") : data, User.class);
   }
 
+  /** {@code PUT /sdk/v1/users/me}: the whole updated user comes back as {@code __user}. */
+  User updateMe(String sessionToken, User.Name name, Map<String, Object> untrustedMetadata) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (name != null) {
+      body.put("name", name);
+    }
+    if (untrustedMetadata != null) {
+      body.put("untrusted_metadata", untrustedMetadata);
+    }
+    JsonNode data = call("PUT", "/sdk/v1/users/me", sessionToken, body);
+    if (!data.path("__user").isObject()) {
+      throw LatchkeyClientException.local(LatchkeyClientException.BAD_RESPONSE,
+          "The reply to PUT /sdk/v1/users/me has no \"__user\" object", null);
+    }
+    return read(data.get("__user"), User.class);
+  }
+
   AuthenticateResponse post(String path, String sessionToken, Map<String, Object> body) {
     return read(call("POST", path, sessionToken, body), AuthenticateResponse.class);
   }

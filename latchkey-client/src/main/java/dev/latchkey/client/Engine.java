@@ -182,14 +182,26 @@ final class Engine {
   // ---- user ------------------------------------------------------------------------------------------------
 
   CompletableFuture<User> fetchUser() {
+    return userCall(api::me);
+  }
+
+  CompletableFuture<User> updateUser(User.Name name, Map<String, Object> untrustedMetadata) {
+    return userCall(token -> api.updateMe(token, name, untrustedMetadata));
+  }
+
+  /** A call answered with the user: kept if the session is still the one it was sent for. */
+  private CompletableFuture<User> userCall(java.util.function.Function<String, User> call) {
     State sent = state.get();
     if (!sent.hasTokens()) {
       return failed(LatchkeyClientException.NO_SESSION, "There is no signed-in user");
     }
+    if (closed) {
+      return failed(LatchkeyClientException.CLIENT_CLOSED, "The client is closed");
+    }
     CompletableFuture<User> done = new CompletableFuture<>();
     run(done, () -> {
       try {
-        User u = api.me(sent.tokens().sessionToken());
+        User u = call.apply(sent.tokens().sessionToken());
         State prev;
         do {
           prev = state.get();
@@ -200,6 +212,9 @@ final class Engine {
         dispatcher.publish();
         return u;
       } catch (LatchkeyClientException e) {
+        if (state.get().epoch() != sent.epoch()) {
+          throw stale(e);
+        }
         if (e.signsOut()) {
           clearIfCurrent(sent.epoch());
         }

@@ -1,6 +1,8 @@
 package dev.latchkey.client;
 
 import dev.latchkey.model.User;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -12,6 +14,7 @@ import java.util.function.Consumer;
  * User me = client.user().getSync();                    // null when signed out
  * client.user().onChange(user -> ui.showName(user == null ? null : user.name()));
  * User fresh = client.user().get().join();              // GET /sdk/v1/users/me
+ * client.user().update(new User.Name("Ada", "", "Lovelace"), null);
  * }</pre>
  */
 public final class UserClient {
@@ -41,5 +44,16 @@ public final class UserClient {
   /** Fetches the user ({@code GET /sdk/v1/users/me}) and updates the cache. */
   public CompletableFuture<User> get() {
     return engine.fetchUser();
+  }
+
+  /**
+   * Changes the user's name and/or untrusted metadata ({@code PUT /sdk/v1/users/me}); null leaves a field as it is.
+   * The cached user becomes the server's answer, and {@link #onChange} listeners hear of it.
+   */
+  public CompletableFuture<User> update(User.Name name, Map<String, Object> untrustedMetadata) {
+    if (name == null && untrustedMetadata == null) {
+      throw new IllegalArgumentException("update needs a name or untrustedMetadata; both are null");
+    }
+    return engine.updateUser(name, untrustedMetadata == null ? null : new LinkedHashMap<>(untrustedMetadata));
   }
 }

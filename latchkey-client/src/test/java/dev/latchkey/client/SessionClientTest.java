@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -413,6 +414,27 @@ class SessionClientTest {
       assertThat(me.userId()).isEqualTo(userId);
       assertThat(me.emails()).hasSize(1);
       assertThat(client.user().getSync()).isEqualTo(me);
+    }
+  }
+
+  @Test
+  void userUpdateChangesTheNameOnTheServerAndTellsTheUserListeners() throws Exception {
+    try (LatchkeyClient client = client()) {
+      Fixture.signIn(client, server);
+      Fixture.Recorder<User> users = new Fixture.Recorder<>();
+      client.user().onChange(users);
+
+      User updated = client.user().update(new User.Name("Ada", "", "Lovelace"), Map.of("theme", "dark")).join();
+
+      assertThat(updated.name()).isEqualTo(new User.Name("Ada", "", "Lovelace"));
+      assertThat(updated.untrustedMetadata()).isEqualTo(Map.of("theme", "dark"));
+      assertThat(((User) users.next()).name().firstName()).isEqualTo("Ada");
+      assertThat(client.user().getSync()).isEqualTo(updated);
+      assertThat(server.api().get("/v1/users/" + updated.userId()).json().path("name").path("last_name").asText())
+          .isEqualTo("Lovelace");
+      client.session().authenticate(SessionOptions.checkOnly()).join();
+      client.idle().join();
+      assertThat(users.seen).as("the same user again is no change").isEmpty();
     }
   }
 
