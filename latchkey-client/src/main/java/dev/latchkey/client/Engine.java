@@ -124,8 +124,7 @@ final class Engine {
   CompletableFuture<Void> revoke(boolean forceClear) {
     State sent = state.get();
     if (!sent.hasTokens()) {
-      clearIfCurrent(sent.epoch()); // drops a session without tokens, if any
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(null); // already signed out
     }
     if (closed) {
       return failed(LatchkeyClientException.CLIENT_CLOSED, "The client is closed");
@@ -298,22 +297,23 @@ final class Engine {
     T call();
   }
 
-  private <T> void run(CompletableFuture<T> future, Call<T> call, Runnable before) {
+  /** Runs {@code call} on the I/O executor; {@code beforeCompletion} runs first (e.g. leaving the in-flight map). */
+  private <T> void run(CompletableFuture<T> future, Call<T> call, Runnable beforeCompletion) {
     try {
       io.execute(() -> {
         T result;
         try {
           result = call.call();
         } catch (Throwable t) {
-          before.run();
+          beforeCompletion.run();
           future.completeExceptionally(t instanceof LatchkeyClientException ? t : LatchkeyClientException.of(t));
           return;
         }
-        before.run();
+        beforeCompletion.run();
         future.complete(result);
       });
     } catch (RejectedExecutionException e) {
-      before.run();
+      beforeCompletion.run();
       future.completeExceptionally(LatchkeyClientException.local(LatchkeyClientException.CLIENT_CLOSED,
           "The client is closed", e));
     }

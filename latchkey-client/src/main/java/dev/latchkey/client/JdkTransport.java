@@ -8,7 +8,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** {@link Transport} on the JDK's {@link HttpClient}: no redirects, one timeout, a cap on the reply size. */
-final class JdkTransport implements Transport {
+final class JdkTransport implements Transport, AutoCloseable {
   /** No SDK reply is near this size (a user with every list full is a few KiB); a larger one is refused unread. */
   static final int MAX_REPLY_BYTES = 1024 * 1024;
 
@@ -39,6 +39,19 @@ final class JdkTransport implements Transport {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(request.method() + " " + request.uri().getPath() + " was interrupted", e);
+    }
+  }
+
+  /** Releases the HTTP client on Java 21 and later, where it can be closed; on 17 its threads end when collected. */
+  @Override
+  public void close() {
+    Object client = http;
+    if (client instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) client).close();
+      } catch (Exception e) {
+        // Closing only waits for requests in flight; a failure leaves nothing to clean up.
+      }
     }
   }
 }

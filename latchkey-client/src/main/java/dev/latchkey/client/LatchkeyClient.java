@@ -56,6 +56,7 @@ public final class LatchkeyClient implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final Refresher refresher;
   private final ExecutorService io;
+  private final Transport transport;
   private final ScheduledExecutorService scheduler;
   private final boolean ownsScheduler;
   private final SessionClient session;
@@ -65,7 +66,7 @@ public final class LatchkeyClient implements AutoCloseable {
 
   private LatchkeyClient(Config c) {
     this.config = c;
-    Transport transport = c.transport != null ? c.transport : Transport.jdk(c.httpTimeout);
+    this.transport = c.transport != null ? c.transport : Transport.jdk(c.httpTimeout);
     Api api = new Api(transport, c.baseUrl, c.publicToken);
     StoredSession stored = c.tokenStore.load();
     this.io = Executors.newCachedThreadPool(threads("latchkey-client-io"));
@@ -142,6 +143,9 @@ public final class LatchkeyClient implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     dispatcher.close(CLOSE_WAIT_MILLIS);
+    if (transport instanceof JdkTransport) {
+      ((JdkTransport) transport).close(); // only the client's own; an app's transport is the app's to close
+    }
   }
 
   @Override

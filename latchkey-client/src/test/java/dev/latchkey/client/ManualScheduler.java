@@ -24,7 +24,11 @@ final class ManualScheduler extends ScheduledThreadPoolExecutor {
   private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
 
   ManualScheduler() {
-    super(1);
+    super(1, r -> {
+      Thread t = new Thread(r, "manual-scheduler");
+      t.setDaemon(true); // never shut down by the client (it is the app's), so it must not hold the JVM
+      return t;
+    });
   }
 
   @Override
