@@ -1,7 +1,8 @@
 // Runs the official Stytch browser SDK (npm `@stytch/vanilla-js`, headless, pinned in package.json) inside jsdom
 // against a Latchkey server, and checks that its session life cycle works end to end:
-// updateSession -> session.authenticate -> getSync -> onChange -> user.get -> revoke, then a password sign-in, and a
-// session revoked behind the SDK's back that the SDK must drop on its next authenticate.
+// updateSession -> session.authenticate -> getSync -> onChange -> user.get -> revoke, then a password sign-in, a
+// reloaded client refreshing its cached session, and a session revoked behind the SDK's back that the SDK must drop
+// on its next authenticate.
 //
 //   LATCHKEY_BASE_URL=http://127.0.0.1:8080 LATCHKEY_PUBLIC_TOKEN=public-token-test-... \
 //   LATCHKEY_PROJECT_ID=project-test-... LATCHKEY_SECRET=... \
@@ -65,11 +66,12 @@ async function main() {
   const { StytchHeadlessClient } = await import("@stytch/vanilla-js/headless");
   // `endpoints` is the SDK's internal option for its API base URL: the public `customBaseUrl` forces https on port
   // 443. Every URL it could call points at Latchkey, so nothing leaves the machine.
-  const stytch = new StytchHeadlessClient(env.LATCHKEY_PUBLIC_TOKEN, {
+  const options = {
     endpoints: {
       testAPIURL: base, liveAPIURL: base, dfpBackendURL: base, dfpCdnURL: base, clientsideServicesIframeURL: base,
     },
-  });
+  };
+  const stytch = new StytchHeadlessClient(env.LATCHKEY_PUBLIC_TOKEN, options);
   const summary = { sdk: "@stytch/vanilla-js/headless", steps: [] };
   let step = "";
   const run = async (name, fn) => {
@@ -147,6 +149,19 @@ async function main() {
       return resp;
     });
     summary.second_session_id = signedIn.session.session_id;
+
+    await run("a new client starts from the cached session and refreshes it", async () => {
+      // As a reloaded page would: the cookie and the stored state are there, so the SDK shows the cached session at
+      // once and refreshes it in the background (session.authenticate without a duration).
+      const reloaded = new StytchHeadlessClient(env.LATCHKEY_PUBLIC_TOKEN, options);
+      const cached = reloaded.session.getInfo();
+      expect(cached.session?.session_id === signedIn.session.session_id, "the reloaded client has no cached session");
+      expect(cached.fromCache === true, "the cached session is not marked as from cache");
+      for (let i = 0; i < 100 && reloaded.session.getInfo().fromCache; i++) await settle();
+      const fresh = reloaded.session.getInfo();
+      expect(fresh.fromCache === false, "the start-up refresh never completed");
+      expect(fresh.session?.session_id === signedIn.session.session_id, "the refresh lost the session");
+    });
 
     await run("session.authenticate(revoked by the backend) signs out", async () => {
       await backendRevoke(signedIn.session_token);

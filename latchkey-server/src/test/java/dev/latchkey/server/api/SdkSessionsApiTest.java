@@ -176,6 +176,32 @@ class SdkSessionsApiTest {
   }
 
   @Nested
+  class PassingFaults {
+    /**
+     * A database that does not answer (here: another process holds SQLite's write lock) is a 503 of a type that
+     * does not sign the device out, and the session works again once the database does.
+     */
+    @Test
+    void aDatabaseThatDoesNotAnswerIsA503ThatDoesNotSignOut() throws Exception {
+      server.close();
+      server = TestServer.start(Map.of("LATCHKEY_PURGE_INTERVAL", "1d", "LATCHKEY_DATABASE_TIMEOUT", "1s"), clock);
+      backend = server.api();
+      String token = signUp(backend, 60).text("session_token");
+
+      try (java.sql.Connection lock = java.sql.DriverManager.getConnection(
+          "jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"));
+          java.sql.Statement st = lock.createStatement()) {
+        st.execute("BEGIN EXCLUSIVE");
+        Reply r = sdk(token).post("/sdk/v1/sessions/authenticate", "{}");
+        assertError(r, 503, "database_unavailable");
+        st.execute("ROLLBACK");
+      }
+
+      data(sdk(token).post("/sdk/v1/sessions/authenticate", "{}"));
+    }
+  }
+
+  @Nested
   class Revoke {
     @Test
     void revokingEndsTheSessionOnTheServer() {

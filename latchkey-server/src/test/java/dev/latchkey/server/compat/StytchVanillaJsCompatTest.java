@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * The official Stytch browser SDK ({@code @stytch/vanilla-js} 6.3.0, headless, in jsdom 26.1.0; both pinned in
  * {@code compat/node/package.json}) against a real Latchkey server through its {@code /sdk/v1} endpoints:
  * {@code compat/node/vanilla.mjs} hydrates a session from backend-issued tokens, authenticates it, watches
- * {@code onChange}, reads the user, extends and revokes the session, signs in with a password, and is signed out
- * when the backend revokes the session behind its back. {@code bin/test} installs the npm packages first.
+ * {@code onChange}, reads the user, extends and revokes the session, signs in with a password, refreshes the cached
+ * session from a reloaded client, and is signed out when the backend revokes the session behind its back. {@code bin/test} installs the npm packages first.
  */
 class StytchVanillaJsCompatTest {
   /** A few dozen local HTTP calls; this bound only stops a hung process from hanging the build. */
@@ -71,6 +71,7 @@ class StytchVanillaJsCompatTest {
           "session.authenticate(session_duration_minutes)",
           "session.revoke",
           "passwords.authenticate",
+          "a new client starts from the cached session and refreshes it",
           "session.authenticate(revoked by the backend) signs out");
 
       // The SDK's revoke really ended the session on the server, and the password sign-in's session is gone too.
