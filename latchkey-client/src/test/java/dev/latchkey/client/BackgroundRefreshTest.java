@@ -98,6 +98,39 @@ class BackgroundRefreshTest {
   }
 
   @Test
+  void aDatabaseOutageIsAServer503ThatKeepsTheSessionAndTheRetryRecovers() throws Exception {
+    try (TestServer server = TestServer.start(Map.of("LATCHKEY_PURGE_INTERVAL", "1d",
+        "LATCHKEY_DATABASE_TIMEOUT", "1s"), java.time.Clock.systemUTC())) {
+      ManualScheduler scheduler = new ManualScheduler();
+      try (LatchkeyClient client = Fixture.client(server).scheduler(scheduler).build()) {
+        Fixture.signIn(client, server);
+        String sessionId = client.session().getSync().sessionId();
+        ManualScheduler.Task check = scheduler.next();
+
+        ManualScheduler.Task retry;
+        // Another process holds SQLite's write lock: the server cannot touch the session and answers 503.
+        try (java.sql.Connection lock = java.sql.DriverManager.getConnection(
+            "jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"));
+            java.sql.Statement st = lock.createStatement()) {
+          st.execute("BEGIN EXCLUSIVE");
+          LatchkeyClientException e = Fixture.failure(client.session().authenticate(SessionOptions.checkOnly()));
+          assertThat(e.statusCode()).isEqualTo(503);
+          assertThat(e.errorType()).isEqualTo("database_unavailable");
+          check.run();
+          retry = scheduler.next();
+          assertThat(retry.delay()).isLessThan(Duration.ofMinutes(3));
+          assertThat(client.session().getSync().sessionId()).isEqualTo(sessionId);
+          st.execute("ROLLBACK");
+        }
+
+        retry.run();
+        assertThat(scheduler.next().delay()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(client.session().getSync().sessionId()).isEqualTo(sessionId);
+      }
+    }
+  }
+
+  @Test
   void theRealBackgroundCheckNoticesARevocationOnTheServer() throws Exception {
     try (TestServer server = TestServer.start();
         LatchkeyClient client = Fixture.client(server).refreshInterval(Duration.ofMillis(200)).build()) {
