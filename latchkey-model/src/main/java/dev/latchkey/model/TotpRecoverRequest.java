@@ -1,0 +1,12 @@
+package dev.latchkey.model;
+
+import java.util.Map;
+
+/** {@code POST /v1/totps/recover}: sign in with one of the TOTP's single-use recovery codes. */
+public record TotpRecoverRequest(
+    String userId,
+    String recoveryCode,
+    String sessionToken,
+    String sessionJwt,
+    Integer sessionDurationMinutes,
+    Map<String, Object> sessionCustomClaims) {}
