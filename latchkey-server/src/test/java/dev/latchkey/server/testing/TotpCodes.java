@@ -32,6 +32,20 @@ public final class TotpCodes {
     return generate("HmacSHA1", base32(secret), Math.floorDiv(t.getEpochSecond(), PERIOD_SECONDS) + stepOffset, 6);
   }
 
+  /**
+   * A 6-digit code that is none of the codes of {@code t}'s step and the steps either side: a wrong guess that no
+   * window, however the server's clock falls, would accept.
+   */
+  public static String wrongAt(String secret, Instant t) {
+    java.util.Set<String> valid = java.util.Set.of(at(secret, t, -1), at(secret, t, 0), at(secret, t, 1));
+    for (int n = 0; ; n += 111_111) {
+      String candidate = String.format(Locale.ROOT, "%06d", n % 1_000_000);
+      if (!valid.contains(candidate)) {
+        return candidate;
+      }
+    }
+  }
+
   /** RFC 6238's reference algorithm: HOTP of the time step with any HMAC and number of digits. */
   public static String generate(String hmac, byte[] key, long timeStep, int digits) {
     byte[] hash;

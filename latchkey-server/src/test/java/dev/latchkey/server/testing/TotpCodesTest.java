@@ -44,4 +44,14 @@ class TotpCodesTest {
     // The base32 of the SHA-1 seed "12345678901234567890".
     assertThat(TotpCodes.at("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", Instant.ofEpochSecond(seconds))).isEqualTo(expected);
   }
+
+  @org.junit.jupiter.api.Test
+  void aWrongCodeIsNoneOfTheCodesOfTheWindow() {
+    String secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    for (long seconds = 0; seconds < 3000; seconds += 30) {
+      Instant t = Instant.ofEpochSecond(1_700_000_000L + seconds);
+      assertThat(TotpCodes.wrongAt(secret, t)).matches("[0-9]{6}")
+          .isNotIn(TotpCodes.at(secret, t, -1), TotpCodes.at(secret, t), TotpCodes.at(secret, t, 1));
+    }
+  }
 }
