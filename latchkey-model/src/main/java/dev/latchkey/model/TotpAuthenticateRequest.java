@@ -9,4 +9,13 @@ public record TotpAuthenticateRequest(
     String sessionToken,
     String sessionJwt,
     Integer sessionDurationMinutes,
-    Map<String, Object> sessionCustomClaims) {}
+    Map<String, Object> sessionCustomClaims) {
+
+  /** The code and the session token are secrets: neither reaches a log through this. */
+  @Override
+  public String toString() {
+    return "TotpAuthenticateRequest[userId=" + userId + ", totpCode=<redacted>, sessionToken="
+        + (sessionToken == null ? "none" : "<redacted>") + ", sessionJwt="
+        + (sessionJwt == null ? "none" : "<redacted>") + ", sessionDurationMinutes=" + sessionDurationMinutes + "]";
+  }
+}

@@ -9,4 +9,13 @@ public record TotpRecoverRequest(
     String sessionToken,
     String sessionJwt,
     Integer sessionDurationMinutes,
-    Map<String, Object> sessionCustomClaims) {}
+    Map<String, Object> sessionCustomClaims) {
+
+  /** The code and the session token are secrets: neither reaches a log through this. */
+  @Override
+  public String toString() {
+    return "TotpRecoverRequest[userId=" + userId + ", recoveryCode=<redacted>, sessionToken="
+        + (sessionToken == null ? "none" : "<redacted>") + ", sessionJwt="
+        + (sessionJwt == null ? "none" : "<redacted>") + ", sessionDurationMinutes=" + sessionDurationMinutes + "]";
+  }
+}

@@ -3,7 +3,8 @@ package dev.latchkey.model;
 import java.util.List;
 
 /** {@code POST /v1/totps/recovery_codes}: each of the user's TOTPs with its recovery codes not used yet. */
-public record TotpRecoveryCodesResponse(int statusCode, String requestId, String userId, List<TotpRecoveryCodes> totps) {
+public record TotpRecoveryCodesResponse(
+    int statusCode, String requestId, String userId, List<TotpRecoveryCodes> totps) {
 
   public TotpRecoveryCodesResponse {
     totps = List.copyOf(totps);

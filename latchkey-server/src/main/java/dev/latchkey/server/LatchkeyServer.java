@@ -84,7 +84,8 @@ public final class LatchkeyServer implements AutoCloseable {
         return t;
       });
       SessionPurger purger = new SessionPurger(stores.sessions(), stores.totps());
-      schedule("purge expired sessions and unverified TOTPs", () -> purger.runOnce(clock.instant()), settings.purgeInterval());
+      schedule("purge expired sessions and unverified TOTPs", () -> purger.runOnce(clock.instant()),
+          settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
     } catch (RuntimeException e) {
       stores.close();

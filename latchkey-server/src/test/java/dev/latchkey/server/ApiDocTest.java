@@ -321,8 +321,8 @@ class ApiDocTest {
   @Test
   void listElementsAreCapturedByIndexAndTotpPlaceholdersBecomeTheCurrentCode() throws IOException {
     Map<String, String> captured = new HashMap<>();
-    capture(JSON.readTree("{\"secret\": \"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\", \"totps\": [{\"codes\": [\"a\", \"b\"]}]}"),
-        captured);
+    capture(JSON.readTree(
+        "{\"secret\": \"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\", \"totps\": [{\"codes\": [\"a\", \"b\"]}]}"), captured);
     assertThat(captured).containsEntry("codes[0]", "a").containsEntry("codes[1]", "b");
 
     String before = TotpCodes.at("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", Instant.now());
