@@ -65,7 +65,7 @@ public record Settings(
           "The project secret for HTTP Basic auth, at least 24 characters"),
       new Setting("LATCHKEY_PUBLIC_TOKEN", "generated on first start", "public-token-live-<uuid> or -test-"),
       new Setting("LATCHKEY_KEY_ENCRYPTION_KEY", "none (warning logged)",
-          "Base64 of 32 random bytes; encrypts signing keys at rest with AES-256-GCM"),
+          "Base64 of 32 random bytes; encrypts signing keys and TOTP secrets at rest with AES-256-GCM"),
       new Setting("LATCHKEY_KEY_RETENTION", "1h",
           "How long a rotated-out key stays in the JWKS and verifies, at least 6m"),
       new Setting("LATCHKEY_KEY_REFRESH_INTERVAL", "30s", "How often keys are re-read from the database, 1s..60s"),
