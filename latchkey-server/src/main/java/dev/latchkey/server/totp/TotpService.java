@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,6 +103,7 @@ public final class TotpService {
       throw (verified ? ErrorCode.ACTIVE_TOTP_EXISTS : ErrorCode.PENDING_TOTP_EXISTS).exception();
     }
     String secret = Base32.encode(key);
+    Arrays.fill(key, (byte) 0);
     String account = user.emails().isEmpty() ? user.userId() : user.emails().get(0).email();
     return new Created(users.get(user.userId()), totpId, secret,
         QrCodes.pngDataUri(otpauthUri(policy.issuer(), account, secret)), codes);
@@ -130,6 +132,7 @@ public final class TotpService {
         matched = step;
       }
     }
+    Arrays.fill(key, (byte) 0);
     if (matched == Long.MIN_VALUE) {
       throw ErrorCode.UNABLE_TO_AUTHENTICATE_TOTP.exception();
     }

@@ -207,6 +207,17 @@ class TotpApiTest {
     }
 
     @Test
+    void deletingTheUserDeletesItsTotpAndRecoveryCodes() {
+      String userId = newUser().text("user_id");
+      String totpId = verifiedTotp(userId).text("totp_id");
+
+      assertThat(api.delete("/v1/users/" + userId).status()).isEqualTo(200);
+
+      assertError(api.delete("/v1/users/totps/" + totpId), 404, "totp_not_found");
+      assertError(api.post("/v1/totps/recovery_codes", body("user_id", userId)), 404, "user_not_found");
+    }
+
+    @Test
     void theSecretIsEncryptedAtRestAndRecoveryCodesAreStoredAsSha256Hashes() throws Exception {
       server.close();
       server = TestServer.start(Map.of("LATCHKEY_KEY_ENCRYPTION_KEY",
