@@ -24,6 +24,24 @@ public record AuthenticationFactor(
     return new AuthenticationFactor("password", "knowledge", at, at, at, null, null, null);
   }
 
+  /**
+   * The authenticator-app factor: {@code type: totp}, {@code delivery_method: authenticator_app}, with
+   * {@code authenticator_app_factor.totp_id}.
+   */
+  public static AuthenticationFactor totp(String totpId, Instant at) {
+    return new AuthenticationFactor("totp", "authenticator_app", at, at, at, null, new AuthenticatorAppFactor(totpId),
+        null);
+  }
+
+  /**
+   * The recovery-code factor: {@code type: recovery_codes}, {@code delivery_method: recovery_code}, with
+   * {@code recovery_code_factor.totp_recovery_code_id} naming the code that was used.
+   */
+  public static AuthenticationFactor recoveryCode(String totpRecoveryCodeId, Instant at) {
+    return new AuthenticationFactor("recovery_codes", "recovery_code", at, at, at, null, null,
+        new RecoveryCodeFactor(totpRecoveryCodeId));
+  }
+
   /** The same factor, authenticated again at {@code at}: creation time is kept. */
   public AuthenticationFactor reauthenticated(Instant at) {
     return new AuthenticationFactor(type, deliveryMethod, at, createdAt, at, emailFactor, authenticatorAppFactor,

@@ -37,6 +37,11 @@ public enum ErrorCode {
   METADATA_TOO_LARGE(400, "metadata_too_large", "Metadata may not exceed 4 KB."),
   WEAK_PASSWORD(400, "weak_password", "The password is too weak."),
   USER_ID_MISMATCH(400, "user_id_mismatch", "The session belongs to a different user than this factor."),
+  INVALID_TOTP_CODE(400, "invalid_totp_code", "totp_code must be the 6 digits shown by the authenticator app."),
+  INVALID_RECOVERY_CODE(400, "invalid_recovery_code",
+      "recovery_code must look like the codes given at TOTP creation: xxxx-xxxx-xxxx (letters a-z and digits)."),
+  INVALID_TOTP_EXPIRATION_MINUTES(400, "invalid_totp_expiration_minutes",
+      "expiration_minutes must be between 5 and 1440."),
   // 401: who is asking, or with what, is not accepted.
   UNAUTHORIZED_CREDENTIALS(401, "unauthorized_credentials",
       "Unauthorized credentials: send HTTP Basic auth with your project_id and secret."),
@@ -50,18 +55,32 @@ public enum ErrorCode {
       "The HTTP Basic password is neither the public_token nor a session_token (44 URL-safe characters)."),
   INVALID_SESSION_JWT(401, "invalid_session_jwt",
       "The session_jwt was not signed by this project's keys, or its issuer or audience is wrong."),
+  UNABLE_TO_AUTHENTICATE_TOTP(401, "unable_to_authenticate_totp", "The TOTP code is not valid for this user now."),
+  TOTP_CODE_ALREADY_AUTHENTICATED(401, "totp_code_already_authenticated",
+      "This TOTP code (or a later one) was already used: wait for the next code."),
+  UNABLE_TO_AUTHENTICATE_RECOVERY_CODE(401, "unable_to_authenticate_recovery_code",
+      "The recovery code is not one of this user's unused recovery codes."),
   // 403
   ORIGIN_NOT_ALLOWED(403, "origin_not_allowed",
       "This browser origin may not call Latchkey: add it to LATCHKEY_CORS_ORIGINS."),
   // 404
   SESSION_NOT_FOUND(404, "session_not_found", "Session could not be found."),
   USER_NOT_FOUND(404, "user_not_found", "User could not be found."),
+  TOTP_NOT_FOUND(404, "totp_not_found", "The user has no TOTP registration: create one with POST /v1/totps."),
+  EXPIRED_TOTP(404, "expired_totp",
+      "The user's TOTP registration was not authenticated in time and is unusable: create a new one."),
   PROJECT_NOT_FOUND(404, "project_not_found", "No project with this id is served here."),
   PUBLIC_TOKEN_NOT_FOUND(404, "public_token_not_found", "No project with this public_token is served here."),
   ROUTE_NOT_FOUND(404, "route_not_found", "There is no such endpoint."),
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "This endpoint does not accept this HTTP method."),
+  // 409: the request conflicts with what is stored.
+  ACTIVE_TOTP_EXISTS(409, "active_totp_exists",
+      "The user already has a verified TOTP: delete it (DELETE /v1/users/totps/{totp_id}) before creating another."),
+  PENDING_TOTP_EXISTS(409, "pending_totp_exists",
+      "The user already has a TOTP waiting to be authenticated: authenticate or delete it first."),
   REQUEST_TOO_LARGE(413, "request_too_large", "The request body may not exceed 1 MiB."),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "Send the request body as application/json."),
+  TOO_MANY_REQUESTS(429, "too_many_requests", "Too many requests have been made."),
   HEADERS_TOO_LARGE(431, "request_headers_too_large", "The request headers are too large."),
   // 5xx: Latchkey could not answer; clients keep their sessions and retry.
   INTERNAL_SERVER_ERROR(500, "internal_server_error", "Something went wrong on our side; it has been logged."),
@@ -97,5 +116,10 @@ public enum ErrorCode {
 
   public LatchkeyException exception(String detailedMessage) {
     return new LatchkeyException(this, detailedMessage);
+  }
+
+  /** An error the caller may retry after {@code retryAfter}, sent as the {@code Retry-After} header. */
+  public LatchkeyException exception(String detailedMessage, java.time.Duration retryAfter) {
+    return new LatchkeyException(this, detailedMessage, retryAfter);
   }
 }

@@ -13,6 +13,8 @@ import dev.latchkey.server.session.SessionPurger;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.StoredProject;
 import dev.latchkey.server.store.Stores;
+import dev.latchkey.server.totp.TotpPolicy;
+import dev.latchkey.server.totp.TotpService;
 import dev.latchkey.server.user.UserService;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,8 +63,8 @@ public final class LatchkeyServer implements AutoCloseable {
       Ids ids = Ids.forProject(project.projectId());
       KeyEncryption encryption = new KeyEncryption(settings.keyEncryptionKey());
       if (!encryption.enabled()) {
-        LOG.warn("LATCHKEY_KEY_ENCRYPTION_KEY is not set: signing keys are stored unencrypted in the database. "
-            + "Set it to the output of 'openssl rand -base64 32' in production.");
+        LOG.warn("LATCHKEY_KEY_ENCRYPTION_KEY is not set: signing keys and TOTP secrets are stored unencrypted in the "
+            + "database. Set it to the output of 'openssl rand -base64 32' in production.");
       }
       KeyRing keys = new KeyRing(stores.keys(), encryption, ids, clock, settings.keyRetention());
       keys.start();
@@ -72,15 +74,18 @@ public final class LatchkeyServer implements AutoCloseable {
       PasswordService passwords = new PasswordService(stores.users(), users, sessions,
           new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(), settings.argon2Parallelism()),
           new PasswordPolicy(), ids, clock);
+      TotpService totps = new TotpService(stores.totps(), users, sessions, encryption,
+          new TotpPolicy(settings.totpIssuer(), settings.totpMaxFailedAttempts(), settings.totpLockout()), ids, clock);
       this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, stores, keys,
-          users, sessions, passwords);
+          users, sessions, passwords, totps);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "latchkey-background");
         t.setDaemon(true);
         return t;
       });
-      SessionPurger purger = new SessionPurger(stores.sessions());
-      schedule("purge expired sessions", () -> purger.runOnce(clock.instant()), settings.purgeInterval());
+      SessionPurger purger = new SessionPurger(stores.sessions(), stores.totps());
+      schedule("purge expired sessions and unverified TOTPs", () -> purger.runOnce(clock.instant()),
+          settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
     } catch (RuntimeException e) {
       stores.close();

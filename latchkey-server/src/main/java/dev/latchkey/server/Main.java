@@ -27,6 +27,8 @@ public final class Main implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // QR codes are drawn into images for TOTP registration; a server never opens a window.
+    System.setProperty("java.awt.headless", "true");
     int code = new CommandLine(new Main())
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("latchkey: " + e.getMessage());

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TotpCodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 class ApiDocTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-z_]+)\\}");
+  /** {@code {name}}, {@code {name[i]}} (element i of a captured list of strings) or {@code {totp:name}}. */
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{((?:totp:)?[a-z_]+(?:\\[\\d+])?)\\}");
+  private static final String TOTP_PREFIX = "totp:";
   private static final Pattern PROJECT_ID = Pattern.compile("project-(?:test|live)-" + ReplyMatcher.UUID);
   private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(?:test|live)-" + ReplyMatcher.UUID);
   /** A header value {@code Basic base64(user:password)}: the test encodes what the document shows in clear. */
@@ -199,16 +203,23 @@ class ApiDocTest {
     Matcher m = PLACEHOLDER.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String value = captured.get(m.group(1));
+      String name = m.group(1);
+      boolean totp = name.startsWith(TOTP_PREFIX);
+      String value = captured.get(totp ? name.substring(TOTP_PREFIX.length()) : name);
       if (value == null) {
-        fail(where + ": {" + m.group(1) + "} is in no earlier reply");
+        fail(where + ": {" + name + "} is in no earlier reply");
       }
-      m.appendReplacement(out, Matcher.quoteReplacement(value));
+      // {totp:secret}: the code an authenticator app shows now for the captured base32 secret. The server runs on
+      // the real clock and accepts a step either side, so a step boundary passed in between does not matter.
+      m.appendReplacement(out, Matcher.quoteReplacement(totp ? TotpCodes.at(value, Instant.now()) : value));
     }
     return m.appendTail(out).toString();
   }
 
-  /** Each field name's first non-empty string value in the reply, outer fields first, replaces what was known. */
+  /**
+   * Each field name's first non-empty string value in the reply, outer fields first, replaces what was known; so
+   * does each non-empty string element of a list, as {@code name[i]}.
+   */
   static void capture(JsonNode reply, Map<String, String> captured) {
     Map<String, String> found = new HashMap<>();
     Deque<JsonNode> queue = new ArrayDeque<>(List.of(reply));
@@ -217,6 +228,12 @@ class ApiDocTest {
       node.properties().forEach(f -> {
         if (f.getValue().isTextual() && !f.getValue().asText().isEmpty()) {
           found.putIfAbsent(f.getKey(), f.getValue().asText());
+        }
+        for (int i = 0; f.getValue().isArray() && i < f.getValue().size(); i++) {
+          JsonNode element = f.getValue().get(i);
+          if (element.isTextual() && !element.asText().isEmpty()) {
+            found.putIfAbsent(f.getKey() + "[" + i + "]", element.asText());
+          }
         }
       });
       node.forEach(child -> {
@@ -310,6 +327,36 @@ class ApiDocTest {
     assertThat(new ReplyMatcher().payloadMismatches(documented,
         JSON.readTree("{\"sub\": \"x\", \"iat\": 7, \"nbf\": 7, \"exp\": 3607}")))
         .containsExactly("actual JWT: expected nbf = iat and exp = iat + 300, were iat 7, nbf 7, exp 3607");
+  }
+
+  @Test
+  void listElementsAreCapturedByIndexAndTotpPlaceholdersBecomeTheCurrentCode() throws IOException {
+    Map<String, String> captured = new HashMap<>();
+    capture(JSON.readTree(
+        "{\"secret\": \"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\", \"totps\": [{\"codes\": [\"a\", \"b\"]}]}"), captured);
+    assertThat(captured).containsEntry("codes[0]", "a").containsEntry("codes[1]", "b");
+
+    String before = TotpCodes.at("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", Instant.now());
+    String request = substitute("{\"code\": \"{totp:secret}\", \"c\": \"{codes[1]}\"}", captured, "test");
+    String after = TotpCodes.at("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", Instant.now());
+    assertThat(request).isIn("{\"code\": \"" + before + "\", \"c\": \"b\"}",
+        "{\"code\": \"" + after + "\", \"c\": \"b\"}");
+  }
+
+  @Test
+  void dataUrisAndRecoveryCodesMatchByForm() {
+    ReplyMatcher m = new ReplyMatcher();
+    assertThat(m.matchString("data:image/png;base64, iVBORw0KGgo…", "data:image/png;base64, iVBORw0KGgoAAAANSU"))
+        .isNull();
+    assertThat(m.matchString("data:image/png;base64, iVBORw0KGgo…", "data:image/gif;base64, iVBORw0KGgoAAAANSU"))
+        .isNotNull();
+    assertThat(m.matchString("data:image/png;base64, iVBORw0KGgo…", "data:image/png;base64, iVBORw0KGgo <b>"))
+        .isNotNull();
+    assertThat(m.matchString("ckss-2skx-ebow", "ab12-cd34-ef56")).isNull();
+    assertThat(m.matchString("ckss-2skx-ebow", "ab12-cd34-ef56")).isNull();
+    assertThat(m.matchString("ckss-2skx-ebow", "zz12-cd34-ef56")).contains("earlier");
+    assertThat(m.matchString("q8zl-1vn3-h5rt", "ab12-cd34-ef56")).contains("earlier");
+    assertThat(m.matchString("q8zl-1vn3-h5rt", "AB12-CD34-EF56")).isNotNull();
   }
 
   @Test

@@ -37,6 +37,8 @@ final class ReplyMatcher {
   static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=_-]+");
   static final String ELLIPSIS = "…";
+  /** A TOTP recovery code, {@code ckss-2skx-ebow}. */
+  static final Pattern RECOVERY_CODE = Pattern.compile("[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}");
   /** Session JWTs live this long: {@code exp = iat + 300}. */
   static final long JWT_LIFETIME_SECONDS = 300;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -173,6 +175,12 @@ final class ReplyMatcher {
     if (doc.startsWith("eyJ") && (doc.contains(".") || doc.endsWith(ELLIPSIS))) {
       return isJwt(actual) ? null : "expected a compact JWT, was \"" + actual + "\"";
     }
+    if (doc.startsWith("data:") && doc.endsWith(ELLIPSIS)) {
+      String prefix = doc.substring(0, doc.length() - ELLIPSIS.length());
+      boolean ok = actual.startsWith(prefix) && BASE64.matcher(actual.substring(prefix.length())).matches();
+      return ok ? null : "expected a data URI starting \"" + prefix + "\" and going on in base64, was \""
+          + actual + "\"";
+    }
     if (doc.endsWith(ELLIPSIS)) {
       boolean ok = BASE64.matcher(actual).matches() && actual.length() >= doc.length() - ELLIPSIS.length();
       return ok ? null : "expected a base64 string of at least " + (doc.length() - 1) + " characters, was \""
@@ -183,6 +191,10 @@ final class ReplyMatcher {
     }
     if (TIMESTAMP.matcher(doc).matches()) {
       return TIMESTAMP.matcher(actual).matches() ? null : "expected an RFC 3339 UTC timestamp, was \"" + actual + "\"";
+    }
+    if (RECOVERY_CODE.matcher(doc).matches()) {
+      return RECOVERY_CODE.matcher(actual).matches() ? correspond(doc, actual)
+          : "expected a recovery code like \"" + doc + "\", was \"" + actual + "\"";
     }
     if (OPAQUE.matcher(doc).matches()) {
       if (!OPAQUE.matcher(actual).matches() || actual.length() != doc.length()) {

@@ -39,7 +39,10 @@ public record Settings(
     int argon2Parallelism,
     Duration purgeInterval,
     Duration databaseTimeout,
-    List<String> corsOrigins) {
+    List<String> corsOrigins,
+    String totpIssuer,
+    int totpMaxFailedAttempts,
+    Duration totpLockout) {
 
   private static final Pattern PROJECT_ID = Pattern.compile("project-(live|test)-[0-9a-f-]{36}");
   private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(live|test)-[0-9a-f-]{36}");
@@ -47,6 +50,11 @@ public record Settings(
   private static final Pattern ORIGIN =
       Pattern.compile("(https?)://([a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\\[[0-9a-f:.]+])"
           + "(:([0-9]{1,5}))?");
+  /**
+   * The issuer is the label prefix of the {@code otpauth://totp/<issuer>:<account>} link, so it cannot hold the
+   * {@code :} that ends it; control characters would garble what the authenticator app shows.
+   */
+  private static final Pattern TOTP_ISSUER = Pattern.compile("[^:\\p{Cntrl}]{1,64}");
   /** The {@code password@} of {@code scheme://user:password@host}; group 1 is everything before the password. */
   private static final Pattern USER_INFO_PASSWORD = Pattern.compile("^([^/]*//[^/:@]*:)[^/@]*@");
 
@@ -62,24 +70,32 @@ public record Settings(
           "The project secret for HTTP Basic auth, at least 24 characters"),
       new Setting("LATCHKEY_PUBLIC_TOKEN", "generated on first start", "public-token-live-<uuid> or -test-"),
       new Setting("LATCHKEY_KEY_ENCRYPTION_KEY", "none (warning logged)",
-          "Base64 of 32 random bytes; encrypts signing keys at rest with AES-256-GCM"),
+          "Base64 of 32 random bytes; encrypts signing keys and TOTP secrets at rest with AES-256-GCM"),
       new Setting("LATCHKEY_KEY_RETENTION", "1h",
           "How long a rotated-out key stays in the JWKS and verifies, at least 6m"),
       new Setting("LATCHKEY_KEY_REFRESH_INTERVAL", "30s", "How often keys are re-read from the database, 1s..60s"),
       new Setting("LATCHKEY_ARGON2_MEMORY_KIB", "19456", "Argon2id memory per password hash in KiB, 8192..1048576"),
       new Setting("LATCHKEY_ARGON2_ITERATIONS", "2", "Argon2id passes, 1..10"),
       new Setting("LATCHKEY_ARGON2_PARALLELISM", "1", "Argon2id lanes, 1..16"),
-      new Setting("LATCHKEY_PURGE_INTERVAL", "1m", "How often expired sessions are deleted, 1s..1d"),
+      new Setting("LATCHKEY_PURGE_INTERVAL", "1m",
+          "How often expired sessions and unverified TOTPs are deleted, 1s..1d"),
       new Setting("LATCHKEY_DATABASE_TIMEOUT", "10s",
           "How long a request waits for the database before answering 503, 1s..60s"),
       new Setting("LATCHKEY_CORS_ORIGINS", "none",
           "Comma-separated browser origins (scheme://host[:port]) allowed to call /sdk/v1 with credentials"),
+      new Setting("LATCHKEY_TOTP_ISSUER", "Latchkey",
+          "Issuer shown by authenticator apps for TOTPs, 1..64 characters without ':'"),
+      new Setting("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", "5",
+          "Consecutive wrong TOTP or recovery codes that lock a user's TOTP, 1..100"),
+      new Setting("LATCHKEY_TOTP_LOCKOUT", "15m", "How long a TOTP stays locked after too many wrong codes, 1m..1d"),
       new Setting("LATCHKEY_CONFIG_FILE", "none", "A properties file with the same keys; the environment wins"));
 
   public static Settings load(Map<String, String> environment) {
     Source src = Source.of(environment);
     Path dataDir = Path.of(src.get("LATCHKEY_DATA_DIR", "./data"));
     String dbUrl = src.raw("LATCHKEY_DATABASE_URL");
+    String totpIssuer = src.matching("LATCHKEY_TOTP_ISSUER", TOTP_ISSUER,
+        "1 to 64 characters without ':' or control characters (default Latchkey)");
     return new Settings(
         src.integer("LATCHKEY_PORT", 8080, 0, 65535),
         src.get("LATCHKEY_BIND", "127.0.0.1"),
@@ -98,7 +114,10 @@ public record Settings(
         src.duration("LATCHKEY_PURGE_INTERVAL", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1)),
         src.duration("LATCHKEY_DATABASE_TIMEOUT", Duration.ofSeconds(10), Duration.ofSeconds(1),
             Duration.ofSeconds(60)),
-        src.origins("LATCHKEY_CORS_ORIGINS"));
+        src.origins("LATCHKEY_CORS_ORIGINS"),
+        totpIssuer == null ? "Latchkey" : totpIssuer,
+        src.integer("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", 5, 1, 100),
+        src.duration("LATCHKEY_TOTP_LOCKOUT", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1)));
   }
 
   private static String jdbcUrl(String value, Source src) {

@@ -45,6 +45,14 @@ public final class Ids {
     return id("password");
   }
 
+  public String totp() {
+    return id("totp");
+  }
+
+  public String totpRecoveryCode() {
+    return id("totp-recovery-code");
+  }
+
   public String jwk() {
     return id("jwk");
   }

@@ -8,8 +8,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts private signing keys at rest with AES-256-GCM under {@code LATCHKEY_KEY_ENCRYPTION_KEY}. Without that
- * setting keys are stored unencrypted (marked {@code none}) and the server logs a warning at start-up.
+ * Encrypts private signing keys (and TOTP secrets) at rest with AES-256-GCM under
+ * {@code LATCHKEY_KEY_ENCRYPTION_KEY}. Without that setting they are stored unencrypted (marked {@code none}) and
+ * the server logs a warning at start-up.
  */
 public final class KeyEncryption {
   public static final String AES_GCM = "aes-256-gcm";

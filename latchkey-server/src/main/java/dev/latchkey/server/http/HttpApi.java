@@ -8,6 +8,7 @@ import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.StoredProject;
 import dev.latchkey.server.store.Stores;
+import dev.latchkey.server.totp.TotpService;
 import dev.latchkey.server.user.UserService;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -30,7 +31,7 @@ public final class HttpApi {
   private final List<String> routes;
 
   public HttpApi(String bind, int port, List<String> corsOrigins, StoredProject project, Stores stores, KeyRing keys,
-      UserService users, SessionService sessions, PasswordService passwords) {
+      UserService users, SessionService sessions, PasswordService passwords, TotpService totps) {
     String flavor = project.projectId().startsWith("project-test-") ? "test" : "live";
     ProjectAuth auth = new ProjectAuth(project);
     Cors cors = new Cors(corsOrigins);
@@ -61,9 +62,15 @@ public final class HttpApi {
       new PasswordRoutes(passwords).register(table);
       new SessionRoutes(sessions, users, keys, project.projectId()).register(table);
       new SdkRoutes(new SdkAuth(project, sessions), sessions, users, passwords, project).register(table);
+      new TotpRoutes(totps).register(table);
       registered.set(table.registered());
 
-      config.routes.exception(LatchkeyException.class, (e, ctx) -> Replies.error(ctx, e.code(), e.getMessage()));
+      config.routes.exception(LatchkeyException.class, (e, ctx) -> {
+        // Whole seconds, rounded up, so a client that waits exactly this long is not refused again.
+        e.retryAfter().ifPresent(d -> ctx.header("Retry-After",
+            String.valueOf(Math.max(1, (d.toMillis() + 999) / 1000))));
+        Replies.error(ctx, e.code(), e.getMessage());
+      });
       config.routes.exception(StoreException.class, (e, ctx) -> {
         LOG.warn("Database unavailable: {}", e.getMessage());
         Replies.error(ctx, ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.DATABASE_UNAVAILABLE.message());

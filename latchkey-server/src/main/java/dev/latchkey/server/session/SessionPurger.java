@@ -1,25 +1,35 @@
 package dev.latchkey.server.session;
 
 import dev.latchkey.server.store.SessionStore;
+import dev.latchkey.server.store.TotpStore;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Deletes expired sessions. Expired sessions are refused whether or not they were purged; this only reclaims space. */
+/**
+ * Deletes expired sessions and TOTP registrations that were not authenticated in time. Both are refused whether or
+ * not they were purged; this only reclaims space (and lets the user register a new TOTP without a delete).
+ */
 public final class SessionPurger {
   private static final Logger LOG = LoggerFactory.getLogger(SessionPurger.class);
-  private final SessionStore store;
+  private final SessionStore sessions;
+  private final TotpStore totps;
 
-  public SessionPurger(SessionStore store) {
-    this.store = store;
+  public SessionPurger(SessionStore sessions, TotpStore totps) {
+    this.sessions = sessions;
+    this.totps = totps;
   }
 
-  /** One pass at {@code now}; returns how many sessions were deleted. */
+  /** One pass at {@code now}; returns how many sessions and TOTP registrations were deleted, together. */
   public int runOnce(Instant now) {
-    int purged = store.purgeExpired(now);
+    int purged = sessions.purgeExpired(now);
     if (purged > 0) {
       LOG.info("Purged {} expired sessions", purged);
     }
-    return purged;
+    int unverified = totps.purgeExpiredUnverified(now);
+    if (unverified > 0) {
+      LOG.info("Purged {} TOTP registrations not authenticated in time", unverified);
+    }
+    return purged + unverified;
   }
 }

@@ -67,9 +67,12 @@ final class JdbcUserStore implements UserStore {
 
   @Override
   public boolean delete(String userId) {
-    // Foreign keys cascade to emails, passwords and sessions; the explicit deletes keep that true even on a
+    // Foreign keys cascade to emails, passwords, sessions and TOTPs; the explicit deletes keep that true even on a
     // connection where SQLite's foreign_keys pragma was not applied.
     return jdbc.inTransaction(c -> {
+      Jdbc.update(c, "DELETE FROM totp_recovery_codes WHERE totp_id IN (SELECT totp_id FROM totps WHERE user_id = ?)",
+          userId);
+      Jdbc.update(c, "DELETE FROM totps WHERE user_id = ?", userId);
       Jdbc.update(c, "DELETE FROM sessions WHERE user_id = ?", userId);
       Jdbc.update(c, "DELETE FROM passwords WHERE user_id = ?", userId);
       Jdbc.update(c, "DELETE FROM emails WHERE user_id = ?", userId);
@@ -96,10 +99,13 @@ final class JdbcUserStore implements UserStore {
     List<StoredUser.StoredPassword> passwords = Jdbc.query(c,
         "SELECT password_id, hash, requires_reset FROM passwords WHERE user_id = ?",
         p -> new StoredUser.StoredPassword(p.getString(1), p.getString(2), p.getBoolean(3)), userId);
+    List<User.Totp> totps = Jdbc.query(c,
+        "SELECT totp_id, verified FROM totps WHERE user_id = ? ORDER BY created_at, totp_id",
+        t -> new User.Totp(t.getString(1), t.getBoolean(2)), userId);
     return new StoredUser(userId, rs.getString("status"),
         new User.Name(rs.getString("first_name"), rs.getString("middle_name"), rs.getString("last_name")),
         JsonColumns.readMap(rs.getString("trusted_metadata")), JsonColumns.readMap(rs.getString("untrusted_metadata")),
         rs.getString("external_id"), Instant.ofEpochMilli(rs.getLong("created_at")), emails,
-        passwords.isEmpty() ? null : passwords.get(0));
+        passwords.isEmpty() ? null : passwords.get(0), totps);
   }
 }

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A user row with its emails and password. Metadata maps are immutable copies. */
+/**
+ * A user row with its emails, password and TOTP registrations (id and whether verified; the secrets live in
+ * {@link TotpStore}). Metadata maps are immutable copies.
+ */
 public record StoredUser(
     String userId,
     String status,
@@ -15,15 +18,25 @@ public record StoredUser(
     String externalId,
     Instant createdAt,
     List<StoredEmail> emails,
-    StoredPassword password) {
+    StoredPassword password,
+    List<User.Totp> totps) {
 
   public StoredUser {
     emails = List.copyOf(emails);
+    totps = List.copyOf(totps);
+  }
+
+  /** A user without TOTP registrations (a new user, or one built before they are read). */
+  public StoredUser(String userId, String status, User.Name name, Map<String, Object> trustedMetadata,
+      Map<String, Object> untrustedMetadata, String externalId, Instant createdAt, List<StoredEmail> emails,
+      StoredPassword password) {
+    this(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails, password,
+        List.of());
   }
 
   public StoredUser withPassword(StoredPassword newPassword) {
     return new StoredUser(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails,
-        newPassword);
+        newPassword, totps);
   }
 
   public record StoredEmail(String emailId, String email, boolean verified) {}

@@ -23,6 +23,7 @@ public final class Stores implements AutoCloseable {
   private final SessionStore sessions;
   private final KeyStore keys;
   private final ProjectStore project;
+  private final TotpStore totps;
 
   private Stores(HikariDataSource dataSource) {
     this.dataSource = dataSource;
@@ -31,6 +32,7 @@ public final class Stores implements AutoCloseable {
     this.sessions = new JdbcSessionStore(jdbc);
     this.keys = new JdbcKeyStore(jdbc);
     this.project = new JdbcProjectStore(jdbc);
+    this.totps = new JdbcTotpStore(jdbc);
   }
 
   /**
@@ -76,6 +78,10 @@ public final class Stores implements AutoCloseable {
 
   public ProjectStore project() {
     return project;
+  }
+
+  public TotpStore totps() {
+    return totps;
   }
 
   /** True when the database answers a trivial query within a second. */

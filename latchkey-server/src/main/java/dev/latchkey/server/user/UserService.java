@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Users: creation with an email, reading, updating name and metadata, and deletion with all their sessions. */
+/**
+ * Users: creation with an email, reading, updating name and metadata, and deletion with all their sessions and
+ * TOTP registrations.
+ */
 public final class UserService {
   private static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9._\\-|]{1,128}");
 
@@ -77,7 +80,8 @@ public final class UserService {
     StoredUser next = new StoredUser(u.userId(), u.status(), Names.merge(u.name(), r.name()),
         Metadata.merge(u.trustedMetadata(), r.trustedMetadata(), "trusted_metadata"),
         Metadata.merge(u.untrustedMetadata(), r.untrustedMetadata(), "untrusted_metadata"),
-        r.externalId() != null ? r.externalId() : u.externalId(), u.createdAt(), u.emails(), u.password());
+        r.externalId() != null ? r.externalId() : u.externalId(), u.createdAt(), u.emails(), u.password(),
+        u.totps());
     try {
       if (!store.update(next)) {
         throw ErrorCode.USER_NOT_FOUND.exception();
@@ -100,7 +104,7 @@ public final class UserService {
   public static User toWire(StoredUser u) {
     return new User(u.userId(),
         u.emails().stream().map(e -> new User.Email(e.emailId(), e.email(), e.verified())).toList(),
-        u.status(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), false,
+        u.status(), List.of(), List.of(), List.of(), u.totps(), List.of(), List.of(), false,
         SessionService.DEFAULT_ROLES, u.name(), u.createdAt(),
         u.password() == null ? null : new User.Password(u.password().passwordId(), u.password().requiresReset()),
         u.trustedMetadata(), u.untrustedMetadata(), u.externalId(), null, null);

@@ -706,12 +706,12 @@ class SessionsApiTest {
           Duration.ofSeconds(10))) {
         assertThat(stores.sessions().findById(shortId)).isPresent();
 
-        int purged = new SessionPurger(stores.sessions()).runOnce(clock.instant());
+        int purged = new SessionPurger(stores.sessions(), stores.totps()).runOnce(clock.instant());
 
         assertThat(purged).isEqualTo(1);
         assertThat(stores.sessions().findById(shortId)).isEmpty();
         assertThat(stores.sessions().findById(longId)).isPresent();
-        assertThat(new SessionPurger(stores.sessions()).runOnce(clock.instant())).isEqualTo(0);
+        assertThat(new SessionPurger(stores.sessions(), stores.totps()).runOnce(clock.instant())).isEqualTo(0);
       }
     }
   }

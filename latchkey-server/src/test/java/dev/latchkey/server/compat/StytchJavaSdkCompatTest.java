@@ -28,6 +28,7 @@ import com.stytch.java.consumer.models.users.DeleteRequest;
 import com.stytch.java.consumer.models.users.DeleteResponse;
 import dev.latchkey.server.testing.MutableClock;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TotpCodes;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -351,6 +352,52 @@ class StytchJavaSdkCompatTest {
         assertThat(e.getRequestId()).startsWith("request-id-test-");
       });
     }
+  }
+
+  @Test
+  void totpsCreateAuthenticateListAndRecoverDeserializeIntoTheSdkModels() {
+    Signup signup = signUp();
+    com.stytch.java.consumer.models.totps.CreateResponse created = success(stytch.getTotps().createCompletable(
+        new com.stytch.java.consumer.models.totps.CreateRequest(signup.userId())));
+    assertThat(created.getTotpId()).startsWith("totp-test-");
+    assertThat(created.getSecret()).matches("[A-Z2-7]{32}");
+    assertThat(created.getQrCode()).startsWith("data:image/png;base64, ");
+    assertThat(created.getRecoveryCodes()).hasSize(10);
+    assertThat(created.getUser().getTotps()).singleElement().satisfies(t -> {
+      assertThat(t.getTotpId()).isEqualTo(created.getTotpId());
+      assertThat(t.getVerified()).isFalse();
+    });
+
+    ErrorResponse wrong = error(stytch.getTotps().authenticateCompletable(
+        new com.stytch.java.consumer.models.totps.AuthenticateRequest(signup.userId(),
+            TotpCodes.wrongAt(created.getSecret(), Instant.now()))));
+    assertThat(wrong.getStatusCode()).isEqualTo(401);
+    assertThat(wrong.getErrorType()).isEqualTo("unable_to_authenticate_totp");
+
+    // Step-up: the SDK sends session_custom_claims {} and a null JWT beside the token.
+    com.stytch.java.consumer.models.totps.AuthenticateResponse stepUp = success(stytch.getTotps()
+        .authenticateCompletable(new com.stytch.java.consumer.models.totps.AuthenticateRequest(signup.userId(),
+            TotpCodes.at(created.getSecret(), Instant.now()), signup.token(), 60)));
+    assertThat(stepUp.getTotpId()).isEqualTo(created.getTotpId());
+    assertThat(stepUp.getSession().getSessionId()).isEqualTo(signup.sessionId());
+    assertThat(stepUp.getSession().getAuthenticationFactors()).hasSize(2);
+    var totpFactor = stepUp.getSession().getAuthenticationFactors().get(1);
+    assertThat(totpFactor.getType().toString()).isEqualToIgnoringCase("totp");
+    assertThat(totpFactor.getAuthenticatorAppFactor().getTotpId()).isEqualTo(created.getTotpId());
+
+    com.stytch.java.consumer.models.totps.RecoveryCodesResponse codes = success(stytch.getTotps()
+        .recoveryCodesCompletable(new com.stytch.java.consumer.models.totps.RecoveryCodesRequest(signup.userId())));
+    assertThat(codes.getTotps()).singleElement().satisfies(t -> {
+      assertThat(t.getVerified()).isTrue();
+      assertThat(t.getRecoveryCodes()).isEqualTo(created.getRecoveryCodes());
+    });
+
+    com.stytch.java.consumer.models.totps.RecoverResponse recovered = success(stytch.getTotps().recoverCompletable(
+        new com.stytch.java.consumer.models.totps.RecoverRequest(signup.userId(), created.getRecoveryCodes().get(0),
+            null, 30)));
+    assertThat(recovered.getTotpId()).isEqualTo(created.getTotpId());
+    var recoveryFactor = recovered.getSession().getAuthenticationFactors().get(0);
+    assertThat(recoveryFactor.getRecoveryCodeFactor().getTotpRecoveryCodeId()).startsWith("totp-recovery-code-test-");
   }
 
   private record Signup(String email, String userId, String sessionId, String token, String jwt) {}

@@ -67,6 +67,9 @@ class SettingsTest {
     assertThat(s.argon2Parallelism()).isEqualTo(1);
     assertThat(s.purgeInterval()).isEqualTo(Duration.ofMinutes(1));
     assertThat(s.databaseTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.totpIssuer()).isEqualTo("Latchkey");
+    assertThat(s.totpMaxFailedAttempts()).isEqualTo(5);
+    assertThat(s.totpLockout()).isEqualTo(Duration.ofMinutes(15));
   }
 
   @Test
@@ -89,7 +92,8 @@ class SettingsTest {
       "LATCHKEY_PORT, 0, 65535, 8080",
       "LATCHKEY_ARGON2_MEMORY_KIB, 8192, 1048576, 19456",
       "LATCHKEY_ARGON2_ITERATIONS, 1, 10, 2",
-      "LATCHKEY_ARGON2_PARALLELISM, 1, 16, 1"})
+      "LATCHKEY_ARGON2_PARALLELISM, 1, 16, 1",
+      "LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS, 1, 100, 5"})
   void aWholeNumberSettingAcceptsBothEndsOfItsRange(String name, int min, int max, int fallback) {
     assertThat(intSetting(load(name, String.valueOf(min)), name)).isEqualTo(min);
     assertThat(intSetting(load(name, String.valueOf(max)), name)).isEqualTo(max);
@@ -100,7 +104,8 @@ class SettingsTest {
       "LATCHKEY_PORT, 0, 65535, 8080",
       "LATCHKEY_ARGON2_MEMORY_KIB, 8192, 1048576, 19456",
       "LATCHKEY_ARGON2_ITERATIONS, 1, 10, 2",
-      "LATCHKEY_ARGON2_PARALLELISM, 1, 16, 1"})
+      "LATCHKEY_ARGON2_PARALLELISM, 1, 16, 1",
+      "LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS, 1, 100, 5"})
   void aWholeNumberSettingRefusesValuesOutsideItsRangeAndNonNumbers(String name, int min, int max, int fallback) {
     for (String bad : new String[] {String.valueOf(min - 1), String.valueOf((long) max + 1), "eight", "12.5",
         "99999999999999999999"}) {
@@ -115,6 +120,7 @@ class SettingsTest {
       case "LATCHKEY_ARGON2_MEMORY_KIB" -> s.argon2MemoryKib();
       case "LATCHKEY_ARGON2_ITERATIONS" -> s.argon2Iterations();
       case "LATCHKEY_ARGON2_PARALLELISM" -> s.argon2Parallelism();
+      case "LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS" -> s.totpMaxFailedAttempts();
       default -> throw new IllegalArgumentException(name);
     };
   }
@@ -144,7 +150,9 @@ class SettingsTest {
       "LATCHKEY_PURGE_INTERVAL, 25h, 1s, 1d, 1m",
       "LATCHKEY_PURGE_INTERVAL, PT-5M, 1s, 1d, 1m",
       "LATCHKEY_DATABASE_TIMEOUT, 0s, 1s, 1m, 10s",
-      "LATCHKEY_DATABASE_TIMEOUT, 2m, 1s, 1m, 10s"})
+      "LATCHKEY_DATABASE_TIMEOUT, 2m, 1s, 1m, 10s",
+      "LATCHKEY_TOTP_LOCKOUT, 59s, 1m, 1d, 15m",
+      "LATCHKEY_TOTP_LOCKOUT, 2d, 1m, 1d, 15m"})
   void aDurationSettingRefusesValuesOutsideItsRange(String name, String bad, String min, String max,
       String fallback) {
     assertThat(failure(name, bad)).isEqualTo(name + "=" + bad + " (from the environment) is not valid: use a duration "
@@ -157,6 +165,18 @@ class SettingsTest {
     assertThat(failure("LATCHKEY_DATABASE_TIMEOUT", bad)).isEqualTo("LATCHKEY_DATABASE_TIMEOUT=" + bad
         + " (from the environment) is not valid: use a duration such as 30s, 15m, 1h or PT5M, from 1s to 1m "
         + "(default 10s)");
+  }
+
+  @Test
+  void theTotpIssuerIsTakenAsGivenAndRefusedWithAColonOrControlCharacterOrPast64Characters() {
+    assertThat(load("LATCHKEY_TOTP_ISSUER", "Acme Corp").totpIssuer()).isEqualTo("Acme Corp");
+    assertThat(load("LATCHKEY_TOTP_ISSUER", "x".repeat(64)).totpIssuer()).hasSize(64);
+    assertThat(load("LATCHKEY_TOTP_LOCKOUT", "1h").totpLockout()).isEqualTo(Duration.ofHours(1));
+    for (String bad : new String[] {"Acme:Corp", "Acme\tCorp", "x".repeat(65)}) {
+      assertThat(failure("LATCHKEY_TOTP_ISSUER", bad)).isEqualTo("LATCHKEY_TOTP_ISSUER=" + bad
+          + " (from the environment) is not valid: use 1 to 64 characters without ':' or control characters "
+          + "(default Latchkey)");
+    }
   }
 
   @Test

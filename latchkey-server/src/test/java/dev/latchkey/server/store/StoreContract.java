@@ -591,4 +591,195 @@ public abstract class StoreContract {
     assertThat(stores.project().get())
         .contains(new StoredProject("project-test-1", "hash-2", "public-token-test-2", T0));
   }
+
+  // ------------------------------------------------------------------------------------------------------- totps
+
+  protected static StoredTotp totp(String totpId, String userId, Instant createdAt, Instant expiresAt) {
+    List<StoredTotp.StoredRecoveryCode> codes = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      codes.add(new StoredTotp.StoredRecoveryCode("totp-recovery-code-" + i + "-" + totpId, i, "hash-" + i,
+          "sealed-" + i, "none", null));
+    }
+    return new StoredTotp(totpId, userId, "sealed-secret-of-" + totpId, "aes-256-gcm", false, createdAt, expiresAt,
+        StoredTotp.NO_STEP, 0, null, codes);
+  }
+
+  private StoredUser storedUser() {
+    StoredUser u = user(newUserId(), "user-" + UUID.randomUUID() + "@example.com");
+    stores.users().create(u);
+    return u;
+  }
+
+  @Test
+  void aCreatedTotpIsFoundByUserAndByIdWithItsRecoveryCodesAndListedOnTheUser() {
+    StoredUser ada = storedUser();
+    StoredTotp t = totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600));
+
+    stores.totps().create(t, T0);
+
+    assertThat(stores.totps().findByUser(ada.userId())).contains(t);
+    assertThat(stores.totps().findById("totp-test-1")).contains(t);
+    assertThat(stores.totps().findById("totp-test-2")).isEmpty();
+    assertThat(stores.users().find(ada.userId()).orElseThrow().totps())
+        .containsExactly(new User.Totp("totp-test-1", false));
+  }
+
+  @Test
+  void aUserHasAtMostOneTotpAndARefusedCreateLeavesNothingBehind() {
+    StoredUser ada = storedUser();
+    stores.totps().create(totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600)), T0);
+
+    assertThatThrownBy(() -> stores.totps().create(totp("totp-test-2", ada.userId(), T0, T0.plusSeconds(600)), T0))
+        .isInstanceOf(DuplicateKeyException.class);
+
+    assertThat(stores.totps().findById("totp-test-2")).isEmpty();
+    assertThat(stores.totps().findByUser(ada.userId()).orElseThrow().totpId()).isEqualTo("totp-test-1");
+  }
+
+  @Test
+  void creatingReplacesTheUsersUnverifiedTotpOnceItHasExpired() {
+    StoredUser ada = storedUser();
+    stores.totps().create(totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600)), T0);
+
+    stores.totps().create(totp("totp-test-2", ada.userId(), T0, T0.plusSeconds(1200)), T0.plusSeconds(600));
+
+    assertThat(stores.totps().findById("totp-test-1")).isEmpty();
+    assertThat(stores.totps().findByUser(ada.userId()).orElseThrow().totpId()).isEqualTo("totp-test-2");
+  }
+
+  @Test
+  void acceptingAStepIsACompareAndSetThatVerifiesAndClearsTheAttemptCount() {
+    StoredUser ada = storedUser();
+    stores.totps().create(totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600)), T0);
+    stores.totps().beginAttempt("totp-test-1", T0, 5, T0.plusSeconds(900));
+
+    assertThat(stores.totps().acceptStep("totp-test-1", 100)).isTrue();
+
+    StoredTotp after = stores.totps().findById("totp-test-1").orElseThrow();
+    assertThat(after.verified()).isTrue();
+    assertThat(after.lastUsedStep()).isEqualTo(100);
+    assertThat(after.failedAttempts()).isZero();
+    assertThat(stores.totps().acceptStep("totp-test-1", 100)).isFalse();
+    assertThat(stores.totps().acceptStep("totp-test-1", 99)).isFalse();
+    assertThat(stores.totps().acceptStep("totp-test-1", 101)).isTrue();
+    assertThat(stores.totps().acceptStep("totp-test-unknown", 200)).isFalse();
+    assertThat(stores.users().find(ada.userId()).orElseThrow().totps())
+        .containsExactly(new User.Totp("totp-test-1", true));
+  }
+
+  @Test
+  void ofConcurrentAcceptsOfOneStepExactlyOneWins() throws Exception {
+    StoredUser ada = storedUser();
+    stores.totps().create(totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600)), T0);
+    List<Callable<Boolean>> tasks = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      tasks.add(() -> stores.totps().acceptStep("totp-test-1", 100));
+    }
+
+    assertThat(concurrently(tasks)).filteredOn(Boolean::booleanValue).hasSize(1);
+  }
+
+  @Test
+  void attemptsAreCountedUntilTheLimitLocksAndTheLockEndsWithAFreshCount() {
+    StoredUser ada = storedUser();
+    stores.totps().create(totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600)), T0);
+    Instant lockUntil = T0.plusSeconds(900);
+
+    for (int i = 1; i <= 2; i++) {
+      assertThat(stores.totps().beginAttempt("totp-test-1", T0, 3, lockUntil)).isTrue();
+      assertThat(stores.totps().findById("totp-test-1").orElseThrow().failedAttempts()).isEqualTo(i);
+    }
+    assertThat(stores.totps().beginAttempt("totp-test-1", T0, 3, lockUntil)).as("the third, which locks").isTrue();
+
+    StoredTotp locked = stores.totps().findById("totp-test-1").orElseThrow();
+    assertThat(locked.lockedUntil()).isEqualTo(lockUntil);
+    assertThat(locked.isLockedAt(T0.plusSeconds(899))).isTrue();
+    assertThat(stores.totps().beginAttempt("totp-test-1", T0.plusSeconds(899), 3, lockUntil)).isFalse();
+    assertThat(stores.totps().beginAttempt("totp-test-1", lockUntil, 3, lockUntil.plusSeconds(900))).isTrue();
+    StoredTotp reopened = stores.totps().findById("totp-test-1").orElseThrow();
+    assertThat(reopened.lockedUntil()).isNull();
+    assertThat(reopened.failedAttempts()).isEqualTo(1);
+  }
+
+  @Test
+  void ofConcurrentAttemptsNoMoreThanTheLimitAreLetThrough() throws Exception {
+    StoredUser ada = storedUser();
+    stores.totps().create(totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600)), T0);
+    List<Callable<Boolean>> tasks = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      tasks.add(() -> stores.totps().beginAttempt("totp-test-1", T0, 5, T0.plusSeconds(900)));
+    }
+
+    assertThat(concurrently(tasks)).filteredOn(Boolean::booleanValue).hasSize(5);
+  }
+
+  @Test
+  void aRecoveryCodeIsUsedOnceAndItsUseClearsTheLock() {
+    StoredUser ada = storedUser();
+    StoredTotp t = totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600));
+    stores.totps().create(t, T0);
+    stores.totps().beginAttempt("totp-test-1", T0, 1, T0.plusSeconds(900));
+    String codeId = t.recoveryCodes().get(1).recoveryCodeId();
+
+    assertThat(stores.totps().useRecoveryCode("totp-test-1", codeId, T0.plusSeconds(5))).isTrue();
+    assertThat(stores.totps().useRecoveryCode("totp-test-1", codeId, T0.plusSeconds(6))).isFalse();
+    assertThat(stores.totps().useRecoveryCode("totp-test-other", t.recoveryCodes().get(2).recoveryCodeId(), T0))
+        .as("a code of another TOTP").isFalse();
+
+    StoredTotp after = stores.totps().findById("totp-test-1").orElseThrow();
+    assertThat(after.recoveryCodes().get(1).usedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThat(after.recoveryCodes().get(0).usedAt()).isNull();
+    assertThat(after.lockedUntil()).isNull();
+  }
+
+  @Test
+  void ofConcurrentUsesOfOneRecoveryCodeExactlyOneWins() throws Exception {
+    StoredUser ada = storedUser();
+    StoredTotp t = totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600));
+    stores.totps().create(t, T0);
+    String codeId = t.recoveryCodes().get(0).recoveryCodeId();
+    List<Callable<Boolean>> tasks = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      tasks.add(() -> stores.totps().useRecoveryCode("totp-test-1", codeId, T0));
+    }
+
+    assertThat(concurrently(tasks)).filteredOn(Boolean::booleanValue).hasSize(1);
+  }
+
+  @Test
+  void deletingATotpOrItsUserDeletesItWithItsRecoveryCodes() {
+    StoredUser ada = storedUser();
+    StoredUser grace = storedUser();
+    stores.totps().create(totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600)), T0);
+    stores.totps().create(totp("totp-test-2", grace.userId(), T0, T0.plusSeconds(600)), T0);
+
+    assertThat(stores.totps().delete("totp-test-1")).isTrue();
+    assertThat(stores.totps().delete("totp-test-1")).isFalse();
+    assertThat(stores.users().delete(grace.userId())).isTrue();
+
+    assertThat(stores.totps().findById("totp-test-1")).isEmpty();
+    assertThat(stores.totps().findById("totp-test-2")).isEmpty();
+    assertThat(stores.users().find(ada.userId()).orElseThrow().totps()).isEmpty();
+    // The same ids again: no recovery code of the deleted registrations is left to collide.
+    stores.totps().create(totp("totp-test-1", ada.userId(), T0, T0.plusSeconds(600)), T0);
+    assertThat(stores.totps().findById("totp-test-1").orElseThrow().recoveryCodes()).hasSize(3);
+  }
+
+  @Test
+  void purgingDeletesOnlyUnverifiedTotpsExpiredAtOrBeforeNow() {
+    StoredUser expired = storedUser();
+    StoredUser pending = storedUser();
+    StoredUser verified = storedUser();
+    stores.totps().create(totp("totp-test-expired", expired.userId(), T0, T0.plusSeconds(600)), T0);
+    stores.totps().create(totp("totp-test-pending", pending.userId(), T0, T0.plusSeconds(601)), T0);
+    stores.totps().create(totp("totp-test-verified", verified.userId(), T0, T0.plusSeconds(300)), T0);
+    stores.totps().acceptStep("totp-test-verified", 1);
+
+    assertThat(stores.totps().purgeExpiredUnverified(T0.plusSeconds(600))).isEqualTo(1);
+
+    assertThat(stores.totps().findById("totp-test-expired")).isEmpty();
+    assertThat(stores.totps().findById("totp-test-pending")).isPresent();
+    assertThat(stores.totps().findById("totp-test-verified")).isPresent();
+    assertThat(stores.totps().purgeExpiredUnverified(T0.plusSeconds(600))).isZero();
+  }
 }
