@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.server.config.ConfigException;
+import dev.latchkey.server.config.DatabaseUrl;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
@@ -110,12 +111,14 @@ public final class Main implements Callable<Integer> {
       public Integer call() {
         Settings settings = Settings.load(System.getenv());
         ConfigException noProject = new ConfigException(
-            "There is no project in " + settings.databaseUrl() + " yet: run 'latchkey serve' once first");
+            "There is no project in " + DatabaseUrl.redact(settings.databaseUrl())
+                + " yet: run 'latchkey serve' once first");
         if (isMissingSqliteFile(settings.databaseUrl())) {
           // Opening would fail on a missing directory, or leave an empty database behind in an existing one.
           throw noProject;
         }
-        try (Stores stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout())) {
+        try (Stores stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout(),
+            settings.databasePoolSize())) {
           StoredProject project = stores.project().get().orElseThrow(() -> noProject);
           KeyRing keys = new KeyRing(stores.keys(), new KeyEncryption(settings.keyEncryptionKey()),
               Ids.forProject(project.projectId()), Clock.systemUTC(), settings.keyRetention());

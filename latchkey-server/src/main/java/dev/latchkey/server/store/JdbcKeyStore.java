@@ -25,6 +25,8 @@ final class JdbcKeyStore implements KeyStore {
       Jdbc.update(c, "UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL", at.toEpochMilli());
       Jdbc.update(c, "INSERT INTO signing_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL)", newKey.kid(),
           newKey.privateKey(), newKey.keyEncryption(), newKey.certificate(), newKey.createdAt().toEpochMilli());
+      // Delivered at commit: every other node re-reads the keys now instead of at its next refresh.
+      jdbc.dialect().notifyChange(c, Stores.KEYS_CHANGED);
       return null;
     });
   }
