@@ -13,7 +13,8 @@
 
 find_pg_bin() {
   local dir
-  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  # "|| true": under bin/test's pipefail a missing directory must mean "not installed", not "exit".
+  dir="$( (ls -d /usr/lib/postgresql/*/bin 2>/dev/null || true) | sort -V | tail -n 1)"
   if [ -n "$dir" ] && [ -x "$dir/initdb" ]; then echo "$dir"; fi
 }
 
