@@ -15,11 +15,15 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code latchkey} command line: {@code serve} and {@code keys rotate}. Settings come from the environment. */
+/**
+ * The {@code latchkey} command line: {@code serve}, {@code keys rotate} and {@code migrate}. Settings come from the
+ * environment.
+ */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "latchkey 0.1.0",
     description = "Self-hosted session management that speaks Stytch's Sessions API.%n"
         + "Settings come from LATCHKEY_* environment variables (see the README).",
-    subcommands = {Main.Serve.class, Main.Keys.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.Serve.class, Main.Keys.class, MigrateCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   /** Exit code for a bad setting, so scripts can tell it from a crash. */
   static final int EXIT_CONFIG = 2;
@@ -43,6 +47,18 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
     return 0;
+  }
+
+  /** True for a SQLite file that does not exist: opening it would create an empty database as a side effect. */
+  static boolean isMissingSqliteFile(String jdbcUrl) {
+    if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+      return false;
+    }
+    String path = jdbcUrl.substring("jdbc:sqlite:".length());
+    int query = path.indexOf('?');
+    path = query < 0 ? path : path.substring(0, query);
+    return !path.isEmpty() && !path.startsWith(":") && !path.startsWith("file:")
+        && !java.nio.file.Files.exists(java.nio.file.Path.of(path));
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -128,17 +144,6 @@ public final class Main implements Callable<Integer> {
               + settings.keyRetention() + ".");
         }
         return 0;
-      }
-
-      private static boolean isMissingSqliteFile(String jdbcUrl) {
-        if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
-          return false;
-        }
-        String path = jdbcUrl.substring("jdbc:sqlite:".length());
-        int query = path.indexOf('?');
-        path = query < 0 ? path : path.substring(0, query);
-        return !path.isEmpty() && !path.startsWith(":") && !path.startsWith("file:")
-            && !java.nio.file.Files.exists(java.nio.file.Path.of(path));
       }
     }
   }

@@ -105,6 +105,11 @@ public final class Stores implements AutoCloseable {
     }
   }
 
+  /** For {@link DatabaseCopy}, which works on tables, not aggregates. */
+  HikariDataSource dataSource() {
+    return dataSource;
+  }
+
   /** True when this is a database many nodes may share (PostgreSQL). */
   public boolean isShared() {
     return dialect == Dialect.POSTGRESQL;
