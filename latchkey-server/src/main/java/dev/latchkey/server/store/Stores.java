@@ -75,7 +75,10 @@ public final class Stores implements AutoCloseable {
     }
     try {
       // On PostgreSQL Flyway holds an advisory lock while it migrates, so nodes starting together migrate once.
-      Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+      // It connects without the pool's statement_timeout: building an index on a large table may take minutes.
+      var flyway = Flyway.configure().locations("classpath:db/migration");
+      (dialect == Dialect.POSTGRESQL ? flyway.dataSource(jdbcUrl, null, null) : flyway.dataSource(ds)).load()
+          .migrate();
     } catch (RuntimeException e) {
       ds.close();
       throw e;

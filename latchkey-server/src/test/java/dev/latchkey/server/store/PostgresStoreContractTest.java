@@ -111,6 +111,25 @@ class PostgresStoreContractTest extends StoreContract {
   }
 
   @Test
+  void aStatementBlockedPastTheTimeoutFailsAsUnavailableInsteadOfHanging() throws SQLException {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    try (Stores impatient = Stores.open(database.url(), Duration.ofSeconds(1), 2);
+        Connection otherNode = DriverManager.getConnection(database.url())) {
+      otherNode.setAutoCommit(false);
+      try (Statement st = otherNode.createStatement()) {
+        st.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+      }
+
+      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> impatient.users().find(ada.userId())))
+          .isInstanceOf(StoreException.class).hasMessageContaining("statement timeout");
+
+      otherNode.rollback();
+      assertThat(impatient.users().find(ada.userId())).contains(ada);
+    }
+  }
+
+  @Test
   void aDatabaseThatIsNotThereFailsToOpenWithoutEchoingThePassword() {
     String url = "jdbc:postgresql://127.0.0.1:1/latchkey?user=latchkey&password=s3cr3t-pw";
 
