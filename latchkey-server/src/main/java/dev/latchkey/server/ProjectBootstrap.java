@@ -44,7 +44,8 @@ final class ProjectBootstrap {
     if (s.projectId() != null && !s.projectId().equals(p.projectId())) {
       throw new ConfigException("LATCHKEY_PROJECT_ID=" + s.projectId() + " but the database at "
           + DatabaseUrl.redact(s.databaseUrl()) + " belongs to " + p.projectId()
-          + ": unset LATCHKEY_PROJECT_ID or point LATCHKEY_DATA_DIR / LATCHKEY_DATABASE_URL at that project's database");
+          + ": unset LATCHKEY_PROJECT_ID or point LATCHKEY_DATA_DIR / LATCHKEY_DATABASE_URL at that project's "
+          + "database");
     }
     String secretHash = s.secret() != null ? Secrets.sha256(s.secret()) : p.secretHash();
     String publicToken = s.publicToken() != null ? s.publicToken() : p.publicToken();

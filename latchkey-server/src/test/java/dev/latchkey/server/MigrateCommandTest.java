@@ -133,6 +133,28 @@ class MigrateCommandTest {
     }
   }
 
+  @Test
+  void aMissingSourceFileIsRefusedWithExitCodeTwoAndNothingIsCreated() {
+    Path missing = tmp.resolve("nowhere/latchkey.db");
+
+    NodeProcess.Finished run = NodeProcess.run(tmp.resolve("migrate"), Map.of(), "migrate", "--from",
+        missing.toString(), "--to", "postgresql://latchkey:s3cr3t-pw@127.0.0.1:1/latchkey");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("latchkey: --from " + missing + ": there is no such SQLite file");
+    assertThat(missing.getParent()).doesNotExist();
+  }
+
+  @Test
+  void aTargetThatIsNotADatabaseUrlIsRefusedWithoutEchoingItsPassword() {
+    NodeProcess.Finished run = NodeProcess.run(tmp.resolve("migrate"), Map.of(), "migrate", "--from",
+        tmp.resolve("latchkey.db").toString(), "--to", "mysql://latchkey:s3cr3t-pw@db/latchkey");
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("latchkey: --to mysql://latchkey:<redacted>@db/latchkey is not a database "
+        + "URL").doesNotContain("s3cr3t-pw");
+  }
+
   private static ApiClient.Reply ok(ApiClient.Reply reply) {
     assertThat(reply.status()).as(reply.text()).isEqualTo(200);
     return reply;

@@ -71,7 +71,8 @@ public final class Stores implements AutoCloseable {
     } catch (RuntimeException e) {
       // Hikari's message may quote the URL, and with it the password.
       throw new StoreException("Cannot open the database " + DatabaseUrl.redact(jdbcUrl) + ": "
-          + DatabaseUrl.redact(String.valueOf(rootMessage(e))), e);
+          + DatabaseUrl.redact(String.valueOf(rootMessage(e))) + " (check LATCHKEY_DATABASE_URL, and that the "
+          + "database is running and reachable)", e);
     }
     try {
       // On PostgreSQL Flyway holds an advisory lock while it migrates, so nodes starting together migrate once.
@@ -111,11 +112,6 @@ public final class Stores implements AutoCloseable {
   /** For {@link DatabaseCopy}, which works on tables, not aggregates. */
   HikariDataSource dataSource() {
     return dataSource;
-  }
-
-  /** True when this is a database many nodes may share (PostgreSQL). */
-  public boolean isShared() {
-    return dialect == Dialect.POSTGRESQL;
   }
 
   public UserStore users() {

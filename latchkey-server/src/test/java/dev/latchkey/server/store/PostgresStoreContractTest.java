@@ -1,6 +1,7 @@
 package dev.latchkey.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.latchkey.server.testing.TestPostgres;
 import java.sql.Connection;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store contract on a real PostgreSQL (a fresh database per test), plus what only a database shared by many
+ * The store contract on a real PostgreSQL (a fresh schema per test), plus what only a database shared by many
  * nodes needs: job locks and change notifications.
  */
 class PostgresStoreContractTest extends StoreContract {
@@ -32,7 +33,7 @@ class PostgresStoreContractTest extends StoreContract {
   @Override
   protected Stores openStores() {
     if (database == null) {
-      database = TestPostgres.createDatabase();
+      database = TestPostgres.createSchema();
     }
     return Stores.open(database.url(), Duration.ofSeconds(5), 4);
   }
@@ -121,7 +122,7 @@ class PostgresStoreContractTest extends StoreContract {
         st.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
       }
 
-      assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> impatient.users().find(ada.userId())))
+      assertThat(catchThrowable(() -> impatient.users().find(ada.userId())))
           .isInstanceOf(StoreException.class).hasMessageContaining("statement timeout");
 
       otherNode.rollback();
@@ -133,7 +134,7 @@ class PostgresStoreContractTest extends StoreContract {
   void aDatabaseThatIsNotThereFailsToOpenWithoutEchoingThePassword() {
     String url = "jdbc:postgresql://127.0.0.1:1/latchkey?user=latchkey&password=s3cr3t-pw";
 
-    assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Stores.open(url, Duration.ofSeconds(1), 2)))
+    assertThat(catchThrowable(() -> Stores.open(url, Duration.ofSeconds(1), 2)))
         .isInstanceOf(StoreException.class)
         .hasMessageStartingWith("Cannot open the database jdbc:postgresql://127.0.0.1:1/latchkey?user=latchkey"
             + "&password=<redacted>: ")

@@ -36,11 +36,11 @@ public final class TestPostgres {
 
   private TestPostgres() {}
 
-  /** A database of its own on the test server; {@link #close()} drops it. */
-  public record Database(String name, String url) implements AutoCloseable {
+  /** A database (or a schema) of its own on the test server; {@link #close()} drops it. */
+  public record Database(String name, String url, String dropSql) implements AutoCloseable {
     @Override
     public void close() {
-      admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      admin(dropSql);
     }
   }
 
@@ -57,7 +57,7 @@ public final class TestPostgres {
     return url;
   }
 
-  /** A new, empty database. */
+  /** A new, empty database: for tests of whole nodes, whose channels and advisory locks are per database. */
   public static Database createDatabase() {
     String name = "latchkey_test_" + UUID.randomUUID().toString().replace("-", "");
     admin("CREATE DATABASE " + name);
@@ -65,7 +65,20 @@ public final class TestPostgres {
     if (!m.matches()) {
       throw new IllegalStateException(URL_VARIABLE + " is not a jdbc:postgresql://host:port/db URL");
     }
-    return new Database(name, m.group(1) + name + (m.group(3) == null ? "" : m.group(3)));
+    return new Database(name, m.group(1) + name + (m.group(3) == null ? "" : m.group(3)),
+        "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+  }
+
+  /**
+   * A new, empty schema in the maintenance database, used as the connection's current schema: an empty Latchkey
+   * database for store tests, made in milliseconds where CREATE DATABASE copies a template and syncs it.
+   */
+  public static Database createSchema() {
+    String name = "latchkey_test_" + UUID.randomUUID().toString().replace("-", "");
+    admin("CREATE SCHEMA " + name);
+    String url = adminUrl();
+    return new Database(name, url + (url.contains("?") ? "&" : "?") + "currentSchema=" + name,
+        "DROP SCHEMA IF EXISTS " + name + " CASCADE");
   }
 
   /** Stops the server as an operator would ({@code pg_ctl stop -m fast}: open connections are cut). */
