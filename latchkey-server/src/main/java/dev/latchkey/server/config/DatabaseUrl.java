@@ -20,7 +20,8 @@ public final class DatabaseUrl {
   private static final Pattern POSTGRES = Pattern.compile(
       "postgres(?:ql)?://(?:([^:@/?]*)(?::([^@/?]*))?@)?([^/?]+)(/[^?]*)?(?:\\?(.*))?");
   private static final Pattern USER_INFO_PASSWORD = Pattern.compile("^([^/]*//[^/:@]*:)[^/@]*@");
-  private static final Pattern PASSWORD_PARAMETER = Pattern.compile("([?&]password=)[^&]*");
+  /** A {@code password=} parameter, also inside a longer message (so it stops at a space or a parenthesis). */
+  private static final Pattern PASSWORD_PARAMETER = Pattern.compile("([?&]password=)[^&\\s)]*");
 
   private DatabaseUrl() {}
 

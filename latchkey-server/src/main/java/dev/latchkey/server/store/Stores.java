@@ -82,7 +82,10 @@ public final class Stores implements AutoCloseable {
           .migrate();
     } catch (RuntimeException e) {
       ds.close();
-      throw e;
+      // Flyway's messages quote the JDBC URL, password parameter included: redact, and keep no cause that would
+      // print it again in a stack trace.
+      throw new StoreException("Cannot migrate the database " + DatabaseUrl.redact(jdbcUrl) + ": "
+          + DatabaseUrl.redact(String.valueOf(e.getMessage())), null);
     }
     return new Stores(ds, jdbcUrl, timeout, dialect);
   }
