@@ -53,6 +53,9 @@ public final class DatabaseCopy {
   public static Map<String, Long> copy(Stores from, Stores to, boolean replace, Progress progress) {
     try (Connection source = from.dataSource().getConnection();
         Connection target = to.dataSource().getConnection()) {
+      // Read the source as one consistent snapshot, counts included; PostgreSQL streams it with a cursor only
+      // inside a transaction.
+      source.setAutoCommit(false);
       List<String> tables = copyOrder(target, tables(source));
       Set<String> targetTables = new LinkedHashSet<>(tables(target));
       for (String table : tables) {
@@ -71,8 +74,6 @@ public final class DatabaseCopy {
               + ": point --to at an empty database, or add --replace to delete its contents first");
         }
       }
-      // Read the source as one consistent snapshot; PostgreSQL streams it with a cursor only inside a transaction.
-      source.setAutoCommit(false);
       target.setAutoCommit(false);
       try {
         if (replace) {

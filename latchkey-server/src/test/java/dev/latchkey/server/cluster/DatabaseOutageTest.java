@@ -4,6 +4,7 @@ import static dev.latchkey.server.cluster.MultiNodeTest.awaitTrue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.server.testing.ApiClient;
+import dev.latchkey.server.testing.NodeProcess;
 import dev.latchkey.server.testing.TestPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,13 +13,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PostgreSQL stops in the middle of a stream of writes to three nodes and comes back: the nodes answer 503
- * {@code database_unavailable} (never a 500, never no answer), report unready, recover by themselves, and every
- * write they acknowledged is there afterwards.
+ * {@code database_unavailable} (never a 500, never no answer), report unready, recover by themselves (their pools
+ * and their LISTEN connections), and every write they acknowledged is there afterwards.
  */
 class DatabaseOutageTest {
   /** Writes acknowledged before the stop and again after the restart: enough to be a stream, quick to reach. */
@@ -32,7 +35,10 @@ class DatabaseOutageTest {
 
   @Test
   void nodesAnswer503DuringAnOutageRecoverByThemselvesAndLoseNoAcknowledgedWrite() throws Exception {
-    try (Cluster cluster = Cluster.start(tmp, 3, Map.of("LATCHKEY_DATABASE_TIMEOUT", "2s"))) {
+    // Keys are re-read on a schedule only every 60 s: a rotation seen sooner after the outage came through the
+    // nodes' LISTEN connections, so they reconnected too.
+    try (Cluster cluster = Cluster.start(tmp, 3, Map.of("LATCHKEY_DATABASE_TIMEOUT", "2s",
+        "LATCHKEY_KEY_REFRESH_INTERVAL", "60s"))) {
       ApiClient.Reply before = cluster.api(0).post("/v1/passwords", "{\"email\":\"outage-ada@example.com\","
           + "\"password\":\"correct horse battery staple\",\"session_duration_minutes\":60}");
       assertThat(before.status()).as(before.text()).isEqualTo(200);
@@ -108,6 +114,13 @@ class DatabaseOutageTest {
             "{\"session_token\":\"" + before.text("session_token") + "\"}");
         assertThat(session.status()).as("a session from before the outage").isEqualTo(200);
       }
+
+      NodeProcess.Finished rotate = NodeProcess.run(tmp.resolve("rotate"), cluster.environment(), "keys", "rotate");
+      assertThat(rotate.exitCode()).as(rotate.stderr()).isZero();
+      Matcher kid = Pattern.compile("New signing key (\\S+);").matcher(rotate.stdout());
+      assertThat(kid.find()).as(rotate.stdout()).isTrue();
+      awaitTrue("every node hears of a rotation after the outage", () -> cluster.apis().stream()
+          .allMatch(node -> node.get("/v1/sessions/jwks/" + cluster.projectId).text().contains(kid.group(1))));
     }
   }
 }
