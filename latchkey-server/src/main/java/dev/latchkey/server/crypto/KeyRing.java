@@ -56,24 +56,32 @@ public final class KeyRing {
   public void start() {
     refresh();
     if (signingKeyOrNull() == null) {
-      rotate();
+      // Nodes starting together on an empty database race here; the store keeps exactly one first key.
+      store.createFirst(newKey(clock.instant()));
+      refresh();
     }
   }
 
   /** Creates a new key, makes it the signing key, and retires the previous one. Returns the new key id. */
   public String rotate() {
     Instant now = clock.instant();
+    StoredKey key = newKey(now);
+    store.rotate(key, now);
+    refresh();
+    return key.kid();
+  }
+
+  /** A fresh RSA key with its self-signed certificate, sealed for storage. */
+  private StoredKey newKey(Instant now) {
     String kid = ids.jwk();
     KeyPair pair = generate();
     X509Certificate cert = Certificates.selfSigned(pair, kid, now);
     try {
-      store.rotate(new StoredKey(kid, encryption.seal(pair.getPrivate().getEncoded(), kid), encryption.scheme(),
-          Base64.getEncoder().encodeToString(cert.getEncoded()), now, null), now);
+      return new StoredKey(kid, encryption.seal(pair.getPrivate().getEncoded(), kid), encryption.scheme(),
+          Base64.getEncoder().encodeToString(cert.getEncoded()), now, null);
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
-    refresh();
-    return kid;
   }
 
   /** Re-reads the keys (another process may have rotated them) and deletes those past retention. */

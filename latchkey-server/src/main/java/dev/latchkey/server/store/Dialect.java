@@ -36,6 +36,11 @@ enum Dialect {
     }
 
     @Override
+    void lockJob(Connection c, String job) {
+      // One process: the write transaction itself is the lock.
+    }
+
+    @Override
     void notifyChange(Connection c, String channel) {
       // Nobody listens: other processes on the same file (keys rotate) are seen at the next refresh.
     }
@@ -69,6 +74,14 @@ enum Dialect {
     }
 
     @Override
+    void lockJob(Connection c, String job) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        ps.setLong(1, lockKey(job));
+        ps.executeQuery().close();
+      }
+    }
+
+    @Override
     void notifyChange(Connection c, String channel) throws SQLException {
       try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, '')")) {
         ps.setString(1, channel);
@@ -97,6 +110,9 @@ enum Dialect {
    * that dies mid-job never leaves it locked.
    */
   abstract boolean tryJobLock(Connection c, String job) throws SQLException;
+
+  /** Like {@link #tryJobLock}, but waits for the lock: for work every node needs done before it goes on. */
+  abstract void lockJob(Connection c, String job) throws SQLException;
 
   /** Tells every node listening on {@code channel} that something changed, when {@code c}'s transaction commits. */
   abstract void notifyChange(Connection c, String channel) throws SQLException;

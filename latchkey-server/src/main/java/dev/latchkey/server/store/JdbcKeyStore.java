@@ -32,6 +32,21 @@ final class JdbcKeyStore implements KeyStore {
   }
 
   @Override
+  public boolean createFirst(StoredKey key) {
+    return jdbc.inTransaction(c -> {
+      // Serialises the check and the insert across nodes; released at commit.
+      jdbc.dialect().lockJob(c, "create-first-signing-key");
+      if (!Jdbc.query(c, "SELECT kid FROM signing_keys WHERE retired_at IS NULL", rs -> rs.getString(1)).isEmpty()) {
+        return false;
+      }
+      Jdbc.update(c, "INSERT INTO signing_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL)", key.kid(),
+          key.privateKey(), key.keyEncryption(), key.certificate(), key.createdAt().toEpochMilli());
+      jdbc.dialect().notifyChange(c, Stores.KEYS_CHANGED);
+      return true;
+    });
+  }
+
+  @Override
   public int deleteRetiredBefore(Instant before) {
     return jdbc.update("DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at <= ?",
         before.toEpochMilli());

@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +99,39 @@ class PostgresStoreContractTest extends StoreContract {
 
     assertThat(stores.sessions().purgeExpired(T0.plusSeconds(61))).isEqualTo(1);
     assertThat(stores.sessions().findById("session-test-expired")).isEmpty();
+  }
+
+  @Test
+  void ofNodesCreatingTheFirstKeyAtOnceExactlyOneSucceedsAndOneKeySigns() throws Exception {
+    int nodes = 4;
+    List<Stores> others = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(nodes);
+    try {
+      for (int i = 0; i < nodes; i++) {
+        others.add(openStores());
+      }
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Boolean>> created = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        Stores node = others.get(i);
+        StoredKey k = key("kid-" + i, T0);
+        created.add(pool.submit(() -> {
+          go.await();
+          return node.keys().createFirst(k);
+        }));
+      }
+      go.countDown();
+      int winners = 0;
+      for (Future<Boolean> f : created) {
+        winners += f.get(NOTIFY_LIMIT_SECONDS, TimeUnit.SECONDS) ? 1 : 0;
+      }
+
+      assertThat(winners).isEqualTo(1);
+      assertThat(stores.keys().all()).hasSize(1).allSatisfy(k -> assertThat(k.retiredAt()).isNull());
+    } finally {
+      pool.shutdownNow();
+      others.forEach(Stores::close);
+    }
   }
 
   @Test
