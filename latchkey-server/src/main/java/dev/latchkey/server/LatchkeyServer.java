@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,7 +55,7 @@ public final class LatchkeyServer implements AutoCloseable {
   private LatchkeyServer(Settings settings, Clock clock) {
     this.settings = settings;
     prepareDataDir(settings);
-    this.stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout());
+    this.stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout(), settings.databasePoolSize());
     try {
       ProjectBootstrap.Result boot = ProjectBootstrap.resolve(settings, stores.project(), clock);
       this.project = boot.project();
@@ -87,6 +88,8 @@ public final class LatchkeyServer implements AutoCloseable {
       schedule("purge expired sessions and unverified TOTPs", () -> purger.runOnce(clock.instant()),
           settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
+      // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.
+      stores.watch(Map.of(Stores.KEYS_CHANGED, keys::refresh));
     } catch (RuntimeException e) {
       stores.close();
       throw e;

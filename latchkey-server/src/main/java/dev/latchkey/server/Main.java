@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.server.config.ConfigException;
+import dev.latchkey.server.config.DatabaseUrl;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
@@ -14,11 +15,15 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code latchkey} command line: {@code serve} and {@code keys rotate}. Settings come from the environment. */
+/**
+ * The {@code latchkey} command line: {@code serve}, {@code keys rotate} and {@code migrate}. Settings come from the
+ * environment.
+ */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "latchkey 0.1.0",
     description = "Self-hosted session management that speaks Stytch's Sessions API.%n"
         + "Settings come from LATCHKEY_* environment variables (see the README).",
-    subcommands = {Main.Serve.class, Main.Keys.class, CommandLine.HelpCommand.class})
+    subcommands = {Main.Serve.class, Main.Keys.class, MigrateCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   /** Exit code for a bad setting, so scripts can tell it from a crash. */
   static final int EXIT_CONFIG = 2;
@@ -44,6 +49,18 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
     return 0;
+  }
+
+  /** True for a SQLite file that does not exist: opening it would create an empty database as a side effect. */
+  static boolean isMissingSqliteFile(String jdbcUrl) {
+    if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+      return false;
+    }
+    String path = jdbcUrl.substring("jdbc:sqlite:".length());
+    int query = path.indexOf('?');
+    path = query < 0 ? path : path.substring(0, query);
+    return !path.isEmpty() && !path.startsWith(":") && !path.startsWith("file:")
+        && !java.nio.file.Files.exists(java.nio.file.Path.of(path));
   }
 
   @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -112,12 +129,14 @@ public final class Main implements Callable<Integer> {
       public Integer call() {
         Settings settings = Settings.load(System.getenv());
         ConfigException noProject = new ConfigException(
-            "There is no project in " + settings.databaseUrl() + " yet: run 'latchkey serve' once first");
+            "There is no project in " + DatabaseUrl.redact(settings.databaseUrl())
+                + " yet: run 'latchkey serve' once first");
         if (isMissingSqliteFile(settings.databaseUrl())) {
           // Opening would fail on a missing directory, or leave an empty database behind in an existing one.
           throw noProject;
         }
-        try (Stores stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout())) {
+        try (Stores stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout(),
+            settings.databasePoolSize())) {
           StoredProject project = stores.project().get().orElseThrow(() -> noProject);
           KeyRing keys = new KeyRing(stores.keys(), new KeyEncryption(settings.keyEncryptionKey()),
               Ids.forProject(project.projectId()), Clock.systemUTC(), settings.keyRetention());
@@ -127,17 +146,6 @@ public final class Main implements Callable<Integer> {
               + settings.keyRetention() + ".");
         }
         return 0;
-      }
-
-      private static boolean isMissingSqliteFile(String jdbcUrl) {
-        if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
-          return false;
-        }
-        String path = jdbcUrl.substring("jdbc:sqlite:".length());
-        int query = path.indexOf('?');
-        path = query < 0 ? path : path.substring(0, query);
-        return !path.isEmpty() && !path.startsWith(":") && !path.startsWith("file:")
-            && !java.nio.file.Files.exists(java.nio.file.Path.of(path));
       }
     }
   }

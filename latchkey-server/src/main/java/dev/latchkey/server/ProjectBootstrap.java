@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.server.config.ConfigException;
+import dev.latchkey.server.config.DatabaseUrl;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.Secrets;
@@ -42,8 +43,9 @@ final class ProjectBootstrap {
     StoredProject p = existing.get();
     if (s.projectId() != null && !s.projectId().equals(p.projectId())) {
       throw new ConfigException("LATCHKEY_PROJECT_ID=" + s.projectId() + " but the database at "
-          + s.databaseUrl() + " belongs to " + p.projectId() + ": unset LATCHKEY_PROJECT_ID or point "
-          + "LATCHKEY_DATA_DIR / LATCHKEY_DATABASE_URL at that project's database");
+          + DatabaseUrl.redact(s.databaseUrl()) + " belongs to " + p.projectId()
+          + ": unset LATCHKEY_PROJECT_ID or point LATCHKEY_DATA_DIR / LATCHKEY_DATABASE_URL at that project's "
+          + "database");
     }
     String secretHash = s.secret() != null ? Secrets.sha256(s.secret()) : p.secretHash();
     String publicToken = s.publicToken() != null ? s.publicToken() : p.publicToken();

@@ -39,6 +39,7 @@ public record Settings(
     int argon2Parallelism,
     Duration purgeInterval,
     Duration databaseTimeout,
+    int databasePoolSize,
     List<String> corsOrigins,
     String totpIssuer,
     int totpMaxFailedAttempts,
@@ -55,8 +56,6 @@ public record Settings(
    * {@code :} that ends it; control characters would garble what the authenticator app shows.
    */
   private static final Pattern TOTP_ISSUER = Pattern.compile("[^:\\p{Cntrl}]{1,64}");
-  /** The {@code password@} of {@code scheme://user:password@host}; group 1 is everything before the password. */
-  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("^([^/]*//[^/:@]*:)[^/@]*@");
 
   /** The settings table of the README; a test keeps the two in step. */
   public static final List<Setting> ALL = List.of(
@@ -64,7 +63,8 @@ public record Settings(
       new Setting("LATCHKEY_BIND", "127.0.0.1", "Address to listen on; 0.0.0.0 for every interface"),
       new Setting("LATCHKEY_DATA_DIR", "./data", "Directory for the embedded SQLite database"),
       new Setting("LATCHKEY_DATABASE_URL", "sqlite:<data dir>/latchkey.db",
-          "Database: sqlite:<path> or jdbc:sqlite:<path>"),
+          "Database: sqlite:<path>, jdbc:sqlite:<path>, postgresql://user:password@host:port/db or "
+              + "jdbc:postgresql://host:port/db?user=...&password=... (docs/deploy.md)"),
       new Setting("LATCHKEY_PROJECT_ID", "generated on first start", "project-live-<uuid> or project-test-<uuid>"),
       new Setting("LATCHKEY_SECRET", "generated on first start",
           "The project secret for HTTP Basic auth, at least 24 characters"),
@@ -81,6 +81,8 @@ public record Settings(
           "How often expired sessions and unverified TOTPs are deleted, 1s..1d"),
       new Setting("LATCHKEY_DATABASE_TIMEOUT", "10s",
           "How long a request waits for the database before answering 503, 1s..60s"),
+      new Setting("LATCHKEY_DATABASE_POOL_SIZE", "10",
+          "Connections each node keeps open to PostgreSQL, 1..200 (SQLite always uses 4)"),
       new Setting("LATCHKEY_CORS_ORIGINS", "none",
           "Comma-separated browser origins (scheme://host[:port]) allowed to call /sdk/v1 with credentials"),
       new Setting("LATCHKEY_TOTP_ISSUER", "Latchkey",
@@ -114,6 +116,8 @@ public record Settings(
         src.duration("LATCHKEY_PURGE_INTERVAL", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1)),
         src.duration("LATCHKEY_DATABASE_TIMEOUT", Duration.ofSeconds(10), Duration.ofSeconds(1),
             Duration.ofSeconds(60)),
+        src.integer("LATCHKEY_DATABASE_POOL_SIZE", 10, 1, 200),
+
         src.origins("LATCHKEY_CORS_ORIGINS"),
         totpIssuer == null ? "Latchkey" : totpIssuer,
         src.integer("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", 5, 1, 100),
@@ -121,26 +125,20 @@ public record Settings(
   }
 
   private static String jdbcUrl(String value, Source src) {
-    if (value.startsWith("jdbc:sqlite:") && value.length() > "jdbc:sqlite:".length()) {
-      return value;
+    try {
+      return DatabaseUrl.toJdbc(value, false);
+    } catch (IllegalArgumentException e) {
+      // The message redacts the URL: it may carry a database password (user:password@host).
+      throw new ConfigException("LATCHKEY_DATABASE_URL=" + e.getMessage().replaceFirst(" is not a database URL",
+          " (from " + src.where("LATCHKEY_DATABASE_URL") + ") is not a database URL"));
     }
-    if (value.startsWith("sqlite:") && value.length() > "sqlite:".length()) {
-      return "jdbc:" + value;
-    }
-    // The URL may carry a database password (user:password@host): never echo it.
-    String shown = USER_INFO_PASSWORD.matcher(value).replaceFirst("$1<redacted>@");
-    if (value.startsWith("postgres") || value.startsWith("jdbc:postgres")) {
-      throw new ConfigException("LATCHKEY_DATABASE_URL=" + shown + " (from " + src.where("LATCHKEY_DATABASE_URL")
-          + "): PostgreSQL is not supported yet; use sqlite:<path>");
-    }
-    throw new ConfigException("LATCHKEY_DATABASE_URL=" + shown + " (from " + src.where("LATCHKEY_DATABASE_URL")
-        + ") is not a database URL: use sqlite:<path> or jdbc:sqlite:<path>");
   }
 
   /** The key is a secret: keep it out of logs and exception messages. */
   @Override
   public String toString() {
-    return "Settings[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", databaseUrl=" + databaseUrl
+    return "Settings[port=" + port + ", bind=" + bind + ", dataDir=" + dataDir + ", databaseUrl="
+        + DatabaseUrl.redact(databaseUrl)
         + ", projectId=" + projectId + ", secret=" + (secret == null ? "unset" : "<redacted>") + ", publicToken="
         + publicToken + ", keyEncryptionKey=" + (keyEncryptionKey == null ? "unset" : "<redacted>")
         + ", corsOrigins=" + corsOrigins + "]";

@@ -34,7 +34,15 @@ public final class KeyRing {
   private final Ids ids;
   private final Clock clock;
   private final Duration retention;
+  /**
+   * At most one re-read per this interval for a JWT whose kid is unknown: another node may have rotated a moment
+   * ago, but a stream of forged kids must not turn into a stream of database reads.
+   */
+  static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(1);
+
   private final AtomicReference<List<SigningKey>> keys = new AtomicReference<>(List.of());
+  private final Object refreshLock = new Object();
+  private final AtomicReference<Instant> lastUnknownKidReload = new AtomicReference<>(Instant.MIN);
 
   public KeyRing(KeyStore store, KeyEncryption encryption, Ids ids, Clock clock, Duration retention) {
     this.store = store;
@@ -48,37 +56,49 @@ public final class KeyRing {
   public void start() {
     refresh();
     if (signingKeyOrNull() == null) {
-      rotate();
+      // Nodes starting together on an empty database race here; the store keeps exactly one first key.
+      store.createFirst(newKey(clock.instant()));
+      refresh();
     }
   }
 
   /** Creates a new key, makes it the signing key, and retires the previous one. Returns the new key id. */
   public String rotate() {
     Instant now = clock.instant();
+    StoredKey key = newKey(now);
+    store.rotate(key, now);
+    refresh();
+    return key.kid();
+  }
+
+  /** A fresh RSA key with its self-signed certificate, sealed for storage. */
+  private StoredKey newKey(Instant now) {
     String kid = ids.jwk();
     KeyPair pair = generate();
     X509Certificate cert = Certificates.selfSigned(pair, kid, now);
     try {
-      store.rotate(new StoredKey(kid, encryption.seal(pair.getPrivate().getEncoded(), kid), encryption.scheme(),
-          Base64.getEncoder().encodeToString(cert.getEncoded()), now, null), now);
+      return new StoredKey(kid, encryption.seal(pair.getPrivate().getEncoded(), kid), encryption.scheme(),
+          Base64.getEncoder().encodeToString(cert.getEncoded()), now, null);
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
-    refresh();
-    return kid;
   }
 
   /** Re-reads the keys (another process may have rotated them) and deletes those past retention. */
   public void refresh() {
-    Instant now = clock.instant();
-    store.deleteRetiredBefore(now.minus(retention));
-    List<SigningKey> loaded = new ArrayList<>();
-    for (StoredKey k : store.all()) {
-      if (k.retiredAt() == null || k.retiredAt().isAfter(now.minus(retention))) {
-        loaded.add(load(k));
+    // One refresh at a time (the schedule, a NOTIFY from another node and an unknown kid may race): otherwise a
+    // slow read that started first could overwrite a newer snapshot.
+    synchronized (refreshLock) {
+      Instant now = clock.instant();
+      store.deleteRetiredBefore(now.minus(retention));
+      List<SigningKey> loaded = new ArrayList<>();
+      for (StoredKey k : store.all()) {
+        if (k.retiredAt() == null || k.retiredAt().isAfter(now.minus(retention))) {
+          loaded.add(load(k));
+        }
       }
+      keys.set(List.copyOf(loaded));
     }
-    keys.set(List.copyOf(loaded));
   }
 
   /** The key that signs new JWTs. */
@@ -98,6 +118,25 @@ public final class KeyRing {
 
   public Optional<SigningKey> find(String kid) {
     return verificationKeys().stream().filter(k -> k.kid().equals(kid)).findFirst();
+  }
+
+  /**
+   * {@link #find}, and when the kid is unknown, re-reads the keys first (at most once per
+   * {@link #UNKNOWN_KID_RELOAD_INTERVAL}): a node that has not yet heard of another node's rotation still verifies
+   * the JWTs signed with the new key.
+   */
+  public Optional<SigningKey> findOrReload(String kid) {
+    Optional<SigningKey> found = find(kid);
+    if (found.isPresent()) {
+      return found;
+    }
+    Instant now = clock.instant();
+    Instant last = lastUnknownKidReload.get();
+    if (now.isBefore(last.plus(UNKNOWN_KID_RELOAD_INTERVAL)) || !lastUnknownKidReload.compareAndSet(last, now)) {
+      return found;
+    }
+    refresh();
+    return find(kid);
   }
 
   private SigningKey signingKeyOrNull() {

@@ -83,7 +83,7 @@ public final class SessionJwts {
         || header.getKeyID() == null) {
       throw ErrorCode.INVALID_SESSION_JWT.exception("The session_jwt must be an RS256 JWT with a kid.");
     }
-    Optional<SigningKey> key = keys.find(header.getKeyID());
+    Optional<SigningKey> key = keys.findOrReload(header.getKeyID());
     if (key.isEmpty() || !verifies(jwt, key.get())) {
       throw ErrorCode.INVALID_SESSION_JWT.exception();
     }

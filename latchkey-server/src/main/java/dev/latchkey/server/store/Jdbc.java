@@ -12,9 +12,23 @@ import javax.sql.DataSource;
 /** Plain JDBC with one rule: every SQLException leaves as a {@link StoreException} or {@link DuplicateKeyException}. */
 final class Jdbc {
   private final DataSource dataSource;
+  private final Dialect dialect;
 
-  Jdbc(DataSource dataSource) {
+  Jdbc(DataSource dataSource, Dialect dialect) {
     this.dataSource = dataSource;
+    this.dialect = dialect;
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  /**
+   * Runs {@code work} in a transaction that holds the named background job's lock, so that when every node runs the
+   * job on the same schedule only one does the work; the others return {@code skipped} at once, without waiting.
+   */
+  <T> T asSoleJob(String job, T skipped, Work<T> work) {
+    return inTransaction(c -> dialect.tryJobLock(c, job) ? work.run(c) : skipped);
   }
 
   interface RowMapper<T> {

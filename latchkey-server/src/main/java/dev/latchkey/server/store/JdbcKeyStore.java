@@ -25,7 +25,24 @@ final class JdbcKeyStore implements KeyStore {
       Jdbc.update(c, "UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL", at.toEpochMilli());
       Jdbc.update(c, "INSERT INTO signing_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL)", newKey.kid(),
           newKey.privateKey(), newKey.keyEncryption(), newKey.certificate(), newKey.createdAt().toEpochMilli());
+      // Delivered at commit: every other node re-reads the keys now instead of at its next refresh.
+      jdbc.dialect().notifyChange(c, Stores.KEYS_CHANGED);
       return null;
+    });
+  }
+
+  @Override
+  public boolean createFirst(StoredKey key) {
+    return jdbc.inTransaction(c -> {
+      // Serialises the check and the insert across nodes; released at commit.
+      jdbc.dialect().lockJob(c, "create-first-signing-key");
+      if (!Jdbc.query(c, "SELECT kid FROM signing_keys WHERE retired_at IS NULL", rs -> rs.getString(1)).isEmpty()) {
+        return false;
+      }
+      Jdbc.update(c, "INSERT INTO signing_keys (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, NULL)", key.kid(),
+          key.privateKey(), key.keyEncryption(), key.certificate(), key.createdAt().toEpochMilli());
+      jdbc.dialect().notifyChange(c, Stores.KEYS_CHANGED);
+      return true;
     });
   }
 

@@ -57,7 +57,9 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public int purgeExpired(Instant now) {
-    return jdbc.update("DELETE FROM sessions WHERE expires_at <= ?", now.toEpochMilli());
+    // Every node purges on the same schedule; the job lock makes one of them do it and the others skip at once.
+    return jdbc.asSoleJob("purge-expired-sessions", 0,
+        c -> Jdbc.update(c, "DELETE FROM sessions WHERE expires_at <= ?", now.toEpochMilli()));
   }
 
   private static StoredSession row(ResultSet rs) throws SQLException {

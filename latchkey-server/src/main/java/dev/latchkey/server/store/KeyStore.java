@@ -11,6 +11,12 @@ public interface KeyStore {
   /** In one transaction: retires every key still signing (at {@code at}) and inserts {@code newKey}. */
   void rotate(StoredKey newKey, Instant at);
 
+  /**
+   * Inserts {@code key} as the signing key only if no key signs yet, and returns whether it did. Nodes starting
+   * together on an empty database each try; one key results, and the others read it.
+   */
+  boolean createFirst(StoredKey key);
+
   /** Deletes keys retired at or before {@code before}; returns how many. */
   int deleteRetiredBefore(Instant before);
 }

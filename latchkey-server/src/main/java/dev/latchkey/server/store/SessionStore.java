@@ -24,6 +24,9 @@ public interface SessionStore {
   /** Sessions of the user that expire after {@code now}, oldest first. */
   List<StoredSession> listActive(String userId, Instant now);
 
-  /** Deletes sessions that expired at or before {@code now}; returns how many. */
+  /**
+   * Deletes sessions that expired at or before {@code now}; returns how many. When another node sharing the
+   * database is purging at this moment, returns 0 at once and leaves the work to it.
+   */
   int purgeExpired(Instant now);
 }

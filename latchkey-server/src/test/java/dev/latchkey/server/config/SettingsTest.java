@@ -348,26 +348,45 @@ class SettingsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"postgresql://db.internal:5432/latchkey", "postgres://db.internal/latchkey",
-      "jdbc:postgresql://db.internal/latchkey"})
-  void aPostgresqlUrlIsRefusedAsNotSupportedYet(String url) {
-    assertThat(failure("LATCHKEY_DATABASE_URL", url)).isEqualTo("LATCHKEY_DATABASE_URL=" + url + " (from the "
-        + "environment): PostgreSQL is not supported yet; use sqlite:<path>");
+  @CsvSource(delimiter = ';', value = {
+      "postgresql://db.internal:5432/latchkey; jdbc:postgresql://db.internal:5432/latchkey",
+      "postgres://db.internal/latchkey; jdbc:postgresql://db.internal/latchkey",
+      "postgresql://latchkey:s3cr3t@db.internal/latchkey?sslmode=require; "
+          + "jdbc:postgresql://db.internal/latchkey?sslmode=require&user=latchkey&password=s3cr3t",
+      "jdbc:postgresql://db.internal/latchkey?user=u; jdbc:postgresql://db.internal/latchkey?user=u"})
+  void aPostgresqlUrlBecomesAJdbcUrlWithTheCredentialsAsParameters(String url, String jdbcUrl) {
+    assertThat(load("LATCHKEY_DATABASE_URL", url).databaseUrl()).isEqualTo(jdbcUrl);
   }
 
   @Test
-  void aPostgresqlUrlWithAPasswordIsRefusedWithoutEchoingThePassword() {
-    String message = failure("LATCHKEY_DATABASE_URL", "postgresql://latchkey:s3cr3t-pw@db.internal/latchkey");
+  void thePostgresqlPasswordIsRedactedWhenTheSettingsArePrinted() {
+    String shown = load("LATCHKEY_DATABASE_URL", "postgresql://latchkey:s3cr3t-pw@db.internal/latchkey").toString();
 
-    assertThat(message).isEqualTo("LATCHKEY_DATABASE_URL=postgresql://latchkey:<redacted>@db.internal/latchkey "
-        + "(from the environment): PostgreSQL is not supported yet; use sqlite:<path>");
+    assertThat(shown).contains("databaseUrl=jdbc:postgresql://db.internal/latchkey?user=latchkey&password=<redacted>")
+        .doesNotContain("s3cr3t-pw");
+  }
+
+  @Test
+  void aBadDatabaseUrlWithAPasswordIsRefusedWithoutEchoingThePassword() {
+    String message = failure("LATCHKEY_DATABASE_URL", "mysql://latchkey:s3cr3t-pw@db.internal/latchkey");
+
+    assertThat(message).isEqualTo("LATCHKEY_DATABASE_URL=mysql://latchkey:<redacted>@db.internal/latchkey "
+        + "(from the environment) is not a database URL: use " + DatabaseUrl.ACCEPTED);
     assertThat(message).doesNotContain("s3cr3t-pw");
+  }
+
+  @Test
+  void thePoolSizeDefaultsToTenAndIsBounded() {
+    assertThat(Settings.load(Map.of()).databasePoolSize()).isEqualTo(10);
+    assertThat(load("LATCHKEY_DATABASE_POOL_SIZE", "50").databasePoolSize()).isEqualTo(50);
+    assertThat(failure("LATCHKEY_DATABASE_POOL_SIZE", "0")).isEqualTo("LATCHKEY_DATABASE_POOL_SIZE=0 (from the "
+        + "environment) is not valid: use a whole number from 1 to 200 (default 10)");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"mysql://db/latchkey", "sqlite:", "jdbc:sqlite:", "latchkey.db"})
   void anythingElseIsNotADatabaseUrl(String url) {
     assertThat(failure("LATCHKEY_DATABASE_URL", url)).isEqualTo("LATCHKEY_DATABASE_URL=" + url + " (from the "
-        + "environment) is not a database URL: use sqlite:<path> or jdbc:sqlite:<path>");
+        + "environment) is not a database URL: use " + DatabaseUrl.ACCEPTED);
   }
 }

@@ -508,6 +508,25 @@ public abstract class StoreContract {
   }
 
   @Test
+  void createFirstStoresTheSigningKeyOfAnEmptyStore() {
+    StoredKey first = key("kid-1", T0);
+
+    assertThat(stores.keys().createFirst(first)).isTrue();
+
+    assertThat(stores.keys().all()).containsExactly(first);
+  }
+
+  @Test
+  void createFirstDoesNothingOnceAKeySigns() {
+    StoredKey first = key("kid-1", T0);
+    stores.keys().rotate(first, T0);
+
+    assertThat(stores.keys().createFirst(key("kid-2", T0.plusSeconds(1)))).isFalse();
+
+    assertThat(stores.keys().all()).containsExactly(first);
+  }
+
+  @Test
   void rotatingRetiresThePreviousSigningKeyAtTheGivenTimeAndListsNewestFirst() {
     StoredKey first = key("kid-1", T0);
     StoredKey second = key("kid-2", T0.plusSeconds(60));
