@@ -81,7 +81,8 @@ final class JdbcTotpStore implements TotpStore {
 
   @Override
   public int purgeExpiredUnverified(Instant now) {
-    return jdbc.inTransaction(c -> deleteExpiredUnverified(c, "1 = 1", null, now));
+    // As the session purge: on PostgreSQL one node does it under the job lock, the others skip.
+    return jdbc.asSoleJob("purge-expired-totps", 0, c -> deleteExpiredUnverified(c, "1 = 1", null, now));
   }
 
   /** Deletes expired unverified registrations matching {@code where} (one optional parameter), codes first. */
