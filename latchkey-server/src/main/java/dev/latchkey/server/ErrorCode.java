@@ -37,13 +37,29 @@ public enum ErrorCode {
   METADATA_TOO_LARGE(400, "metadata_too_large", "Metadata may not exceed 4 KB."),
   WEAK_PASSWORD(400, "weak_password", "The password is too weak."),
   USER_ID_MISMATCH(400, "user_id_mismatch", "The session belongs to a different user than this factor."),
+  INVALID_EXPIRATION_MINUTES(400, "invalid_expiration_minutes", "An expiration in minutes is out of its range."),
+  NO_MATCH_FOR_PROVIDED_MAGIC_LINK_URL(400, "no_match_for_provided_magic_link_url",
+      "The redirect URL is not one of the server's LATCHKEY_REDIRECT_URLS."),
+  NO_REDIRECT_URLS_SET(400, "no_redirect_urls_set",
+      "No redirect URL is configured: the server needs LATCHKEY_REDIRECT_URLS to send links."),
+  PKCE_NOT_SUPPORTED(400, "pkce_not_supported", "PKCE (code_challenge, code_verifier) is not supported yet."),
   // 401: who is asking, or with what, is not accepted.
   UNAUTHORIZED_CREDENTIALS(401, "unauthorized_credentials",
       "Unauthorized credentials: send HTTP Basic auth with your project_id and secret."),
   INVALID_CREDENTIALS(401, "unauthorized_credentials", "The email or password is incorrect."),
   INVALID_SESSION_JWT(401, "invalid_session_jwt",
       "The session_jwt was not signed by this project's keys, or its issuer or audience is wrong."),
+  UNABLE_TO_AUTH_MAGIC_LINK(401, "unable_to_auth_magic_link", "The magic link has expired; request a new one."),
+  UNABLE_TO_AUTH_OTP_CODE(401, "unable_to_auth_otp_code", "The code is wrong."),
+  UNABLE_TO_AUTH_PASSWORD_RESET_TOKEN(401, "unable_to_auth_password_reset_token",
+      "The password reset link is unknown, already used or expired; request a new one."),
   // 404
+  EMAIL_NOT_FOUND(404, "email_not_found", "No user has this email address."),
+  MAGIC_LINK_NOT_FOUND(404, "magic_link_not_found",
+      "The magic link could not be found: it was never issued, or it was already used."),
+  OTP_CODE_NOT_FOUND(404, "otp_code_not_found",
+      "No live code for this method_id: it expired, was used, was replaced by a newer one, or had too many wrong "
+          + "tries. Request a new code."),
   SESSION_NOT_FOUND(404, "session_not_found", "Session could not be found."),
   USER_NOT_FOUND(404, "user_not_found", "User could not be found."),
   PROJECT_NOT_FOUND(404, "project_not_found", "No project with this id is served here."),
@@ -51,10 +67,13 @@ public enum ErrorCode {
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "This endpoint does not accept this HTTP method."),
   REQUEST_TOO_LARGE(413, "request_too_large", "The request body may not exceed 1 MiB."),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "Send the request body as application/json."),
+  TOO_MANY_REQUESTS(429, "too_many_requests", "Too many requests have been made; retry after Retry-After seconds."),
   HEADERS_TOO_LARGE(431, "request_headers_too_large", "The request headers are too large."),
   // 5xx: Latchkey could not answer; clients keep their sessions and retry.
   INTERNAL_SERVER_ERROR(500, "internal_server_error", "Something went wrong on our side; it has been logged."),
   METHOD_NOT_IMPLEMENTED(501, "method_not_implemented", "This HTTP method is not supported."),
+  EMAIL_DELIVERY_FAILED(502, "email_delivery_failed",
+      "The mail server did not accept the email, so nothing usable was sent; retry shortly."),
   DATABASE_UNAVAILABLE(503, "database_unavailable", "The database is unavailable; retry shortly."),
   SESSION_BUSY(503, "session_busy", "The session is being updated by many requests at once; retry shortly.");
 
@@ -86,5 +105,10 @@ public enum ErrorCode {
 
   public LatchkeyException exception(String detailedMessage) {
     return new LatchkeyException(this, detailedMessage);
+  }
+
+  /** An error the caller may retry after {@code retryAfterSeconds} (sent as the {@code Retry-After} header). */
+  public LatchkeyException exception(String detailedMessage, long retryAfterSeconds) {
+    return new LatchkeyException(this, detailedMessage, retryAfterSeconds);
   }
 }

@@ -6,10 +6,22 @@ package dev.latchkey.server;
  */
 public final class LatchkeyException extends RuntimeException {
   private final ErrorCode code;
+  private final long retryAfterSeconds;
 
   public LatchkeyException(ErrorCode code, String message) {
+    this(code, message, 0);
+  }
+
+  /** With {@code retryAfterSeconds > 0}, the reply carries a {@code Retry-After} header. */
+  public LatchkeyException(ErrorCode code, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** Seconds after which a retry may succeed; 0 when there is no such time. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public ErrorCode code() {

@@ -30,7 +30,7 @@ public final class HttpApi {
   private final List<String> routes;
 
   public HttpApi(String bind, int port, StoredProject project, Stores stores, KeyRing keys, UserService users,
-      SessionService sessions, PasswordService passwords) {
+      SessionService sessions, PasswordService passwords, EmailServices email) {
     String flavor = project.projectId().startsWith("project-test-") ? "test" : "live";
     ProjectAuth auth = new ProjectAuth(project);
     String jwksPrefix = "/v1/sessions/jwks/";
@@ -53,11 +53,20 @@ public final class HttpApi {
       });
       new HealthRoutes(stores).register(table);
       new UserRoutes(users).register(table);
-      new PasswordRoutes(passwords).register(table);
+      new PasswordRoutes(passwords, email.resets()).register(table);
+      new EmailRoutes(email.magicLinks(), email.otps()).register(table);
+      if (email.devOutbox() != null) {
+        new DevOutboxRoutes(email.devOutbox()).register(table);
+      }
       new SessionRoutes(sessions, users, keys, project.projectId()).register(table);
       registered.set(table.registered());
 
-      config.routes.exception(LatchkeyException.class, (e, ctx) -> Replies.error(ctx, e.code(), e.getMessage()));
+      config.routes.exception(LatchkeyException.class, (e, ctx) -> {
+        if (e.retryAfterSeconds() > 0) {
+          ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        Replies.error(ctx, e.code(), e.getMessage());
+      });
       config.routes.exception(StoreException.class, (e, ctx) -> {
         LOG.warn("Database unavailable: {}", e.getMessage());
         Replies.error(ctx, ErrorCode.DATABASE_UNAVAILABLE, ErrorCode.DATABASE_UNAVAILABLE.message());

@@ -186,6 +186,11 @@ public final class SessionService {
         .orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
   }
 
+  /** Revokes every session of the user except {@code keepSessionId} (null: all); returns how many. */
+  public int revokeAllExcept(String userId, String keepSessionId) {
+    return store.deleteForUser(userId, keepSessionId);
+  }
+
   public List<StoredSession> listActive(String userId) {
     return store.listActive(userId, now());
   }

@@ -66,11 +66,25 @@ final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public boolean markEmailVerified(String userId, String emailId) {
+    return jdbc.inTransaction(c -> {
+      if (Jdbc.update(c, "UPDATE emails SET verified = ? WHERE email_id = ? AND user_id = ?", true, emailId,
+          userId) != 1) {
+        return false;
+      }
+      Jdbc.update(c, "UPDATE users SET status = 'active' WHERE user_id = ? AND status = 'pending'", userId);
+      return true;
+    });
+  }
+
+  @Override
   public boolean delete(String userId) {
     // Foreign keys cascade to emails, passwords and sessions; the explicit deletes keep that true even on a
     // connection where SQLite's foreign_keys pragma was not applied.
     return jdbc.inTransaction(c -> {
       Jdbc.update(c, "DELETE FROM sessions WHERE user_id = ?", userId);
+      Jdbc.update(c, "DELETE FROM email_tokens WHERE user_id = ?", userId);
+      Jdbc.update(c, "DELETE FROM otp_codes WHERE user_id = ?", userId);
       Jdbc.update(c, "DELETE FROM passwords WHERE user_id = ?", userId);
       Jdbc.update(c, "DELETE FROM emails WHERE user_id = ?", userId);
       return Jdbc.update(c, "DELETE FROM users WHERE user_id = ?", userId) == 1;

@@ -23,6 +23,9 @@ public final class Stores implements AutoCloseable {
   private final SessionStore sessions;
   private final KeyStore keys;
   private final ProjectStore project;
+  private final EmailTokenStore emailTokens;
+  private final OtpCodeStore otpCodes;
+  private final RateCounterStore rateCounters;
 
   private Stores(HikariDataSource dataSource) {
     this.dataSource = dataSource;
@@ -31,6 +34,9 @@ public final class Stores implements AutoCloseable {
     this.sessions = new JdbcSessionStore(jdbc);
     this.keys = new JdbcKeyStore(jdbc);
     this.project = new JdbcProjectStore(jdbc);
+    this.emailTokens = new JdbcEmailTokenStore(jdbc);
+    this.otpCodes = new JdbcOtpCodeStore(jdbc);
+    this.rateCounters = new JdbcRateCounterStore(jdbc);
   }
 
   /**
@@ -76,6 +82,18 @@ public final class Stores implements AutoCloseable {
 
   public ProjectStore project() {
     return project;
+  }
+
+  public EmailTokenStore emailTokens() {
+    return emailTokens;
+  }
+
+  public OtpCodeStore otpCodes() {
+    return otpCodes;
+  }
+
+  public RateCounterStore rateCounters() {
+    return rateCounters;
   }
 
   /** True when the database answers a trivial query within a second. */

@@ -1,0 +1,65 @@
+package dev.latchkey.server.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+final class JdbcOtpCodeStore implements OtpCodeStore {
+  private static final String COLUMNS = "method_id, user_id, code_hash, salt, attempts, created_at, expires_at";
+  private final Jdbc jdbc;
+
+  JdbcOtpCodeStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  @Override
+  public void replace(StoredOtpCode o) {
+    jdbc.inTransaction(c -> {
+      Jdbc.update(c, "DELETE FROM otp_codes WHERE method_id = ?", o.methodId());
+      Jdbc.update(c, "INSERT INTO otp_codes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", o.methodId(),
+          o.userId(), o.codeHash(), o.salt(), o.attempts(), o.createdAt().toEpochMilli(),
+          o.expiresAt().toEpochMilli());
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<StoredOtpCode> claimAttempt(String methodId, Instant now, int maxAttempts) {
+    return jdbc.inTransaction(c -> {
+      List<StoredOtpCode> rows = Jdbc.query(c, "SELECT " + COLUMNS + " FROM otp_codes WHERE method_id = ?",
+          JdbcOtpCodeStore::row, methodId);
+      if (rows.isEmpty()) {
+        return Optional.<StoredOtpCode>empty();
+      }
+      StoredOtpCode code = rows.get(0);
+      // The conditional update is the gate: a guess that does not manage to count itself is not checked.
+      int counted = Jdbc.update(c, "UPDATE otp_codes SET attempts = attempts + 1 WHERE method_id = ? "
+              + "AND code_hash = ? AND attempts < ? AND expires_at > ?", methodId, code.codeHash(), maxAttempts,
+          now.toEpochMilli());
+      return counted == 1 ? Optional.of(code) : Optional.<StoredOtpCode>empty();
+    });
+  }
+
+  @Override
+  public boolean consume(String methodId, String codeHash) {
+    return delete(methodId, codeHash);
+  }
+
+  @Override
+  public boolean delete(String methodId, String codeHash) {
+    return jdbc.update("DELETE FROM otp_codes WHERE method_id = ? AND code_hash = ?", methodId, codeHash) == 1;
+  }
+
+  @Override
+  public int purgeExpired(Instant now) {
+    return jdbc.update("DELETE FROM otp_codes WHERE expires_at <= ?", now.toEpochMilli());
+  }
+
+  private static StoredOtpCode row(ResultSet rs) throws SQLException {
+    return new StoredOtpCode(rs.getString("method_id"), rs.getString("user_id"), rs.getString("code_hash"),
+        rs.getString("salt"), rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("created_at")),
+        Instant.ofEpochMilli(rs.getLong("expires_at")));
+  }
+}
