@@ -1,0 +1,94 @@
+package dev.latchkey.server.email;
+
+import static dev.latchkey.server.email.EmailSignInTest.email;
+import static dev.latchkey.server.email.EmailSignInTest.error;
+import static dev.latchkey.server.email.EmailSignInTest.ok;
+import static dev.latchkey.server.email.EmailSignInTest.q;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.testing.ApiClient;
+import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestSmtp;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Where mail goes without SMTP (the dev outbox), and what happens when SMTP does not take it. */
+class DevOutboxTest {
+
+  @Test
+  void theDevOutboxIsNotServedUnlessEnabled() {
+    try (TestServer server = TestServer.start()) {
+      ok(server.api().post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("dev")) + "}"));
+
+      error(server.api().get("/v1/dev/outbox"), 404, "route_not_found");
+      assertThat(server.server().routes()).doesNotContain("GET /v1/dev/outbox");
+    }
+  }
+
+  @Test
+  void anEnabledDevOutboxServesLinksAndCodesToTheProjectOnly() {
+    try (TestServer server = TestServer.start(Map.of("LATCHKEY_DEV_OUTBOX", "true"), Clock.systemUTC())) {
+      ApiClient api = server.api();
+      String email = email("dev");
+      String methodId = ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email) + "}"))
+          .path("email_id").asText();
+      ok(api.post("/v1/magic_links/email/send", "{\"email\":" + q(email) + "}"));
+
+      JsonNode messages = ok(api.get("/v1/dev/outbox?email=" + email)).path("messages");
+
+      assertThat(messages).hasSize(2);
+      JsonNode link = messages.get(0);
+      assertThat(link.path("subject").asText()).isEqualTo("Your sign-in link");
+      assertThat(link.path("link").asText()).startsWith(TestServer.REDIRECT_URL
+          + "?stytch_token_type=magic_links&token=").endsWith(link.path("token").asText());
+      JsonNode code = messages.get(1);
+      assertThat(code.path("code").asText()).matches("[0-9]{6}");
+      assertThat(code.path("text").asText()).contains(code.path("code").asText());
+      ok(api.post("/v1/otps/authenticate", "{\"method_id\":" + q(methodId) + ",\"code\":"
+          + q(code.path("code").asText()) + "}"));
+      ok(api.post("/v1/magic_links/authenticate", "{\"token\":" + q(link.path("token").asText()) + "}"));
+      error(server.anonymous().get("/v1/dev/outbox"), 401, "unauthorized_credentials");
+    }
+  }
+
+  @Test
+  void aMailTheSmtpServerDoesNotTakeIsAClearErrorAndLeavesNoUsableTokenOrCode() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    try (TestSmtp smtp = TestSmtp.start()) {
+      env.putAll(smtp.env());
+    }
+    try (ServerSocket probe = new ServerSocket(0)) {
+      // A port nothing listens on: the SMTP server is down.
+      env.put("LATCHKEY_SMTP_PORT", Integer.toString(probe.getLocalPort()));
+    }
+    try (TestServer server = TestServer.start(env, Clock.systemUTC())) {
+      ApiClient api = server.api();
+      String email = email("down");
+
+      error(api.post("/v1/magic_links/email/login_or_create", "{\"email\":" + q(email) + "}"), 502,
+          "email_delivery_failed");
+      error(api.post("/v1/otps/email/send", "{\"email\":" + q(email) + "}"), 502, "email_delivery_failed");
+      error(api.post("/v1/passwords/email/reset/start", "{\"email\":" + q(email) + "}"), 502,
+          "email_delivery_failed");
+
+      assertThat(rows(server.dataDir(), "email_tokens")).isZero();
+      assertThat(rows(server.dataDir(), "otp_codes")).isZero();
+    }
+  }
+
+  /** Rows in a table of the server's real SQLite database. */
+  private static int rows(Path dataDir, String table) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("latchkey.db"));
+        ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+      return rs.getInt(1);
+    }
+  }
+}
