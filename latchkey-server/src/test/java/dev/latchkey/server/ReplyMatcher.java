@@ -37,6 +37,8 @@ final class ReplyMatcher {
   static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/=_-]+");
   static final String ELLIPSIS = "…";
+  /** A one-time passcode. */
+  static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
   /** Session JWTs live this long: {@code exp = iat + 300}. */
   static final long JWT_LIFETIME_SECONDS = 300;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -172,6 +174,15 @@ final class ReplyMatcher {
     }
     if (doc.startsWith("eyJ") && (doc.contains(".") || doc.endsWith(ELLIPSIS))) {
       return isJwt(actual) ? null : "expected a compact JWT, was \"" + actual + "\"";
+    }
+    if (doc.endsWith(ELLIPSIS) && !BASE64.matcher(doc.substring(0, doc.length() - 1)).matches()) {
+      // Fixed text, then a token that differs on every run (a mailed link): the text must be there exactly.
+      String prefix = doc.substring(0, doc.length() - ELLIPSIS.length());
+      boolean ok = actual.startsWith(prefix) && BASE64.matcher(actual.substring(prefix.length())).matches();
+      return ok ? null : "expected \"" + prefix + "\" followed by a base64 string, was \"" + actual + "\"";
+    }
+    if (SIX_DIGITS.matcher(doc).matches()) {
+      return SIX_DIGITS.matcher(actual).matches() ? null : "expected a six-digit code, was \"" + actual + "\"";
     }
     if (doc.endsWith(ELLIPSIS)) {
       boolean ok = BASE64.matcher(actual).matches() && actual.length() >= doc.length() - ELLIPSIS.length();

@@ -1,5 +1,6 @@
 package dev.latchkey.server.http;
 
+import dev.latchkey.server.ErrorCode;
 import dev.latchkey.server.mail.DevOutbox;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
@@ -25,7 +26,7 @@ final class DevOutboxRoutes {
   private void list(Context ctx) {
     String to = ctx.queryParam("email");
     List<Map<String, Object>> messages = outbox.list(to == null || to.isEmpty() ? null : to).stream()
-        .map(DevOutboxRoutes::message).toList();
+        .limit(limit(ctx.queryParam("limit"))).map(DevOutboxRoutes::message).toList();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status_code", 200);
     body.put("request_id", Replies.requestId(ctx));
@@ -41,8 +42,22 @@ final class DevOutboxRoutes {
     m.put("link", k.mail().link());
     m.put("token", k.mail().link() == null ? null : tokenOf(k.mail().link()));
     m.put("code", k.mail().code());
-    m.put("text", k.mail().text());
     return m;
+  }
+
+  private static int limit(String value) {
+    if (value == null || value.isEmpty()) {
+      return Integer.MAX_VALUE;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw ErrorCode.INVALID_FIELD_TYPE.exception("The query parameter limit must be a whole number of at least 1.");
   }
 
   /** The {@code token} query parameter of a mailed link (tokens are URL-safe, so it needs no decoding). */

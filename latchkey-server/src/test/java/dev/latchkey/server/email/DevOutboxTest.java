@@ -51,7 +51,8 @@ class DevOutboxTest {
           + "?stytch_token_type=magic_links&token=").endsWith(link.path("token").asText());
       JsonNode code = messages.get(1);
       assertThat(code.path("code").asText()).matches("[0-9]{6}");
-      assertThat(code.path("text").asText()).contains(code.path("code").asText());
+      assertThat(ok(api.get("/v1/dev/outbox?limit=1")).path("messages")).containsExactly(link);
+      error(api.get("/v1/dev/outbox?limit=0"), 400, "invalid_field_type");
       ok(api.post("/v1/otps/authenticate", "{\"method_id\":" + q(methodId) + ",\"code\":"
           + q(code.path("code").asText()) + "}"));
       ok(api.post("/v1/magic_links/authenticate", "{\"token\":" + q(link.path("token").asText()) + "}"));
