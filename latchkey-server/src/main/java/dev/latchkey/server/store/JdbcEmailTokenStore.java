@@ -28,15 +28,14 @@ final class JdbcEmailTokenStore implements EmailTokenStore {
 
   @Override
   public Optional<StoredEmailToken> consume(String tokenHash, String kind) {
-    return jdbc.inTransaction(c -> {
-      List<StoredEmailToken> rows = Jdbc.query(c, "SELECT " + COLUMNS + " FROM email_tokens WHERE token_hash = ? "
-          + "AND kind = ?", JdbcEmailTokenStore::row, tokenHash, kind);
-      // The delete decides: when two requests read the same row, only one of them deletes it.
-      if (rows.isEmpty() || Jdbc.update(c, "DELETE FROM email_tokens WHERE token_hash = ?", tokenHash) != 1) {
-        return Optional.<StoredEmailToken>empty();
-      }
-      return Optional.of(rows.get(0));
-    });
+    // Two statements, not one transaction: SQLite cannot upgrade a read transaction to a write while another
+    // connection writes (it fails at once with SQLITE_BUSY). The row never changes, and the delete decides: when
+    // two requests read the same row, only one of them deletes it.
+    Optional<StoredEmailToken> found = find(tokenHash, kind);
+    if (found.isEmpty() || !delete(tokenHash)) {
+      return Optional.empty();
+    }
+    return found;
   }
 
   @Override

@@ -27,19 +27,18 @@ final class JdbcOtpCodeStore implements OtpCodeStore {
 
   @Override
   public Optional<StoredOtpCode> claimAttempt(String methodId, Instant now, int maxAttempts) {
-    return jdbc.inTransaction(c -> {
-      List<StoredOtpCode> rows = Jdbc.query(c, "SELECT " + COLUMNS + " FROM otp_codes WHERE method_id = ?",
-          JdbcOtpCodeStore::row, methodId);
-      if (rows.isEmpty()) {
-        return Optional.<StoredOtpCode>empty();
-      }
-      StoredOtpCode code = rows.get(0);
-      // The conditional update is the gate: a guess that does not manage to count itself is not checked.
-      int counted = Jdbc.update(c, "UPDATE otp_codes SET attempts = attempts + 1 WHERE method_id = ? "
-              + "AND code_hash = ? AND attempts < ? AND expires_at > ?", methodId, code.codeHash(), maxAttempts,
-          now.toEpochMilli());
-      return counted == 1 ? Optional.of(code) : Optional.<StoredOtpCode>empty();
-    });
+    // Two statements, not one transaction: SQLite cannot upgrade a read transaction to a write while another
+    // connection writes. The conditional update is the gate: a guess that does not manage to count itself (out of
+    // tries, expired, or the code was replaced since the read) is not checked.
+    List<StoredOtpCode> rows = jdbc.query("SELECT " + COLUMNS + " FROM otp_codes WHERE method_id = ?",
+        JdbcOtpCodeStore::row, methodId);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    StoredOtpCode code = rows.get(0);
+    int counted = jdbc.update("UPDATE otp_codes SET attempts = attempts + 1 WHERE method_id = ? AND code_hash = ? "
+        + "AND attempts < ? AND expires_at > ?", methodId, code.codeHash(), maxAttempts, now.toEpochMilli());
+    return counted == 1 ? Optional.of(code) : Optional.empty();
   }
 
   @Override

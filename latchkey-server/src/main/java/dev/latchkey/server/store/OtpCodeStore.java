@@ -12,8 +12,9 @@ public interface OtpCodeStore {
   void replace(StoredOtpCode code);
 
   /**
-   * Counts one guess against the method's live code and returns the code as it was before the guess; empty when
-   * there is no code, it expired at or before {@code now}, or it has had {@code maxAttempts} guesses already.
+   * Counts one guess against the method's live code and returns the code as read before the guess (under
+   * concurrent guesses its {@code attempts} may already be behind); empty when there is no code, it expired at or
+   * before {@code now}, or it has had {@code maxAttempts} guesses already.
    */
   Optional<StoredOtpCode> claimAttempt(String methodId, Instant now, int maxAttempts);
 
