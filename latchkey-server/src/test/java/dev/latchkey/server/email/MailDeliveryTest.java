@@ -5,6 +5,7 @@ import static dev.latchkey.server.email.EmailSignInTest.error;
 import static dev.latchkey.server.email.EmailSignInTest.ok;
 import static dev.latchkey.server.email.EmailSignInTest.q;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.testing.ApiClient;
@@ -17,11 +18,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Where mail goes without SMTP (the dev outbox), and what happens when SMTP does not take it. */
-class DevOutboxTest {
+class MailDeliveryTest {
 
   @Test
   void theDevOutboxIsNotServedUnlessEnabled() {
@@ -83,6 +85,53 @@ class DevOutboxTest {
       assertThat(rows(server.dataDir(), "email_tokens")).isZero();
       assertThat(rows(server.dataDir(), "otp_codes")).isZero();
     }
+  }
+
+  @Test
+  void starttlsIsRequiredSoAServerWithoutTrustedTlsGetsNoMail() {
+    try (TestSmtp smtp = TestSmtp.start()) {
+      Map<String, String> env = new HashMap<>(smtp.env());
+      env.put("LATCHKEY_SMTP_TLS", "starttls");
+      try (TestServer server = TestServer.start(env, Clock.systemUTC())) {
+        error(server.api().post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("tls")) + "}"), 502,
+            "email_delivery_failed");
+
+        assertThat(smtp.count()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void templatesInTheTemplatesDirectoryReplaceTheBuiltInOnesByName() throws Exception {
+    Path templates = java.nio.file.Files.createTempDirectory("latchkey-templates-");
+    java.nio.file.Files.writeString(templates.resolve("email_otp.txt"),
+        "Subject: Dein Anmeldecode\n\nDein Code: {{code}} (gilt {{expiration_minutes}} Minuten)\n");
+    java.nio.file.Files.writeString(templates.resolve("email_otp.html"), "<p>Dein Code: <b>{{code}}</b></p>");
+    try (TestSmtp smtp = TestSmtp.start()) {
+      Map<String, String> env = new HashMap<>(smtp.env());
+      env.put("LATCHKEY_MAIL_TEMPLATES_DIR", templates.toString());
+      try (TestServer server = TestServer.start(env, Clock.systemUTC())) {
+        String email = email("de");
+        ok(server.api().post("/v1/otps/email/login_or_create", "{\"email\":" + q(email) + "}"));
+        ok(server.api().post("/v1/magic_links/email/send", "{\"email\":" + q(email) + "}"));
+
+        List<TestSmtp.Mail> mails = smtp.all();
+        assertThat(mails.get(0).subject()).isEqualTo("Dein Anmeldecode");
+        assertThat(mails.get(0).text()).matches("(?s)Dein Code: [0-9]{6} \\(gilt 2 Minuten\\)\\s*");
+        assertThat(mails.get(0).html()).matches("<p>Dein Code: <b>[0-9]{6}</b></p>\\s*");
+        // A template that is not in the directory stays built in.
+        assertThat(mails.get(1).subject()).isEqualTo("Your sign-in link");
+      }
+    }
+  }
+
+  @Test
+  void aTemplateWithoutItsSubjectLineStopsStartUpNamingTheFile() throws Exception {
+    Path templates = java.nio.file.Files.createTempDirectory("latchkey-templates-");
+    java.nio.file.Files.writeString(templates.resolve("password_reset.txt"), "Reset: {{link}}\n");
+
+    assertThatThrownBy(() -> TestServer.start(Map.of("LATCHKEY_MAIL_TEMPLATES_DIR", templates.toString()),
+        Clock.systemUTC())).hasMessageContaining("password_reset.txt").hasMessageContaining("Subject: ...");
   }
 
   /** Rows in a table of the server's real SQLite database. */
