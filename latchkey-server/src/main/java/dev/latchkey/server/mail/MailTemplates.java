@@ -1,8 +1,8 @@
 package dev.latchkey.server.mail;
 
+import dev.latchkey.server.config.ConfigException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +58,8 @@ public final class MailTemplates {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the mail template " + file + " (LATCHKEY_MAIL_TEMPLATES_DIR="
-          + dir + ")", e);
+      throw new ConfigException("Cannot read the mail template " + file + " (LATCHKEY_MAIL_TEMPLATES_DIR=" + dir
+          + "): " + e.getMessage());
     }
   }
 
@@ -68,8 +68,9 @@ public final class MailTemplates {
     int end = normalized.indexOf('\n');
     String first = end < 0 ? normalized : normalized.substring(0, end);
     if (!first.startsWith("Subject: ")) {
-      throw new IllegalStateException("The mail template " + name + ".txt" + (dir == null ? "" : " in " + dir)
-          + " must start with a line 'Subject: ...' followed by a blank line and the body");
+      throw new ConfigException("The mail template " + name + ".txt" + (dir == null ? "" : " in " + dir
+          + " (LATCHKEY_MAIL_TEMPLATES_DIR)") + " must start with a line 'Subject: ...' followed by a blank line and "
+          + "the body");
     }
     return new String[] {first.substring("Subject: ".length()).strip(),
         end < 0 ? "" : normalized.substring(end + 1).stripLeading()};

@@ -36,6 +36,36 @@ class MailDeliveryTest {
   }
 
   @Test
+  void theDevOutboxLogsEachMailWithoutItsLinkOrCode() {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try (TestServer server = TestServer.start(Map.of("LATCHKEY_DEV_OUTBOX", "true"), Clock.systemUTC())) {
+      ApiClient api = server.api();
+      String email = email("logged");
+      ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email) + "}"));
+      ok(api.post("/v1/magic_links/email/send", "{\"email\":" + q(email) + "}"));
+      ok(api.post("/v1/passwords/email/reset/start", "{\"email\":" + q(email) + "}"));
+      JsonNode messages = ok(api.get("/v1/dev/outbox?email=" + email)).path("messages");
+
+      List<String> lines = logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .toList();
+      assertThat(lines.stream().filter(l -> l.contains(email))).hasSize(3)
+          .allSatisfy(l -> assertThat(l).contains("GET /v1/dev/outbox"));
+      for (JsonNode m : messages) {
+        String secret = m.path("code").isNull() ? m.path("token").asText() : m.path("code").asText();
+        assertThat(secret).isNotEmpty();
+        assertThat(lines).noneMatch(l -> l.contains(secret));
+      }
+    } finally {
+      root.detachAppender(logs);
+    }
+  }
+
+  @Test
   void anEnabledDevOutboxServesLinksAndCodesToTheProjectOnly() {
     try (TestServer server = TestServer.start(Map.of("LATCHKEY_DEV_OUTBOX", "true"), Clock.systemUTC())) {
       ApiClient api = server.api();
@@ -131,7 +161,9 @@ class MailDeliveryTest {
     java.nio.file.Files.writeString(templates.resolve("password_reset.txt"), "Reset: {{link}}\n");
 
     assertThatThrownBy(() -> TestServer.start(Map.of("LATCHKEY_MAIL_TEMPLATES_DIR", templates.toString()),
-        Clock.systemUTC())).hasMessageContaining("password_reset.txt").hasMessageContaining("Subject: ...");
+        Clock.systemUTC())).isInstanceOf(dev.latchkey.server.config.ConfigException.class)
+        .hasMessageContaining("password_reset.txt").hasMessageContaining("LATCHKEY_MAIL_TEMPLATES_DIR")
+        .hasMessageContaining("Subject: ...");
   }
 
   /** Rows in a table of the server's real SQLite database. */
