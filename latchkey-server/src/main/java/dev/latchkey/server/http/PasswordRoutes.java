@@ -1,10 +1,10 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.model.Attributes;
+import dev.latchkey.model.EmailSendResponse;
 import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
 import dev.latchkey.model.PasswordCreateResponse;
-import dev.latchkey.model.EmailSendResponse;
 import dev.latchkey.model.PasswordResetRequest;
 import dev.latchkey.model.PasswordResetStartRequest;
 import dev.latchkey.model.PasswordStrengthCheckRequest;

@@ -169,6 +169,33 @@ class EmailSignInTest {
   }
 
   @Test
+  void concurrentUsesOfOneMagicLinkSignInOnce() throws Exception {
+    String email = email("race");
+    ok(magicLink(email));
+    String token = smtp.linkToken(email);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Integer>> replies = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        replies.add(pool.submit(() -> {
+          go.await();
+          return authenticateLink(token, ",\"session_duration_minutes\":60").status();
+        }));
+      }
+      go.countDown();
+      List<Integer> statuses = new java.util.ArrayList<>();
+      for (java.util.concurrent.Future<Integer> f : replies) {
+        statuses.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+
+      assertThat(statuses).containsOnlyOnce(200).containsOnly(200, 404);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aMagicLinkExpiresAfterItsMinutes() {
     String email = email("late");
     ok(api.post("/v1/users", "{\"email\":" + q(email) + "}"));
