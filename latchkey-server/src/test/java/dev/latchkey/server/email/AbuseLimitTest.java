@@ -47,6 +47,31 @@ class AbuseLimitTest {
   }
 
   @Test
+  void theDefaultLimitsLetTwentyMailsAMinuteFromOneIpButStopRepeatsToOneAddressWellBeforeForty() {
+    MutableClock clock = clockAtWindowStart(Duration.ofMinutes(15));
+    // An empty value counts as unset: the server runs with the documented defaults, not the test server's.
+    try (TestServer server = serverWith(clock, "LATCHKEY_LIMIT_EMAIL_SENDS", "", "LATCHKEY_LIMIT_IP_SENDS", "",
+        "LATCHKEY_LIMIT_IP_FAILURES", "", "LATCHKEY_LOCKOUT_THRESHOLD", "")) {
+      ApiClient api = server.api();
+      for (int i = 0; i < 20; i++) {
+        ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("person")) + "}"));
+      }
+
+      clock.advance(Duration.ofMinutes(1));
+      String body = "{\"email\":" + q(email("target")) + "}";
+      int sent = 0;
+      Reply r = api.post("/v1/otps/email/login_or_create", body);
+      while (r.status() == 200 && sent < 40) {
+        sent++;
+        r = api.post("/v1/otps/email/login_or_create", body);
+      }
+
+      assertThat(sent).isLessThan(20);
+      assertThat(retryAfter(r)).isPositive();
+    }
+  }
+
+  @Test
   void mailsToOneAddressTripTheLimitAndRecoverAfterTheWindow() {
     MutableClock clock = clockAtWindowStart(Duration.ofMinutes(15));
     try (TestServer server = serverWith(clock, "LATCHKEY_LIMIT_EMAIL_SENDS", "3", "LATCHKEY_LIMIT_EMAIL_WINDOW",
@@ -64,6 +89,21 @@ class AbuseLimitTest {
 
       clock.advance(Duration.ofSeconds(wait));
       ok(api.post("/v1/otps/email/login_or_create", body));
+    }
+  }
+
+  @Test
+  void aTrippedLimitHoldsAcrossARestart() {
+    MutableClock clock = clockAtWindowStart(Duration.ofMinutes(15));
+    try (TestServer server = serverWith(clock, "LATCHKEY_LIMIT_EMAIL_SENDS", "2")) {
+      String body = "{\"email\":" + q(email("restart")) + "}";
+      ok(server.api().post("/v1/otps/email/login_or_create", body));
+      ok(server.api().post("/v1/otps/email/login_or_create", body));
+      retryAfter(server.api().post("/v1/otps/email/login_or_create", body));
+
+      server.restart();
+
+      retryAfter(server.api().post("/v1/otps/email/login_or_create", body));
     }
   }
 

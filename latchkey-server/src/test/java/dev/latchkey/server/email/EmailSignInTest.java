@@ -158,6 +158,25 @@ class EmailSignInTest {
   }
 
   @Test
+  void aPendingUserGetsASignupLinkAndBecomesActiveByUsingACode() {
+    String email = email("pending");
+    JsonNode created = ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email)
+        + ",\"create_user_as_pending\":true}"));
+    assertThat(ok(api.get("/v1/users/" + created.path("user_id").asText())).path("status").asText())
+        .isEqualTo("pending");
+    ok(api.post("/v1/magic_links/email/send", "{\"email\":" + q(email) + "}"));
+    assertThat(smtp.latestTo(email).subject()).isEqualTo("Finish signing up");
+
+    ok(api.post("/v1/otps/email/send", "{\"email\":" + q(email) + "}"));
+    JsonNode signedIn = ok(authenticateCode(created.path("email_id").asText(), smtp.code(email), ""));
+
+    assertThat(signedIn.path("user").path("status").asText()).isEqualTo("active");
+    assertThat(signedIn.path("user").path("emails").get(0).path("verified").asBoolean()).isTrue();
+    assertThat(signedIn.path("session").isNull()).isTrue();
+    assertThat(signedIn.path("session_token").asText()).isEmpty();
+  }
+
+  @Test
   void aMagicLinkWorksOnce() {
     String email = email("once");
     ok(magicLink(email));
