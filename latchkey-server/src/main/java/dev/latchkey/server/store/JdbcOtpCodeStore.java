@@ -16,13 +16,12 @@ final class JdbcOtpCodeStore implements OtpCodeStore {
 
   @Override
   public void replace(StoredOtpCode o) {
-    jdbc.inTransaction(c -> {
-      Jdbc.update(c, "DELETE FROM otp_codes WHERE method_id = ?", o.methodId());
-      Jdbc.update(c, "INSERT INTO otp_codes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", o.methodId(),
-          o.userId(), o.codeHash(), o.salt(), o.attempts(), o.createdAt().toEpochMilli(),
-          o.expiresAt().toEpochMilli());
-      return null;
-    });
+    // One upsert rather than delete-then-insert: two concurrent sends to one email must not collide on the key.
+    jdbc.update("INSERT INTO otp_codes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (method_id) DO "
+            + "UPDATE SET user_id = excluded.user_id, code_hash = excluded.code_hash, salt = excluded.salt, "
+            + "attempts = excluded.attempts, created_at = excluded.created_at, expires_at = excluded.expires_at",
+        o.methodId(), o.userId(), o.codeHash(), o.salt(), o.attempts(), o.createdAt().toEpochMilli(),
+        o.expiresAt().toEpochMilli());
   }
 
   @Override

@@ -669,6 +669,32 @@ public abstract class StoreContract {
   }
 
   @Test
+  void concurrentReplacementsOfOneMethodsCodeLeaveExactlyOneOfThem() throws Exception {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    String method = ada.emails().get(0).emailId();
+    List<Callable<Boolean>> sends = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      StoredOtpCode code = otpCode(ada, "code-" + i, T0.plusSeconds(60));
+      sends.add(() -> {
+        stores.otpCodes().replace(code);
+        return true;
+      });
+    }
+
+    concurrently(sends);
+
+    String live = stores.otpCodes().claimAttempt(method, T0, 5).orElseThrow().codeHash();
+    assertThat(live).startsWith("code-");
+    for (int i = 0; i < 8; i++) {
+      if (!live.equals("code-" + i)) {
+        assertThat(stores.otpCodes().consume(method, "code-" + i)).isFalse();
+      }
+    }
+    assertThat(stores.otpCodes().consume(method, live)).isTrue();
+  }
+
+  @Test
   void anOtpCodeGivesNoMoreAttemptsThanAllowedEvenToConcurrentGuesses() throws Exception {
     StoredUser ada = user(newUserId(), "ada@example.com");
     stores.users().create(ada);
