@@ -2,13 +2,15 @@
 -- Portable SQL (SQLite and PostgreSQL), as V1. Nothing here holds a secret in clear.
 
 -- Single-use tokens mailed in links. The row is deleted when the token is used, voided or expires (purger).
+-- code_challenge is the PKCE challenge (base64url SHA-256 of the verifier) when the request gave one.
 CREATE TABLE email_tokens (
-  token_hash TEXT PRIMARY KEY,
-  kind       TEXT NOT NULL,
-  user_id    TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
-  email_id   TEXT NOT NULL,
-  created_at BIGINT NOT NULL,
-  expires_at BIGINT NOT NULL
+  token_hash     TEXT PRIMARY KEY,
+  kind           TEXT NOT NULL,
+  user_id        TEXT NOT NULL REFERENCES users (user_id) ON DELETE CASCADE,
+  email_id       TEXT NOT NULL,
+  code_challenge TEXT,
+  created_at     BIGINT NOT NULL,
+  expires_at     BIGINT NOT NULL
 );
 CREATE INDEX email_tokens_by_expiry ON email_tokens (expires_at);
 CREATE INDEX email_tokens_by_user ON email_tokens (user_id);

@@ -70,7 +70,7 @@ public final class MagicLinkService {
 
   private Sent send(MagicLinkEmailRequest r, String ip, boolean create) {
     String email = Emails.normalize(r.email());
-    EmailLinks.refusePkce(r.codeChallenge());
+    String challenge = EmailLinks.codeChallenge(r.codeChallenge());
     String loginUrl = links.redirectUrl(r.loginMagicLinkUrl(), "login_magic_link_url");
     String signupUrl = links.redirectUrl(r.signupMagicLinkUrl(), "signup_magic_link_url");
     int loginMinutes = EmailLinks.minutes(r.loginExpirationMinutes(), LOGIN_DEFAULT_MINUTES, MIN_MINUTES,
@@ -85,33 +85,45 @@ public final class MagicLinkService {
     String template = signup ? MailTemplates.MAGIC_LINK_SIGNUP : MailTemplates.MAGIC_LINK_LOGIN;
     int minutes = signup ? signupMinutes : loginMinutes;
     links.issue(StoredEmailToken.MAGIC_LINK, "magic_links", signup ? signupUrl : loginUrl, found.user().userId(),
-        found.email().emailId(), minutes, link -> templates.render(template, email,
+        found.email().emailId(), challenge, minutes, link -> templates.render(template, email,
             Map.of("link", link, "email", email, "expiration_minutes", Integer.toString(minutes)), link, null));
     return new Sent(found.user().userId(), found.email().emailId(), found.created());
   }
 
   /**
    * Signs in with a link's token. Unknown or already used: 404 {@code magic_link_not_found}; expired: 401
-   * {@code unable_to_auth_magic_link}. The token is spent by the attempt whatever the session outcome.
+   * {@code unable_to_auth_magic_link}; bound to a PKCE challenge, it needs the matching {@code code_verifier}.
+   * Once those checks pass the token is spent, whatever the session outcome.
    */
   public Authenticated authenticate(MagicLinkAuthenticateRequest r, Attributes attributes, String ip) {
     if (r.token() == null || r.token().isEmpty()) {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("token is required.");
     }
-    EmailLinks.refusePkce(r.codeVerifier());
     SessionService.SessionRef ref = SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt());
     SessionService.checkRef(ref);
     SessionService.checkDuration(r.sessionDurationMinutes());
     CustomClaims.checkNames(r.sessionCustomClaims());
     limiter.checkFailures(ip, null);
-    StoredEmailToken token = tokens.consume(Secrets.sha256(r.token()), StoredEmailToken.MAGIC_LINK).orElse(null);
+    String hash = Secrets.sha256(r.token());
+    StoredEmailToken token = tokens.find(hash, StoredEmailToken.MAGIC_LINK).orElse(null);
     if (token == null) {
       limiter.recordFailure(ip, null);
       throw ErrorCode.MAGIC_LINK_NOT_FOUND.exception();
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     if (!token.isLiveAt(now)) {
+      tokens.delete(hash);
       throw ErrorCode.UNABLE_TO_AUTH_MAGIC_LINK.exception();
+    }
+    try {
+      EmailLinks.checkPkce(token, r.codeVerifier());
+    } catch (RuntimeException e) {
+      limiter.recordFailure(ip, null);
+      throw e;
+    }
+    if (tokens.consume(hash, StoredEmailToken.MAGIC_LINK).isEmpty()) {
+      // A concurrent request used the link first.
+      throw ErrorCode.MAGIC_LINK_NOT_FOUND.exception();
     }
     return signIn(token.userId(), token.emailId(), ref, r.sessionDurationMinutes(), r.sessionCustomClaims(),
         attributes, now);

@@ -65,7 +65,7 @@ public final class PasswordResetService {
   /** Mails a reset link to an existing user's email ({@code email_not_found} otherwise, as Stytch answers). */
   public Sent start(PasswordResetStartRequest r, String ip) {
     String email = Emails.normalize(r.email());
-    EmailLinks.refusePkce(r.codeChallenge());
+    String challenge = EmailLinks.codeChallenge(r.codeChallenge());
     String url = links.redirectUrl(r.resetPasswordRedirectUrl(), "reset_password_redirect_url");
     int minutes = EmailLinks.minutes(r.resetPasswordExpirationMinutes(), DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES,
         "reset_password_expiration_minutes");
@@ -73,7 +73,8 @@ public final class PasswordResetService {
     StoredUser user = users.findByEmail(email).orElseThrow(ErrorCode.EMAIL_NOT_FOUND::exception);
     StoredUser.StoredEmail stored = user.emails().stream().filter(e -> e.email().equals(email)).findFirst()
         .orElseThrow(ErrorCode.EMAIL_NOT_FOUND::exception);
-    links.issue(StoredEmailToken.RESET_PASSWORD, "reset_password", url, user.userId(), stored.emailId(), minutes,
+    links.issue(StoredEmailToken.RESET_PASSWORD, "reset_password", url, user.userId(), stored.emailId(), challenge,
+        minutes,
         link -> templates.render(MailTemplates.PASSWORD_RESET, email,
             Map.of("link", link, "email", email, "expiration_minutes", Integer.toString(minutes)), link, null));
     return new Sent(user.userId(), stored.emailId());
@@ -90,7 +91,6 @@ public final class PasswordResetService {
     }
     String password = PasswordService.required(r.password(), "password");
     PasswordService.requireWellFormed(password);
-    EmailLinks.refusePkce(r.codeVerifier());
     SessionService.SessionRef ref = SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt());
     SessionService.checkRef(ref);
     SessionService.checkDuration(r.sessionDurationMinutes());
@@ -107,6 +107,12 @@ public final class PasswordResetService {
     }
     String email = user.emails().stream().filter(e -> e.emailId().equals(token.emailId())).findFirst()
         .map(StoredUser.StoredEmail::email).orElse(null);
+    try {
+      EmailLinks.checkPkce(token, r.codeVerifier());
+    } catch (RuntimeException e) {
+      limiter.recordFailure(ip, null);
+      throw e;
+    }
     policy.require(password, email);
     if (!ref.isEmpty() && !sessions.resolve(ref).userId().equals(user.userId())) {
       // Checked before anything changes: a refused step-up leaves the password and the link as they were.

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 final class JdbcEmailTokenStore implements EmailTokenStore {
-  private static final String COLUMNS = "token_hash, kind, user_id, email_id, created_at, expires_at";
+  private static final String COLUMNS = "token_hash, kind, user_id, email_id, code_challenge, created_at, expires_at";
   private final Jdbc jdbc;
 
   JdbcEmailTokenStore(Jdbc jdbc) {
@@ -16,8 +16,8 @@ final class JdbcEmailTokenStore implements EmailTokenStore {
 
   @Override
   public void create(StoredEmailToken t) {
-    jdbc.update("INSERT INTO email_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)", t.tokenHash(), t.kind(),
-        t.userId(), t.emailId(), t.createdAt().toEpochMilli(), t.expiresAt().toEpochMilli());
+    jdbc.update("INSERT INTO email_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", t.tokenHash(), t.kind(),
+        t.userId(), t.emailId(), t.codeChallenge(), t.createdAt().toEpochMilli(), t.expiresAt().toEpochMilli());
   }
 
   @Override
@@ -50,7 +50,7 @@ final class JdbcEmailTokenStore implements EmailTokenStore {
 
   private static StoredEmailToken row(ResultSet rs) throws SQLException {
     return new StoredEmailToken(rs.getString("token_hash"), rs.getString("kind"), rs.getString("user_id"),
-        rs.getString("email_id"), Instant.ofEpochMilli(rs.getLong("created_at")),
+        rs.getString("email_id"), rs.getString("code_challenge"), Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("expires_at")));
   }
 }

@@ -595,7 +595,8 @@ public abstract class StoreContract {
   // ------------------------------------------------------------------------------------------- email sign-in
 
   private static StoredEmailToken emailToken(String hash, String kind, StoredUser u, Instant expiresAt) {
-    return new StoredEmailToken(hash, kind, u.userId(), u.emails().get(0).emailId(), T0, expiresAt);
+    return new StoredEmailToken(hash, kind, u.userId(), u.emails().get(0).emailId(), "challenge-of-" + hash, T0,
+        expiresAt);
   }
 
   private static StoredOtpCode otpCode(StoredUser u, String hash, Instant expiresAt) {
