@@ -141,6 +141,7 @@ public final class EmailOtpService {
           ? "The code is wrong; " + left + " more " + (left == 1 ? "try" : "tries") + " before it stops working."
           : "The code is wrong, and it has had too many wrong tries: request a new code.");
     }
+    sessions.requireOwnedBy(ref, code.userId());
     if (!codes.consume(code.methodId(), code.codeHash())) {
       // Used or replaced by a concurrent request between the check and now.
       throw ErrorCode.OTP_CODE_NOT_FOUND.exception();

@@ -93,7 +93,7 @@ public final class MagicLinkService {
   /**
    * Signs in with a link's token. Unknown or already used: 404 {@code magic_link_not_found}; expired: 401
    * {@code unable_to_auth_magic_link}; bound to a PKCE challenge, it needs the matching {@code code_verifier}.
-   * Once those checks pass the token is spent, whatever the session outcome.
+   * A step-up into a missing or another user's session is refused before the token is spent.
    */
   public Authenticated authenticate(MagicLinkAuthenticateRequest r, Attributes attributes, String ip) {
     if (r.token() == null || r.token().isEmpty()) {
@@ -121,6 +121,7 @@ public final class MagicLinkService {
       limiter.recordFailure(ip, null);
       throw e;
     }
+    sessions.requireOwnedBy(ref, token.userId());
     if (tokens.consume(hash, StoredEmailToken.MAGIC_LINK).isEmpty()) {
       // A concurrent request used the link first.
       throw ErrorCode.MAGIC_LINK_NOT_FOUND.exception();

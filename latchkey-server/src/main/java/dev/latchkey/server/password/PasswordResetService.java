@@ -74,8 +74,7 @@ public final class PasswordResetService {
     StoredUser.StoredEmail stored = user.emails().stream().filter(e -> e.email().equals(email)).findFirst()
         .orElseThrow(ErrorCode.EMAIL_NOT_FOUND::exception);
     links.issue(StoredEmailToken.RESET_PASSWORD, "reset_password", url, user.userId(), stored.emailId(), challenge,
-        minutes,
-        link -> templates.render(MailTemplates.PASSWORD_RESET, email,
+        minutes, link -> templates.render(MailTemplates.PASSWORD_RESET, email,
             Map.of("link", link, "email", email, "expiration_minutes", Integer.toString(minutes)), link, null));
     return new Sent(user.userId(), stored.emailId());
   }
@@ -114,10 +113,8 @@ public final class PasswordResetService {
       throw e;
     }
     policy.require(password, email);
-    if (!ref.isEmpty() && !sessions.resolve(ref).userId().equals(user.userId())) {
-      // Checked before anything changes: a refused step-up leaves the password and the link as they were.
-      throw ErrorCode.USER_ID_MISMATCH.exception();
-    }
+    // Checked before anything changes: a refused step-up leaves the password and the link as they were.
+    sessions.requireOwnedBy(ref, user.userId());
     if (tokens.consume(hash, StoredEmailToken.RESET_PASSWORD).isEmpty()) {
       // A concurrent reset used the link first.
       throw ErrorCode.UNABLE_TO_AUTH_PASSWORD_RESET_TOKEN.exception();

@@ -114,6 +114,16 @@ public final class SessionService {
   }
 
   /**
+   * Refuses, before a factor is spent on it, a step-up into a session that is not live ({@code session_not_found})
+   * or belongs to another user ({@code user_id_mismatch}). Does nothing when no session is named.
+   */
+  public void requireOwnedBy(SessionRef ref, String userId) {
+    if (!ref.isEmpty() && !resolve(ref).userId().equals(userId)) {
+      throw ErrorCode.USER_ID_MISMATCH.exception();
+    }
+  }
+
+  /**
    * Finds the live session a request names; {@code session_not_found} when there is none. The JWT may be past its
    * {@code exp}: a good signature and a live session are enough.
    */

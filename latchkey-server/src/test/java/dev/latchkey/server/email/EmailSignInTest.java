@@ -336,13 +336,18 @@ class EmailSignInTest {
     JsonNode adaSession = ok(api.post("/v1/passwords", "{\"email\":" + q(ada) + ",\"password\":" + q(PASSWORD)
         + ",\"session_duration_minutes\":60}"));
     String methodId = ok(otp(grace)).path("email_id").asText();
+    String code = smtp.code(grace);
 
-    error(authenticateCode(methodId, smtp.code(grace), ",\"session_token\":"
-        + q(adaSession.path("session_token").asText())), 400, "user_id_mismatch");
+    error(authenticateCode(methodId, code, ",\"session_token\":" + q(adaSession.path("session_token").asText())),
+        400, "user_id_mismatch");
 
     ok(magicLink(grace));
-    error(authenticateLink(smtp.linkToken(grace), ",\"session_jwt\":" + q(adaSession.path("session_jwt").asText())),
-        400, "user_id_mismatch");
+    String token = smtp.linkToken(grace);
+    error(authenticateLink(token, ",\"session_jwt\":" + q(adaSession.path("session_jwt").asText())), 400,
+        "user_id_mismatch");
+    // A refused step-up spends neither the code nor the link: Grace still signs in with them herself.
+    ok(authenticateCode(methodId, code, ""));
+    ok(authenticateLink(token, ""));
     JsonNode adaNow = ok(api.post("/v1/sessions/authenticate", "{\"session_token\":"
         + q(adaSession.path("session_token").asText()) + "}"));
     assertThat(types(adaNow.path("session").path("authentication_factors"))).containsExactly("password");
