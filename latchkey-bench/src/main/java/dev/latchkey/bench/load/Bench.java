@@ -135,7 +135,8 @@ public final class Bench {
       options = Options.parse(args);
     } catch (UsageException e) {
       System.err.println(e.getMessage());
-      System.exit(args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2);
+      boolean asked = Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+      System.exit(asked ? 0 : 2);
       return;
     }
     Report report = run(options, System.err);
@@ -258,7 +259,9 @@ public final class Bench {
         new Run("SessionLookupBenchmark", 1, null));
     for (Run run : runs) {
       ChainedOptionsBuilder b = new OptionsBuilder().include("dev\\.latchkey\\.bench\\." + run.include() + "\\.")
-          .threads(run.threads()).shouldFailOnError(true);
+          .threads(run.threads()).shouldFailOnError(true)
+          // JMH's progress goes to stderr with the harness's own log: stdout carries only the Markdown report.
+          .output("/dev/stderr");
       if (o.smoke()) {
         b.forks(0).warmupIterations(0).measurementIterations(1).measurementTime(TimeValue.milliseconds(200))
             .param("sessions", "200");
