@@ -72,7 +72,7 @@ final class LoadDriver {
     }
     double window = (end - measureStart) / 1e9;
     double wall = (end - measureStart);
-    return new LoadResult(scenario, targetName, spec.connections(), ok, errors, window,
+    return new LoadResult(scenario, targetName, spec.connections(), ok, errors, all.getTotalCount(), window,
         all.getValueAtPercentile(50), all.getValueAtPercentile(90), all.getValueAtPercentile(99),
         all.getValueAtPercentile(99.9), all.getMaxValue(),
         100.0 * (driverCpu1 - driverCpu0) / wall,

@@ -53,7 +53,9 @@ final class Report {
   String markdown(String commandArgs) {
     StringBuilder md = new StringBuilder();
     md.append("## Benchmark run ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append("\n\n");
-    md.append("Command: `bin/bench").append(commandArgs.isBlank() ? "" : " " + commandArgs).append("`  \n");
+    // A database URL's password stays out of reports that get committed.
+    String args = commandArgs.replaceAll("password=[^&\\s]*", "password=***");
+    md.append("Command: `bin/bench").append(args.isBlank() ? "" : " " + args).append("`  \n");
     md.append("Machine: ").append(machine()).append("  \n");
     md.append("Load average (1/5/15 min) before: ").append(loadBefore).append("; after: ").append(loadAfter)
         .append(". Figures taken with other work on the machine are noisy; compare ratios within one run.\n");
@@ -71,8 +73,9 @@ final class Report {
     if (!http.isEmpty()) {
       md.append("\n### HTTP (").append(options.rate() > 0 ? "open loop at " + options.rate() + " req/s"
           : "closed loop, coordinated-omission corrected").append("; warm-up ").append(options.warmup().toMillis())
-          .append(" ms, measured ").append(options.measure().toMillis()).append(" ms; replies of ")
-          .append(replyBytes).append(" bytes)\n\n")
+          .append(" ms, measured ").append(options.measure().toMillis()).append(" ms")
+          .append(replyBytes > 0 ? "; authenticate replies of " + replyBytes + " bytes, the ceiling's too" : "")
+          .append(")\n\n")
           .append("| Scenario | Store / nodes | Conns | req/s | % of ceiling | p50 ms | p90 ms | p99 ms | p99.9 ms "
               + "| max ms | errors | driver CPU | server CPU |\n")
           .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
