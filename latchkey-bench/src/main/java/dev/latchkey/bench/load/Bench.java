@@ -221,7 +221,8 @@ public final class Bench {
         LoadResult r = LoadDriver.run("auth-token", size + " sessions", cluster.targets(), cluster.pids(), w,
             spec(o, connections));
         JavaProcess node = cluster.nodes().get(0);
-        report.scale.add(new Report.ScaleRow(size, r, node.statusKib("VmRSS"), node.statusKib("VmHWM")));
+        report.scale.add(new Report.ScaleRow(size, r, node.statusKib("VmRSS"), node.statusKib("VmHWM"),
+            cluster.dataDirBytes()));
       }
     }
   }

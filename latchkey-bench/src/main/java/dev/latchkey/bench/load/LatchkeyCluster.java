@@ -86,6 +86,15 @@ final class LatchkeyCluster implements AutoCloseable {
     return nodes.stream().map(JavaProcess::pid).toList();
   }
 
+  /** Bytes of every file in the data directory (the SQLite database, its WAL and shared memory). */
+  long dataDirBytes() {
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   List<JavaProcess> nodes() {
     return nodes;
   }

@@ -36,7 +36,7 @@ final class Report {
     }
   }
 
-  record ScaleRow(long sessions, LoadResult result, long rssKib, long peakRssKib) {}
+  record ScaleRow(long sessions, LoadResult result, long rssKib, long peakRssKib, long databaseBytes) {}
 
   final Bench.Options options;
   final List<JmhRow> jmh = new ArrayList<>();
@@ -98,13 +98,13 @@ final class Report {
     }
     if (!scale.isEmpty()) {
       md.append("\n### Scale (auth-token, ").append(scale.get(0).result().connections())
-          .append(" connections)\n\n| Sessions stored | req/s | p50 ms | p99 ms | p99.9 ms | VmRSS MB | VmHWM MB |\n")
-          .append("| --- | --- | --- | --- | --- | --- | --- |\n");
+          .append(" connections)\n\n| Sessions stored | req/s | p50 ms | p99 ms | p99.9 ms | VmRSS MB | VmHWM MB | database MB |\n")
+          .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
       for (ScaleRow s : scale) {
         LoadResult r = s.result();
-        md.append(String.format(Locale.ROOT, "| %,d | %,.0f | %.2f | %.2f | %.2f | %d | %d |%n", s.sessions(),
+        md.append(String.format(Locale.ROOT, "| %,d | %,.0f | %.2f | %.2f | %.2f | %d | %d | %,d |%n", s.sessions(),
             r.throughput(), ms(r.p50Micros()), ms(r.p99Micros()), ms(r.p999Micros()), s.rssKib() / 1024,
-            s.peakRssKib() / 1024));
+            s.peakRssKib() / 1024, s.databaseBytes() / (1024 * 1024)));
       }
     }
     md.append(targets());

@@ -54,6 +54,7 @@ class BenchSmokeTest {
       ranAndSucceeded(row.result());
       assertThat(row.rssKib()).as("VmRSS of the server").isPositive();
       assertThat(row.peakRssKib()).as("VmHWM of the server").isGreaterThanOrEqualTo(row.rssKib());
+      assertThat(row.databaseBytes()).as("the loaded database on disk").isPositive();
     });
   }
 
