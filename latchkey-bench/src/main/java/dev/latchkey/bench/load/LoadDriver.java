@@ -50,8 +50,8 @@ final class LoadDriver {
     List<Worker> workers = new ArrayList<>();
     AtomicReference<String> firstError = new AtomicReference<>();
     for (int c = 0; c < spec.connections(); c++) {
-      Worker w = new Worker(c, spec.connections(), targets.get(c % targets.size()), workload, start, measureStart, end, interval,
-          firstError);
+      Worker w = new Worker(c, spec.connections(), targets.get(c % targets.size()), workload, start, measureStart,
+          end, interval, firstError);
       workers.add(w);
       w.thread.start();
     }
@@ -71,13 +71,13 @@ final class LoadDriver {
       errors += w.errors;
     }
     double window = (end - measureStart) / 1e9;
-    double wall = (end - measureStart);
+    double windowNanos = end - measureStart;
     return new LoadResult(scenario, targetName, spec.connections(), ok, errors, all.getTotalCount(), window,
         all.getValueAtPercentile(50), all.getValueAtPercentile(90), all.getValueAtPercentile(99),
         all.getValueAtPercentile(99.9), all.getMaxValue(),
-        100.0 * (driverCpu1 - driverCpu0) / wall,
+        100.0 * (driverCpu1 - driverCpu0) / windowNanos,
         serverPids.isEmpty() || serverCpu0 < 0 || serverCpu1 < 0 ? Double.NaN
-            : 100.0 * (serverCpu1 - serverCpu0) / wall,
+            : 100.0 * (serverCpu1 - serverCpu0) / windowNanos,
         firstError.get());
   }
 
@@ -97,8 +97,8 @@ final class LoadDriver {
     long ok;
     long errors;
 
-    Worker(int connection, int connections, Target target, Workload workload, long start, long measureStart, long end, long interval,
-        AtomicReference<String> firstError) {
+    Worker(int connection, int connections, Target target, Workload workload, long start, long measureStart,
+        long end, long interval, AtomicReference<String> firstError) {
       this.connection = connection;
       this.connections = connections;
       this.target = target;

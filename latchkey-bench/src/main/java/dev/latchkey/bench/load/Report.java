@@ -98,7 +98,8 @@ final class Report {
     }
     if (!scale.isEmpty()) {
       md.append("\n### Scale (auth-token, ").append(scale.get(0).result().connections())
-          .append(" connections)\n\n| Sessions stored | req/s | p50 ms | p99 ms | p99.9 ms | VmRSS MB | VmHWM MB | database MB |\n")
+          .append(" connections)\n\n| Sessions stored | req/s | p50 ms | p99 ms | p99.9 ms | VmRSS MB | VmHWM MB "
+              + "| database MB |\n")
           .append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
       for (ScaleRow s : scale) {
         LoadResult r = s.result();
@@ -153,7 +154,8 @@ final class Report {
       ScaleRow large = scale.get(scale.size() - 1);
       double ratio = large.result().p50Micros() / small.result().p50Micros();
       double ratio99 = large.result().p99Micros() / small.result().p99Micros();
-      t.append(String.format(Locale.ROOT, "| latency at %,d ≤ 1.3× at %,d sessions | p50 %.2f×, p99 %.2f× | %s |%n",
+      t.append(String.format(Locale.ROOT, "| latency at %,d ≤ 1.3× at %,d sessions | p50 %.2f×, p99 %.2f× "
+          + "| %s |%n",
           large.sessions(), small.sessions(), ratio, ratio99, ratio <= 1.3 && ratio99 <= 1.3 ? "yes" : "no"));
     } else {
       t.append("| latency at 10M vs 10k sessions | not measured (needs `scale` with two sizes) | — |\n");
