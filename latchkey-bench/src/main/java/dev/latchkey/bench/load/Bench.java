@@ -139,7 +139,15 @@ public final class Bench {
       System.exit(asked ? 0 : 2);
       return;
     }
-    Report report = run(options, System.err);
+    Report report;
+    try {
+      report = run(options, System.err);
+    } catch (RuntimeException e) {
+      // A failed start (server, ceiling, fixture) is a message, not a stack trace; a database password stays out.
+      System.err.println("bench: " + String.valueOf(e.getMessage()).replaceAll("password=[^&\\s]*", "password=***"));
+      System.exit(1);
+      return;
+    }
     String markdown = report.markdown(String.join(" ", args));
     System.out.println(markdown);
     if (options.out() != null) {
