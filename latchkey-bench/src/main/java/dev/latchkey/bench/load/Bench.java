@@ -278,10 +278,16 @@ public final class Bench {
         b.forks(1).warmupIterations(2).measurementIterations(3).warmupTime(TimeValue.seconds(2))
             .measurementTime(TimeValue.seconds(2));
       }
+      if (run.include().equals("SessionLookupBenchmark") && o.databaseUrl() != null) {
+        // The same lookup on PostgreSQL, next to SQLite; the fork finds the database through a system property.
+        b.param("store", "sqlite", "postgresql").jvmArgsAppend("-Dlatchkey.bench.postgresUrl=" + o.databaseUrl());
+      }
       for (RunResult r : new Runner(b.build()).run()) {
         var p = r.getPrimaryResult();
+        String store = r.getParams().getParam("store");
         String name = r.getParams().getBenchmark().replace("dev.latchkey.bench.", "")
-            + (run.label() == null ? "" : run.label());
+            + (run.label() == null ? "" : run.label()) + (o.databaseUrl() != null && store != null
+                ? " (" + store + ")" : "");
         report.jmh.add(new Report.JmhRow(name, r.getParams().getMode().shortLabel(), run.threads(), p.getScore(),
             p.getScoreError(), p.getScoreUnit()));
       }
