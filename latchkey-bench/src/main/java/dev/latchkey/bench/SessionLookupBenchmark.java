@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Point lookup of a session by its token hash ({@link SessionStore#findByTokenHash}) through the server's
  * real store: Hikari pool, the unique index on {@code token_hash} (SQLite in WAL mode, or PostgreSQL), row
- * mapping including the factors and custom-claims JSON. The hashes are precomputed so only the lookup is measured; a different session is read each
- * time, round-robin, so the same row is not served hot every call.
+ * mapping including the factors and custom-claims JSON. The hashes are precomputed so only the lookup is measured;
+ * a different session is read each time, round-robin, so the same row is not served hot every call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

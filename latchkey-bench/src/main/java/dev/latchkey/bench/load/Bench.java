@@ -281,6 +281,7 @@ public final class Bench {
       if (run.include().equals("SessionLookupBenchmark") && o.databaseUrl() != null) {
         // The same lookup on PostgreSQL, next to SQLite; the fork finds the database through a system property.
         b.param("store", "sqlite", "postgresql").jvmArgsAppend("-Dlatchkey.bench.postgresUrl=" + o.databaseUrl());
+        System.setProperty("latchkey.bench.postgresUrl", o.databaseUrl());  // for --smoke, which runs in-process
       }
       for (RunResult r : new Runner(b.build()).run()) {
         var p = r.getPrimaryResult();
