@@ -92,8 +92,9 @@ public final class Bench {
       }
       if (smoke) {
         connections = List.of(2);
-        warmup = Duration.ofMillis(300);
-        measure = Duration.ofSeconds(1);
+        // Long enough that even an Argon2id sign-in completes inside the window on a loaded CI machine.
+        warmup = Duration.ofMillis(500);
+        measure = Duration.ofSeconds(2);
         sessions = 1_000;
         revokePool = 5_000;
         scaleSizes = List.of(1_000L);
