@@ -72,6 +72,8 @@ final class SdkFactorRoutes {
     routes.post("/sdk/v1/passwords/strength_check", this::strengthCheck);
     routes.post("/sdk/v1/passwords/email/reset/start", this::resetStart);
     routes.post("/sdk/v1/passwords/email/reset", this::reset);
+    routes.post("/sdk/v1/passwords/existing_password/reset", this::resetWithExistingPassword);
+    routes.post("/sdk/v1/passwords/session/reset", this::resetWithSession);
   }
 
   /**
@@ -252,6 +254,38 @@ final class SdkFactorRoutes {
     Reset r = Bodies.read(ctx, Reset.class);
     PasswordService.Outcome o = resets.reset(new PasswordResetRequest(r.token(), r.password(), session, null,
         requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier()), Attributes.EMPTY, ctx.ip());
+    Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
+  }
+
+  record ExistingPasswordReset(String email, String existingPassword, String newPassword,
+      Integer sessionDurationMinutes) {
+    @Override
+    public String toString() {
+      return "ExistingPasswordReset[email=" + email + ", passwords=<redacted>]";
+    }
+  }
+
+  private void resetWithExistingPassword(Context ctx) {
+    String session = sessionToken(ctx);
+    ExistingPasswordReset r = Bodies.read(ctx, ExistingPasswordReset.class);
+    PasswordService.Outcome o = passwords.resetWithExistingPassword(r.email(), r.existingPassword(),
+        r.newPassword(), SessionService.SessionRef.of(session, null), requireDuration(r.sessionDurationMinutes()),
+        Attributes.EMPTY, ctx.ip());
+    Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
+  }
+
+  record SessionReset(String password, Integer sessionDurationMinutes) {
+    @Override
+    public String toString() {
+      return "SessionReset[password=<redacted>]";
+    }
+  }
+
+  private void resetWithSession(Context ctx) {
+    SdkAuth.SignedIn caller = auth.requireSession(ctx);
+    SessionReset r = Bodies.read(ctx, SessionReset.class);
+    PasswordService.Outcome o = passwords.resetWithSession(caller.ref(), r.password(),
+        requireDuration(r.sessionDurationMinutes()), Attributes.EMPTY);
     Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 

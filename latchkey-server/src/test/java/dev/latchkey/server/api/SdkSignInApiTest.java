@@ -298,4 +298,52 @@ class SdkSignInApiTest {
     CLOCK.advance(Duration.ofMinutes(15));
     data(signedOut().post("/sdk/v1/otps/email/send/primary", body("email", email)));
   }
+
+  @Test
+  void aResetByExistingPasswordChecksItAsASignInDoesAndEndsTheOtherSessions() {
+    String email = uniqueEmail();
+    String phone = passwordUser(email).path("session_token").asText();
+    String newPassword = "a brand new passphrase 77";
+
+    assertError(signedOut().post("/sdk/v1/passwords/existing_password/reset", body("email", email,
+        "existing_password", "not the password at all 1", "new_password", newPassword,
+        "session_duration_minutes", 60)), 401, "unauthorized_credentials");
+    assertError(signedOut().post("/sdk/v1/passwords/existing_password/reset", body("email", email,
+        "existing_password", PASSWORD, "new_password", "password", "session_duration_minutes", 60)), 400,
+        "weak_password");
+    JsonNode d = data(signedOut().post("/sdk/v1/passwords/existing_password/reset", body("email", email,
+        "existing_password", PASSWORD, "new_password", newPassword, "session_duration_minutes", 60)));
+
+    assertThat(factorTypes(d)).containsExactly("password");
+    assertError(device(phone).post("/sdk/v1/sessions/authenticate", "{}"), 404, "session_not_found");
+    data(signedOut().post("/sdk/v1/passwords/authenticate", body("email", email, "password", newPassword,
+        "session_duration_minutes", 60)));
+  }
+
+  @Test
+  void aResetBySessionNeedsARecentSignInAndKeepsOnlyThatSession() {
+    String email = uniqueEmail();
+    JsonNode laptop = passwordUser(email);
+    String token = laptop.path("session_token").asText();
+    String other = data(signedOut().post("/sdk/v1/passwords/authenticate", body("email", email, "password",
+        PASSWORD, "session_duration_minutes", 60))).path("session_token").asText();
+    String newPassword = "a brand new passphrase 77";
+
+    assertError(signedOut().post("/sdk/v1/passwords/session/reset", body("password", newPassword,
+        "session_duration_minutes", 60)), 401, "user_unauthenticated");
+    JsonNode d = data(device(token).post("/sdk/v1/passwords/session/reset", body("password", newPassword,
+        "session_duration_minutes", 60)));
+
+    assertThat(d.path("session").path("session_id").asText())
+        .isEqualTo(laptop.path("session").path("session_id").asText());
+    assertThat(d.path("session_token").asText()).isEqualTo(token);
+    assertError(device(other).post("/sdk/v1/sessions/authenticate", "{}"), 404, "session_not_found");
+    data(signedOut().post("/sdk/v1/passwords/authenticate", body("email", email, "password", newPassword,
+        "session_duration_minutes", 60)));
+
+    // Six minutes on, the session's sign-in is too old to change the password with it alone.
+    CLOCK.advance(Duration.ofMinutes(6));
+    assertError(device(token).post("/sdk/v1/passwords/session/reset", body("password", "yet another passphrase 88",
+        "session_duration_minutes", 60)), 400, "session_too_old_to_reset_password");
+  }
 }
