@@ -72,6 +72,44 @@ public final class PasswordClient {
     return engine.signIn(() -> api.post("/sdk/v1/passwords/email/reset", session, body), sessionDurationMinutes);
   }
 
+  /**
+   * Sets a new password after checking the current one, and signs in; the server ends every other session of the
+   * user ({@code POST /sdk/v1/passwords/existing_password/reset}).
+   */
+  public CompletableFuture<AuthenticateResponse> resetByExistingPassword(String email, String existingPassword,
+      String newPassword, int sessionDurationMinutes) {
+    Objects.requireNonNull(email, "email");
+    Objects.requireNonNull(existingPassword, "existingPassword");
+    Objects.requireNonNull(newPassword, "newPassword");
+    SessionOptions.durationMinutes(sessionDurationMinutes); // validates the range, naming it
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("email", email);
+    body.put("existing_password", existingPassword);
+    body.put("new_password", newPassword);
+    body.put("session_duration_minutes", sessionDurationMinutes);
+    String session = engine.currentSessionToken();
+    return engine.signIn(() -> api.post("/sdk/v1/passwords/existing_password/reset", session, body),
+        sessionDurationMinutes);
+  }
+
+  /**
+   * Sets a new password for the signed-in user with the session alone, which needs a sign-in from the last 5
+   * minutes; the server ends every other session of the user ({@code POST /sdk/v1/passwords/session/reset}).
+   */
+  public CompletableFuture<AuthenticateResponse> resetBySession(String password, int sessionDurationMinutes) {
+    Objects.requireNonNull(password, "password");
+    SessionOptions.durationMinutes(sessionDurationMinutes); // validates the range, naming it
+    String session = engine.currentSessionToken();
+    if (session == null) {
+      return CompletableFuture.failedFuture(LatchkeyClientException.local(LatchkeyClientException.NO_SESSION,
+          "There is no signed-in user", null));
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("password", password);
+    body.put("session_duration_minutes", sessionDurationMinutes);
+    return engine.signIn(() -> api.post("/sdk/v1/passwords/session/reset", session, body), sessionDurationMinutes);
+  }
+
   private CompletableFuture<AuthenticateResponse> call(String path, String email, String password, int minutes) {
     Objects.requireNonNull(email, "email");
     Objects.requireNonNull(password, "password");

@@ -160,4 +160,25 @@ class SignInMethodsTest {
       client.passwords().authenticate(email, newPassword, 60).join();
     }
   }
+
+  @Test
+  void resetsByExistingPasswordAndBySessionKeepTheClientSignedIn() {
+    String email = Fixture.newEmail();
+    String second = "a brand new passphrase 77";
+    String third = "quartz lantern meadow 4921";
+    try (LatchkeyClient client = Fixture.client(server).scheduler(new ManualScheduler()).build()) {
+      assertThat(failure(client.passwords().resetBySession(second, 60)).errorType())
+          .isEqualTo(LatchkeyClientException.NO_SESSION);
+      client.passwords().create(email, Fixture.PASSWORD, 60).join();
+
+      AuthenticateResponse byExisting = client.passwords().resetByExistingPassword(email, Fixture.PASSWORD, second,
+          60).join();
+      assertThat(client.session().getSync().sessionId()).isEqualTo(byExisting.session().sessionId());
+
+      AuthenticateResponse bySession = client.passwords().resetBySession(third, 60).join();
+      assertThat(bySession.session().sessionId()).isEqualTo(byExisting.session().sessionId());
+      assertThat(client.session().getSync().sessionId()).isEqualTo(byExisting.session().sessionId());
+      client.passwords().authenticate(email, third, 60).join();
+    }
+  }
 }
