@@ -70,8 +70,10 @@ async function backendOutboxCode(email) {
       Authorization: "Basic " + Buffer.from(`${env.LATCHKEY_PROJECT_ID}:${env.LATCHKEY_SECRET}`).toString("base64"),
     },
   });
-  expect(resp.status === 200, `the dev outbox answered ${resp.status}: ${await resp.text()}`);
-  const code = (await resp.json()).messages?.[0]?.code;
+  // The body is read once: the failure message and the JSON both come from this text.
+  const text = await resp.text();
+  expect(resp.status === 200, `the dev outbox answered ${resp.status}: ${text}`);
+  const code = JSON.parse(text).messages?.[0]?.code;
   expect(typeof code === "string" && /^[0-9]{6}$/.test(code), "no code in the newest mail of the dev outbox");
   return code;
 }
