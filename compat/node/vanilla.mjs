@@ -1,7 +1,8 @@
 // Runs the official Stytch browser SDK (npm `@stytch/vanilla-js`, headless, pinned in package.json) inside jsdom
 // against a Latchkey server, and checks that its session life cycle works end to end:
-// updateSession -> session.authenticate -> getSync -> onChange -> user.get -> revoke, then a password sign-in, a
-// reloaded client refreshing its cached session, and a session revoked behind the SDK's back that the SDK must drop
+// updateSession -> session.authenticate -> getSync -> onChange -> user.get -> revoke, then a password sign-in
+// stepped up with an email code (the code read from the server's dev outbox), a reloaded client refreshing its cached
+// session, and a session revoked behind the SDK's back that the SDK must drop
 // on its next authenticate.
 //
 //   LATCHKEY_BASE_URL=http://127.0.0.1:8080 LATCHKEY_PUBLIC_TOKEN=public-token-test-... \
@@ -10,7 +11,8 @@
 //   node compat/node/vanilla.mjs
 //
 // Everything comes from the environment (secrets do not belong in `ps`). The project id and secret are used only to
-// revoke a session through the backend API, as an app's server would. On success the last line of stdout is a JSON
+// revoke a session through the backend API, as an app's server would, and to read the mailed code from the dev
+// outbox (the server must run with LATCHKEY_DEV_OUTBOX=true), as a developer without SMTP would. On success the last line of stdout is a JSON
 // summary and the exit code is 0; on any failure a message naming the failed step goes to stderr and the exit code
 // is 1 (2 for bad usage).
 import { JSDOM } from "jsdom";
@@ -60,6 +62,20 @@ async function backendRevoke(sessionToken) {
     body: JSON.stringify({ session_token: sessionToken }),
   });
   expect(resp.status === 200, `the backend revoke answered ${resp.status}: ${await resp.text()}`);
+}
+
+async function backendOutboxCode(email) {
+  const resp = await fetch(`${base}/v1/dev/outbox?email=${encodeURIComponent(email)}&limit=1`, {
+    headers: {
+      Authorization: "Basic " + Buffer.from(`${env.LATCHKEY_PROJECT_ID}:${env.LATCHKEY_SECRET}`).toString("base64"),
+    },
+  });
+  // The body is read once: the failure message and the JSON both come from this text.
+  const text = await resp.text();
+  expect(resp.status === 200, `the dev outbox answered ${resp.status}: ${text}`);
+  const code = JSON.parse(text).messages?.[0]?.code;
+  expect(typeof code === "string" && /^[0-9]{6}$/.test(code), "no code in the newest mail of the dev outbox");
+  return code;
 }
 
 async function main() {
@@ -149,6 +165,26 @@ async function main() {
       return resp;
     });
     summary.second_session_id = signedIn.session.session_id;
+
+    const sent = await run("otps.email.send (signed in: send/secondary)", async () => {
+      const resp = await stytch.otps.email.send(env.LATCHKEY_EMAIL, { expiration_minutes: 5 });
+      expect(typeof resp.method_id === "string" && resp.method_id.startsWith("email-"),
+        `no method_id in ${JSON.stringify(resp)}`);
+      return resp;
+    });
+
+    await run("otps.authenticate steps the session up", async () => {
+      const before = changes.length;
+      const code = await backendOutboxCode(env.LATCHKEY_EMAIL);
+      const resp = await stytch.otps.authenticate(code, sent.method_id, { session_duration_minutes: 60 });
+      expect(resp.session.session_id === signedIn.session.session_id, "the code started another session");
+      const types = resp.session.authentication_factors.map((f) => f.type).sort();
+      expect(JSON.stringify(types) === JSON.stringify(["otp", "password"]), `factors are ${JSON.stringify(types)}`);
+      await settle();
+      expect(stytch.session.getSync()?.authentication_factors?.length === 2, "getSync() has not got both factors");
+      expect(changes.length > before && changes.at(-1)?.authentication_factors?.length === 2,
+        "onChange did not report the second factor");
+    });
 
     await run("a new client starts from the cached session and refreshes it", async () => {
       // As a reloaded page would: the cookie and the stored state are there, so the SDK shows the cached session at

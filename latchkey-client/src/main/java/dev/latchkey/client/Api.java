@@ -80,6 +80,20 @@ final class Api {
     return read(call("POST", path, sessionToken, body), AuthenticateResponse.class);
   }
 
+  /** A POST whose {@code data} is read as {@code type}. */
+  <T> T post(String path, String sessionToken, Map<String, Object> body, Class<T> type) {
+    return read(call("POST", path, sessionToken, body), type);
+  }
+
+  /** A POST whose {@code data} is returned as it came, for replies with more than one part to read. */
+  JsonNode postData(String path, String sessionToken, Map<String, Object> body) {
+    return call("POST", path, sessionToken, body);
+  }
+
+  <T> T readAs(JsonNode node, Class<T> type) {
+    return read(node, type);
+  }
+
   private JsonNode call(String method, String path, String sessionToken, Object body) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(

@@ -190,6 +190,15 @@ final class Engine {
 
   /** A call answered with the user: kept if the session is still the one it was sent for. */
   private CompletableFuture<User> userCall(java.util.function.Function<String, User> call) {
+    return sessionCall(call, u -> u);
+  }
+
+  /**
+   * A call that needs the session and may answer with the user (a TOTP registration carries it as {@code __user}):
+   * the user is kept if the session is still the one it was sent for; a definitive answer signs out.
+   */
+  <T> CompletableFuture<T> sessionCall(java.util.function.Function<String, T> call,
+      java.util.function.Function<T, User> userOf) {
     State sent = state.get();
     if (!sent.hasTokens()) {
       return failed(LatchkeyClientException.NO_SESSION, "There is no signed-in user");
@@ -197,10 +206,14 @@ final class Engine {
     if (closed) {
       return failed(LatchkeyClientException.CLIENT_CLOSED, "The client is closed");
     }
-    CompletableFuture<User> done = new CompletableFuture<>();
+    CompletableFuture<T> done = new CompletableFuture<>();
     run(done, () -> {
       try {
-        User u = call.apply(sent.tokens().sessionToken());
+        T answer = call.apply(sent.tokens().sessionToken());
+        User u = userOf.apply(answer);
+        if (u == null) {
+          return answer;
+        }
         State prev;
         do {
           prev = state.get();
@@ -209,7 +222,7 @@ final class Engine {
           }
         } while (!state.compareAndSet(prev, new State(prev.epoch(), prev.tokens(), prev.session(), u, false)));
         dispatcher.publish();
-        return u;
+        return answer;
       } catch (LatchkeyClientException e) {
         if (state.get().epoch() != sent.epoch()) {
           throw stale(e);
@@ -220,6 +233,16 @@ final class Engine {
         throw e;
       }
     }, () -> { });
+    return done;
+  }
+
+  /** Runs a call that needs no session and changes no state (a mail sent, a strength check) on the I/O executor. */
+  <T> CompletableFuture<T> plainCall(Supplier<T> call) {
+    if (closed) {
+      return failed(LatchkeyClientException.CLIENT_CLOSED, "The client is closed");
+    }
+    CompletableFuture<T> done = new CompletableFuture<>();
+    run(done, call::get, () -> { });
     return done;
   }
 

@@ -62,6 +62,9 @@ public final class LatchkeyClient implements AutoCloseable {
   private final SessionClient session;
   private final UserClient user;
   private final PasswordClient passwords;
+  private final MagicLinkClient magicLinks;
+  private final OtpClient otps;
+  private final TotpClient totps;
   private final AtomicInteger closed = new AtomicInteger();
 
   private LatchkeyClient(Config c) {
@@ -82,6 +85,9 @@ public final class LatchkeyClient implements AutoCloseable {
     this.session = new SessionClient(engine, dispatcher);
     this.user = new UserClient(engine, dispatcher);
     this.passwords = new PasswordClient(engine, api);
+    this.magicLinks = new MagicLinkClient(engine, api);
+    this.otps = new OtpClient(engine, api);
+    this.totps = new TotpClient(engine, api);
     if (stored != null) {
       refresher.start(true); // the cached session shows at once; the server confirms or refuses it now
     }
@@ -106,6 +112,18 @@ public final class LatchkeyClient implements AutoCloseable {
 
   public PasswordClient passwords() {
     return passwords;
+  }
+
+  public MagicLinkClient magicLinks() {
+    return magicLinks;
+  }
+
+  public OtpClient otps() {
+    return otps;
+  }
+
+  public TotpClient totps() {
+    return totps;
   }
 
   /** The whole state as one snapshot (tokens and session read together). */

@@ -38,7 +38,8 @@ class PublicSurfaceTest {
     assertThat(publicTypes).containsExactlyInAnyOrder("LatchkeyClient", "LatchkeyClient$Builder", "SessionClient",
         "UserClient", "PasswordClient", "SessionTokens", "SessionOptions", "RevokeOptions", "Subscription",
         "SessionInfo", "UserInfo", "TokenStore", "StoredSession", "Transport", "Transport$Request",
-        "Transport$Response", "LatchkeyClientException");
+        "Transport$Response", "LatchkeyClientException", "MagicLinkClient", "OtpClient", "TotpClient", "EmailSent",
+        "TotpRegistration");
     String doc = Files.readString(DOC);
     for (String type : publicTypes) {
       assertThat(doc).as("docs/client-sdk.md mentions %s", type).contains(type.replace('$', '.').replaceAll(
@@ -102,6 +103,13 @@ class PublicSurfaceTest {
       User u = client.user().getSync();
       client.user().onChange(user -> { });
       client.passwords().authenticate("ada@example.com", "password", 60);
+      EmailSent sent = client.otps().loginOrCreate("ada@example.com").join();
+      client.otps().authenticate(sent.methodId(), "123456", 60);
+      client.magicLinks().send("ada@example.com");
+      client.magicLinks().authenticate("token-from-the-link", 60);
+      TotpRegistration reg = client.totps().create(60).join();
+      client.totps().authenticate("123456", 60);
+      client.passwords().resetByEmailStart("ada@example.com");
       sub.unsubscribe();
     }
   }

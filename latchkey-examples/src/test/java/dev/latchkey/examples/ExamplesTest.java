@@ -8,17 +8,19 @@ import dev.latchkey.backend.LatchkeyBackend;
 import dev.latchkey.backend.LatchkeyException;
 import dev.latchkey.client.LatchkeyClient;
 import dev.latchkey.client.RevokeOptions;
+import dev.latchkey.client.SessionOptions;
 import dev.latchkey.client.SessionTokens;
 import dev.latchkey.client.Subscription;
+import dev.latchkey.client.TotpRegistration;
 import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.model.Session;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TotpCodes;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
@@ -71,37 +73,49 @@ class ExamplesTest {
   }
 
   @Test
-  void theMfaGateAsksForASecondFactorWithOnePasswordFactorAndOpensWithTwo() throws Exception {
+  void theMfaGateOpensOnlyAfterARealTotpStepUpOfThePasswordSession() throws Exception {
     try (LatchkeyClient client = client()) {
       BlockingQueue<MfaGate.View> rendered = new LinkedBlockingQueue<>();
       try (MfaGate gate = new MfaGate(client, rendered::add)) {
         assertThat(rendered.poll()).isEqualTo(MfaGate.View.SIGN_IN);
 
-        HydrateFromBackend.adopt(client, backendLogin()).join();
+        String sessionId = client.passwords().create(UUID.randomUUID() + "@example.com",
+            "correct horse battery staple", 60).join().session().sessionId();
         assertThat(rendered.poll(20, TimeUnit.SECONDS)).isEqualTo(MfaGate.View.SECOND_FACTOR_REQUIRED);
-        assertThat(client.session().getSync().authenticationFactors()).hasSize(1);
+
+        TotpRegistration reg = gate.enrolAuthenticator().join();
+        // A wrong code is refused by the server and the gate stays shut.
+        assertThat(gate.submitTotpCode(TotpCodes.wrongAt(reg.secret(), Instant.now()))).failsWithin(
+            Duration.ofSeconds(20));
+        assertThat(gate.view()).isEqualTo(MfaGate.View.SECOND_FACTOR_REQUIRED);
+
+        gate.submitTotpCode(TotpCodes.at(reg.secret(), Instant.now())).join();
+        assertThat(rendered.poll(20, TimeUnit.SECONDS)).isEqualTo(MfaGate.View.PROTECTED);
+        Session stepped = client.session().getSync();
+        assertThat(stepped.sessionId()).isEqualTo(sessionId);
+        assertThat(stepped.authenticationFactors()).extracting(AuthenticationFactor::type)
+            .containsExactlyInAnyOrder("password", "totp");
+        // The server agrees: the session it holds has both factors.
+        assertThat(client.session().authenticate(SessionOptions.checkOnly()).join().session()
+            .authenticationFactors()).hasSize(2);
 
         client.session().revoke(RevokeOptions.defaults()).join();
         assertThat(rendered.poll(20, TimeUnit.SECONDS)).isEqualTo(MfaGate.View.SIGN_IN);
         assertThat(gate.view()).isEqualTo(MfaGate.View.SIGN_IN);
       }
     }
-    // No second factor can be added through the server yet (e-mail and TOTP sign-in are other branches), so the
-    // two-factor case is the rule alone, on the server's own password factor plus a second one.
-    Session one = sessionWithOneFactor();
-    List<AuthenticationFactor> two = new ArrayList<>(one.authenticationFactors());
-    two.add(new AuthenticationFactor("totp", "authenticator_app", one.startedAt(), one.startedAt(),
-        one.startedAt(), null, new AuthenticationFactor.AuthenticatorAppFactor("totp-test-1"), null));
-    Session stepped = new Session(one.sessionId(), one.userId(), one.startedAt(), one.lastAccessedAt(),
-        one.expiresAt(), one.attributes(), two, one.customClaims(), one.roles());
-    assertThat(MfaGate.viewFor(stepped)).isEqualTo(MfaGate.View.PROTECTED);
-    assertThat(MfaGate.viewFor(one)).isEqualTo(MfaGate.View.SECOND_FACTOR_REQUIRED);
-    assertThat(MfaGate.viewFor(null)).isEqualTo(MfaGate.View.SIGN_IN);
   }
 
-  private static Session sessionWithOneFactor() {
+  @Test
+  void theMfaGateAsksForASecondFactorForABackendPasswordSession() throws Exception {
     try (LatchkeyClient client = client()) {
-      return HydrateFromBackend.adopt(client, backendLogin()).join();
+      BlockingQueue<MfaGate.View> rendered = new LinkedBlockingQueue<>();
+      try (MfaGate gate = new MfaGate(client, rendered::add)) {
+        assertThat(rendered.poll()).isEqualTo(MfaGate.View.SIGN_IN);
+        HydrateFromBackend.adopt(client, backendLogin()).join();
+        assertThat(rendered.poll(20, TimeUnit.SECONDS)).isEqualTo(MfaGate.View.SECOND_FACTOR_REQUIRED);
+        assertThat(client.session().getSync().authenticationFactors()).hasSize(1);
+      }
     }
   }
 

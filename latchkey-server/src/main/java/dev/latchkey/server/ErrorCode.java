@@ -37,6 +37,9 @@ public enum ErrorCode {
   METADATA_TOO_LARGE(400, "metadata_too_large", "Metadata may not exceed 4 KB."),
   WEAK_PASSWORD(400, "weak_password", "The password is too weak."),
   USER_ID_MISMATCH(400, "user_id_mismatch", "The session belongs to a different user than this factor."),
+  SESSION_TOO_OLD_TO_RESET_PASSWORD(400, "session_too_old_to_reset_password",
+      "Resetting a password by session needs a password, magic link or email code factor from the last 5 minutes: "
+          + "sign in again, then reset."),
   INVALID_TOTP_CODE(400, "invalid_totp_code", "totp_code must be the 6 digits shown by the authenticator app."),
   INVALID_RECOVERY_CODE(400, "invalid_recovery_code",
       "recovery_code must look like the codes given at TOTP creation: xxxx-xxxx-xxxx (letters a-z and digits)."),

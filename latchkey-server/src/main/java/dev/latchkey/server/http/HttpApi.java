@@ -65,7 +65,10 @@ public final class HttpApi {
         new DevOutboxRoutes(email.devOutbox()).register(table);
       }
       new SessionRoutes(sessions, users, keys, project.projectId()).register(table);
-      new SdkRoutes(new SdkAuth(project, sessions), sessions, users, passwords, project).register(table);
+      SdkAuth sdkAuth = new SdkAuth(project, sessions);
+      new SdkRoutes(sdkAuth, sessions, users, passwords, project).register(table);
+      new SdkFactorRoutes(sdkAuth, users, passwords, email.resets(), email.magicLinks(), email.otps(), totps)
+          .register(table);
       new TotpRoutes(totps).register(table);
       registered.set(table.registered());
 

@@ -15,9 +15,11 @@ import dev.latchkey.server.store.UserStore;
 import dev.latchkey.server.user.Emails;
 import dev.latchkey.server.user.UserService;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Password sign-up and sign-in. A wrong password, an unknown email and a user without a password all give the same
@@ -98,6 +100,61 @@ public final class PasswordService {
     StoredUser user = found.get();
     return new Outcome(user, sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref,
         r.sessionDurationMinutes(), r.sessionCustomClaims(), attributes));
+  }
+
+  /** How recent a session's sign-in must be to set a new password with it alone (Stytch: "within the last 5 minutes"). */
+  static final Duration SESSION_RESET_WINDOW = Duration.ofMinutes(5);
+  /** The factors that prove the user themselves is there, as Stytch lists them for a reset by session. */
+  private static final Set<String> RESET_PROVING_FACTORS = Set.of("password", "magic_link", "otp");
+
+  /**
+   * Sets a new password after checking the current one (Stytch's reset by existing password). The old password is
+   * checked exactly as a sign-in checks it (same limits, same error); then every other session of the user ends,
+   * and a session starts (or {@code ref}, the same user's, is kept and gets the password factor).
+   */
+  public Outcome resetWithExistingPassword(String email, String existingPassword, String newPassword,
+      SessionService.SessionRef ref, int durationMinutes, Attributes attributes, String ip) {
+    required(existingPassword, "existing_password");
+    String password = required(newPassword, "new_password");
+    requireWellFormed(password);
+    SessionService.checkRef(ref);
+    SessionService.checkDuration(durationMinutes);
+    StoredUser user = authenticate(new PasswordAuthenticateRequest(email, existingPassword, null, null, null, null),
+        attributes, ip).user();
+    policy.require(password, Emails.normalize(email));
+    sessions.requireOwnedBy(ref, user.userId());
+    return setAndKeepOne(user, password, ref, durationMinutes, attributes);
+  }
+
+  /**
+   * Sets a new password for the session's user (Stytch's reset by session): the session must hold a password,
+   * magic link or email code factor from the last 5 minutes, so a stolen long-lived session cannot take the
+   * account over. Every other session of the user ends; this one is kept, with the password factor.
+   */
+  public Outcome resetWithSession(SessionService.SessionRef ref, String newPassword, int durationMinutes,
+      Attributes attributes) {
+    String password = required(newPassword, "password");
+    requireWellFormed(password);
+    SessionService.checkDuration(durationMinutes);
+    dev.latchkey.server.store.StoredSession session = sessions.resolve(ref);
+    Instant since = now().minus(SESSION_RESET_WINDOW);
+    boolean recent = session.factors().stream().anyMatch(f -> RESET_PROVING_FACTORS.contains(f.type())
+        && f.lastAuthenticatedAt() != null && !f.lastAuthenticatedAt().isBefore(since));
+    if (!recent) {
+      throw ErrorCode.SESSION_TOO_OLD_TO_RESET_PASSWORD.exception();
+    }
+    StoredUser user = users.find(session.userId()).orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
+    policy.require(password, user.emails().isEmpty() ? null : user.emails().get(0).email());
+    return setAndKeepOne(user, password, ref, durationMinutes, attributes);
+  }
+
+  private Outcome setAndKeepOne(StoredUser user, String password, SessionService.SessionRef ref, int minutes,
+      Attributes attributes) {
+    users.setPassword(user.userId(), new StoredUser.StoredPassword(ids.password(), hasher.hash(password), false));
+    IssuedSession session = sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref, minutes, null,
+        attributes);
+    sessions.revokeAllExcept(user.userId(), session.session().sessionId());
+    return new Outcome(users.find(user.userId()).orElse(user), session);
   }
 
   /** Stytch's strength check: the zxcvbn verdict for the password, the email counting against it. */

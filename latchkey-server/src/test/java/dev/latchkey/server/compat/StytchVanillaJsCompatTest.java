@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
  * The official Stytch browser SDK ({@code @stytch/vanilla-js} 6.3.0, headless, in jsdom 26.1.0; both pinned in
  * {@code compat/node/package.json}) against a real Latchkey server through its {@code /sdk/v1} endpoints:
  * {@code compat/node/vanilla.mjs} hydrates a session from backend-issued tokens, authenticates it, watches
- * {@code onChange}, reads the user, extends and revokes the session, signs in with a password, refreshes the cached
- * session from a reloaded client, and is signed out when the backend revokes the session behind its back. {@code bin/test} installs the npm packages first.
+ * {@code onChange}, reads the user, extends and revokes the session, signs in with a password and steps that session
+ * up with an email code ({@code otps.email.send} goes to {@code send/secondary}), refreshes the cached session from a
+ * reloaded client, and is signed out when the backend revokes the session behind its back. {@code bin/test} installs the npm packages first.
  */
 class StytchVanillaJsCompatTest {
   /** A few dozen local HTTP calls; this bound only stops a hung process from hanging the build. */
@@ -37,7 +38,8 @@ class StytchVanillaJsCompatTest {
         .as("the npm packages are not installed: run 'npm ci --prefix compat/node' (bin/test does this)")
         .exists();
 
-    try (TestServer server = TestServer.start()) {
+    // The script reads the code of its email sign-in from the dev outbox.
+    try (TestServer server = TestServer.start(Map.of("LATCHKEY_DEV_OUTBOX", "true"), java.time.Clock.systemUTC())) {
       ApiClient backend = server.api();
       String email = "browser-" + UUID.randomUUID() + "@example.com";
       ApiClient.Reply signup = backend.post("/v1/passwords", "{\"email\":\"" + email + "\",\"password\":\""
@@ -71,6 +73,8 @@ class StytchVanillaJsCompatTest {
           "session.authenticate(session_duration_minutes)",
           "session.revoke",
           "passwords.authenticate",
+          "otps.email.send (signed in: send/secondary)",
+          "otps.authenticate steps the session up",
           "a new client starts from the cached session and refreshes it",
           "session.authenticate(revoked by the backend) signs out");
 
