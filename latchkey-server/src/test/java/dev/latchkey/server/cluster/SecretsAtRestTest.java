@@ -50,6 +50,8 @@ class SecretsAtRestTest {
   /** Every secret the test saw, by what it is (for the failure message). */
   private final Map<String, String> secrets = new LinkedHashMap<>();
   private ApiClient api;
+  private ApiClient device;
+  private String publicToken;
 
   private void saw(String what, String secret) {
     assertThat(secret).as(what).isNotBlank();
@@ -58,8 +60,10 @@ class SecretsAtRestTest {
 
   private JsonNode ok(Reply r) {
     assertThat(r.status()).as(r.text()).isEqualTo(200);
+    // Backend replies carry the tokens at the top level, /sdk/v1 replies inside "data".
+    JsonNode reply = r.json().has("data") ? r.json().path("data") : r.json();
     for (String field : List.of("session_token", "session_jwt")) {
-      String value = r.json().path(field).asText("");
+      String value = reply.path(field).asText("");
       if (!value.isEmpty()) {
         saw(field, value);
       }
@@ -97,6 +101,8 @@ class SecretsAtRestTest {
     env.put("LATCHKEY_DATA_DIR", data.toString());
     env.put("LATCHKEY_PROJECT_ID", projectId);
     env.put("LATCHKEY_SECRET", projectSecret);
+    publicToken = "public-token-test-" + UUID.randomUUID();
+    env.put("LATCHKEY_PUBLIC_TOKEN", publicToken);
     env.put("LATCHKEY_KEY_ENCRYPTION_KEY", kekText);
     env.put("LATCHKEY_DEV_OUTBOX", "true");
     env.put("LATCHKEY_REDIRECT_URLS", "https://app.example.com/authenticate");
@@ -106,6 +112,7 @@ class SecretsAtRestTest {
     String log;
     try (NodeProcess node = NodeProcess.start(tmp.resolve("node"), env)) {
       api = new ApiClient(node.url(), projectId, projectSecret);
+      device = new ApiClient(node.url(), publicToken, publicToken);
       signInEveryWay();
       log = node.log();
     }
@@ -144,7 +151,10 @@ class SecretsAtRestTest {
     }
   }
 
-  /** Password, magic link, email code, password reset, TOTP and recovery code, session calls, and wrong guesses. */
+  /**
+   * Password, magic link, email code, password reset, TOTP and recovery code, session calls, wrong guesses, and a
+   * device signing in through the frontend SDK endpoints.
+   */
   private void signInEveryWay() throws Exception {
     String email = "secrets-" + UUID.randomUUID() + "@example.com";
     String password = "first secret passphrase " + UUID.randomUUID();
@@ -194,6 +204,12 @@ class SecretsAtRestTest {
         .map(Map.Entry::getValue).reduce((first, second) -> second).orElseThrow();
     ok(api.post("/v1/sessions/authenticate", body("session_token", token, "session_duration_minutes", 90)));
     ok(api.post("/v1/sessions/revoke", body("session_token", token)));
+
+    // The frontend SDK endpoints: a device signs in with the new password and refreshes its session.
+    String deviceToken = ok(device.post("/sdk/v1/passwords/authenticate", body("email", email, "password",
+        newPassword, "session_duration_minutes", 60))).path("data").path("session_token").asText();
+    ok(new ApiClient(api.baseUrl(), publicToken, deviceToken)
+        .post("/sdk/v1/sessions/authenticate", body("session_duration_minutes", 60)));
   }
 
   /** The secret as sent, and its bytes in hex and base64 (and a TOTP secret's key bytes likewise). */
