@@ -154,6 +154,46 @@ class BruteForceTest {
     }
   }
 
+  @Test
+  void concurrentWrongPasswordsGetNoMoreGuessesThanTheLockoutAllows() throws Exception {
+    MutableClock clock = clockAtWindowStart(Duration.ofHours(1));
+    int threshold = 3;
+    int parallel = 16;
+    try (TestServer server = TestServer.start(Map.of("LATCHKEY_LOCKOUT_THRESHOLD", Integer.toString(threshold),
+        "LATCHKEY_LOCKOUT_DURATION", "1h"), clock)) {
+      ApiClient api = server.api();
+      String email = uniqueEmail();
+      signUp(api, email, 60);
+
+      // All guesses are sent at once: a check made before the password is hashed and a count made after would
+      // let every one of them through while the count is still below the threshold.
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+      try {
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(parallel);
+        java.util.List<java.util.concurrent.Future<Reply>> replies = new java.util.ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+          String guess = "parallel guess " + i;
+          replies.add(pool.submit(() -> {
+            start.await();
+            return passwordSignIn(api, email, guess);
+          }));
+        }
+        int checked = 0;
+        for (java.util.concurrent.Future<Reply> f : replies) {
+          Reply r = f.get();
+          assertThat(r.status()).as(r.text()).isIn(401, 429);
+          if (r.status() == 401) {
+            checked++;
+          }
+        }
+        assertThat(checked).as("wrong passwords actually checked").isLessThanOrEqualTo(threshold);
+      } finally {
+        pool.shutdownNow();
+      }
+      retryAfter(passwordSignIn(api, email, PASSWORD), 3600);
+    }
+  }
+
   private static Reply totp(ApiClient api, String userId, String code) {
     return api.post("/v1/totps/authenticate", body("user_id", userId, "totp_code", code));
   }
