@@ -14,7 +14,14 @@ import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TotpCodes;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -167,31 +174,60 @@ class BruteForceTest {
 
       // All guesses are sent at once: a check made before the password is hashed and a count made after would
       // let every one of them through while the count is still below the threshold.
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
-      try {
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(parallel);
-        java.util.List<java.util.concurrent.Future<Reply>> replies = new java.util.ArrayList<>();
-        for (int i = 0; i < parallel; i++) {
-          String guess = "parallel guess " + i;
-          replies.add(pool.submit(() -> {
-            start.await();
-            return passwordSignIn(api, email, guess);
-          }));
-        }
-        int checked = 0;
-        for (java.util.concurrent.Future<Reply> f : replies) {
-          Reply r = f.get();
-          assertThat(r.status()).as(r.text()).isIn(401, 429);
-          if (r.status() == 401) {
-            checked++;
-          }
-        }
-        assertThat(checked).as("wrong passwords actually checked").isLessThanOrEqualTo(threshold);
-      } finally {
-        pool.shutdownNow();
-      }
+      List<Reply> replies = atOnce(parallel, i -> passwordSignIn(api, email, "parallel guess " + i));
+
+      assertThat(checked(replies, 401)).as("wrong passwords actually checked").isLessThanOrEqualTo(threshold);
       retryAfter(passwordSignIn(api, email, PASSWORD), 3600);
     }
+  }
+
+  @Test
+  void concurrentWrongTotpCodesGetNoMoreGuessesThanTheLockAllows() throws Exception {
+    MutableClock clock = clockAtWindowStart(Duration.ofMinutes(15));
+    int max = 3;
+    try (TestServer server = TestServer.start(Map.of("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", Integer.toString(max)),
+        clock)) {
+      ApiClient api = server.api();
+      String userId = signUp(api, 60).text("user_id");
+      String secret = api.post("/v1/totps", body("user_id", userId)).text("secret");
+      String wrong = TotpCodes.wrongAt(secret, clock.instant());
+
+      List<Reply> replies = atOnce(16, i -> totp(api, userId, wrong));
+
+      assertThat(checked(replies, 401)).as("wrong codes actually checked").isLessThanOrEqualTo(max);
+      retryAfter(totp(api, userId, TotpCodes.at(secret, clock.instant())), 15 * 60);
+    }
+  }
+
+  /** Sends {@code n} requests released together at a barrier; returns the replies. */
+  private static List<Reply> atOnce(int n, IntFunction<Reply> request) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      CyclicBarrier start = new CyclicBarrier(n);
+      List<Future<Reply>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        futures.add(pool.submit(() -> {
+          start.await();
+          return request.apply(index);
+        }));
+      }
+      List<Reply> replies = new ArrayList<>();
+      for (Future<Reply> f : futures) {
+        replies.add(f.get());
+      }
+      return replies;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** How many replies have the status of a checked wrong guess; every other reply must be a 429. */
+  private static long checked(List<Reply> replies, int wrongStatus) {
+    for (Reply r : replies) {
+      assertThat(r.status()).as(r.text()).isIn(wrongStatus, 429);
+    }
+    return replies.stream().filter(r -> r.status() == wrongStatus).count();
   }
 
   private static Reply totp(ApiClient api, String userId, String code) {
