@@ -125,22 +125,21 @@ public final class EmailOtpService {
     SessionService.checkDuration(r.sessionDurationMinutes());
     CustomClaims.checkNames(r.sessionCustomClaims());
     String subject = "otp:" + r.methodId();
-    limiter.checkFailures(ip, subject);
+    RateLimiter.Attempt attempt = limiter.begin(ip, subject);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     StoredOtpCode code = codes.claimAttempt(r.methodId(), now, MAX_ATTEMPTS).orElse(null);
     if (code == null) {
-      limiter.recordFailure(ip, null);
       throw ErrorCode.OTP_CODE_NOT_FOUND.exception();
     }
     boolean right = SIX_DIGITS.matcher(r.code()).matches()
         && Secrets.constantTimeEquals(code.codeHash(), hash(code.salt(), r.code()));
     if (!right) {
-      limiter.recordFailure(ip, subject);
       int left = MAX_ATTEMPTS - code.attempts() - 1;
       throw ErrorCode.UNABLE_TO_AUTH_OTP_CODE.exception(left > 0
           ? "The code is wrong; " + left + " more " + (left == 1 ? "try" : "tries") + " before it stops working."
           : "The code is wrong, and it has had too many wrong tries: request a new code.");
     }
+    attempt.release();
     sessions.requireOwnedBy(ref, code.userId());
     if (!codes.consume(code.methodId(), code.codeHash())) {
       // Used or replaced by a concurrent request between the check and now.

@@ -103,24 +103,21 @@ public final class MagicLinkService {
     SessionService.checkRef(ref);
     SessionService.checkDuration(r.sessionDurationMinutes());
     CustomClaims.checkNames(r.sessionCustomClaims());
-    limiter.checkFailures(ip, null);
+    RateLimiter.Attempt attempt = limiter.begin(ip, null);
     String hash = Secrets.sha256(r.token());
     StoredEmailToken token = tokens.find(hash, StoredEmailToken.MAGIC_LINK).orElse(null);
     if (token == null) {
-      limiter.recordFailure(ip, null);
       throw ErrorCode.MAGIC_LINK_NOT_FOUND.exception();
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     if (!token.isLiveAt(now)) {
+      // A real link that came too late is not a guess.
+      attempt.release();
       tokens.delete(hash);
       throw ErrorCode.UNABLE_TO_AUTH_MAGIC_LINK.exception();
     }
-    try {
-      EmailLinks.checkPkce(token, r.codeVerifier());
-    } catch (RuntimeException e) {
-      limiter.recordFailure(ip, null);
-      throw e;
-    }
+    EmailLinks.checkPkce(token, r.codeVerifier());
+    attempt.release();
     sessions.requireOwnedBy(ref, token.userId());
     if (tokens.consume(hash, StoredEmailToken.MAGIC_LINK).isEmpty()) {
       // A concurrent request used the link first.

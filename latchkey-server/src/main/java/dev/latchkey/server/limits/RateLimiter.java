@@ -13,8 +13,9 @@ import java.time.Instant;
  * What is counted is hashed before it is stored, so the table holds no email or IP address in clear. Going over a
  * limit is {@code 429 too_many_requests} with {@code Retry-After} set to the seconds left in the window.
  *
- * <p>Sends are counted whether or not they are refused (a client hammering a limit keeps it shut). Failures are
- * counted only when they happen, and checked before the next attempt: successful sign-ins are never counted.
+ * <p>Sends are counted whether or not they are refused (a client hammering a limit keeps it shut). Sign-in attempts
+ * are counted as failures when they begin and uncounted when they turn out not to be ({@link #begin}), so
+ * concurrent guesses cannot overtake the count and successful sign-ins are never counted.
  */
 public final class RateLimiter {
   private final RateCounterStore store;
@@ -36,38 +37,73 @@ public final class RateLimiter {
   }
 
   /**
-   * Refuses an attempt, before it is checked, when {@code ip} has had too many failures or {@code subject} (an
-   * email address, a method id: what the attempt is against; null for none) is locked out.
+   * Begins a sign-in attempt from {@code ip} against {@code subject} (an email address, a method id: what the
+   * attempt is against; null for none). The attempt is counted as a failure <em>before</em> it is checked, and
+   * refused with 429 when that takes the IP or the subject over its limit (a refused attempt is not counted).
+   *
+   * <p>Counting first is what makes the limits hold under concurrency: a check before the slow password hash and a
+   * count after it let every guess sent at the same moment through while the count was still low. An attempt that
+   * turns out not to be a failed guess calls {@link Attempt#release()}, which takes its counts back, so successful
+   * sign-ins are still never counted.
    */
-  public void checkFailures(String ip, String subject) {
+  public Attempt begin(String ip, String subject) {
     Instant now = clock.instant();
-    check("failures-from:" + ip, limits.ipFailures(), limits.failureWindow(), now,
-        "Too many failed attempts from this IP");
-    if (subject == null) {
-      return;
+    Counted fromIp = take("failures-from:" + ip, limits.failureWindow(), now);
+    if (fromIp.count() > limits.ipFailures()) {
+      fromIp.release();
+      throw tooMany("Too many failed attempts from this IP", limits.failureWindow(), now);
     }
-    check("failures-against:" + subject, limits.lockoutThreshold(), limits.lockoutDuration(), now,
-        "Too many failed attempts: sign-in is locked for a while");
+    Counted against = null;
+    if (subject != null) {
+      against = take("failures-against:" + subject, limits.lockoutDuration(), now);
+      if (against.count() > limits.lockoutThreshold()) {
+        against.release();
+        fromIp.release();
+        throw tooMany("Too many failed attempts: sign-in is locked for a while", limits.lockoutDuration(), now);
+      }
+    }
+    return new Attempt(fromIp, against);
   }
 
-  /** Counts one failed attempt from {@code ip} against {@code subject} (null for none). */
-  public void recordFailure(String ip, String subject) {
-    Instant now = clock.instant();
-    increment("failures-from:" + ip, limits.failureWindow(), now);
-    if (subject == null) {
-      return;
+  /** A begun attempt: counted as a failure until {@link #release()} says it was not one. */
+  public static final class Attempt {
+    private final Counted fromIp;
+    private final Counted against;
+    private boolean released;
+
+    private Attempt(Counted fromIp, Counted against) {
+      this.fromIp = fromIp;
+      this.against = against;
     }
-    increment("failures-against:" + subject, limits.lockoutDuration(), now);
+
+    /** The attempt was not a failed guess (it succeeded, or stopped for another reason): uncount it, once. */
+    public void release() {
+      if (released) {
+        return;
+      }
+      released = true;
+      fromIp.release();
+      if (against != null) {
+        against.release();
+      }
+    }
+  }
+
+  /** One hit taken on a counter, with what is needed to give it back. */
+  private record Counted(RateCounterStore store, String key, Instant windowStart, int count) {
+    void release() {
+      store.decrement(key, windowStart);
+    }
+  }
+
+  private Counted take(String what, Duration window, Instant now) {
+    String key = Secrets.sha256(what);
+    Instant start = windowStart(now, window);
+    return new Counted(store, key, start, store.increment(key, start, start.plus(window)));
   }
 
   private void hit(String what, int limit, Duration window, Instant now, String message) {
     if (increment(what, window, now) > limit) {
-      throw tooMany(message, window, now);
-    }
-  }
-
-  private void check(String what, int limit, Duration window, Instant now, String message) {
-    if (store.count(Secrets.sha256(what), windowStart(now, window)) >= limit) {
       throw tooMany(message, window, now);
     }
   }

@@ -94,24 +94,19 @@ public final class PasswordResetService {
     SessionService.checkRef(ref);
     SessionService.checkDuration(r.sessionDurationMinutes());
     CustomClaims.checkNames(r.sessionCustomClaims());
-    limiter.checkFailures(ip, null);
+    RateLimiter.Attempt attempt = limiter.begin(ip, null);
     String hash = Secrets.sha256(r.token());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     StoredEmailToken token = tokens.find(hash, StoredEmailToken.RESET_PASSWORD).filter(t -> t.isLiveAt(now))
         .orElse(null);
     StoredUser user = token == null ? null : users.find(token.userId()).orElse(null);
     if (user == null) {
-      limiter.recordFailure(ip, null);
       throw ErrorCode.UNABLE_TO_AUTH_PASSWORD_RESET_TOKEN.exception();
     }
     String email = user.emails().stream().filter(e -> e.emailId().equals(token.emailId())).findFirst()
         .map(StoredUser.StoredEmail::email).orElse(null);
-    try {
-      EmailLinks.checkPkce(token, r.codeVerifier());
-    } catch (RuntimeException e) {
-      limiter.recordFailure(ip, null);
-      throw e;
-    }
+    EmailLinks.checkPkce(token, r.codeVerifier());
+    attempt.release();
     policy.require(password, email);
     // Checked before anything changes: a refused step-up leaves the password and the link as they were.
     sessions.requireOwnedBy(ref, user.userId());

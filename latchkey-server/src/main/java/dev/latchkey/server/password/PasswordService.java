@@ -83,7 +83,7 @@ public final class PasswordService {
     }
     requireWellFormed(password);
     String subject = "password:" + email;
-    limiter.checkFailures(ip, subject);
+    RateLimiter.Attempt attempt = limiter.begin(ip, subject);
     Optional<StoredUser> found = users.findByEmail(email);
     StoredUser.StoredPassword stored = found.map(StoredUser::password).orElse(null);
     boolean ok;
@@ -94,9 +94,10 @@ public final class PasswordService {
       ok = hasher.verify(password, stored.hash());
     }
     if (!ok) {
-      limiter.recordFailure(ip, subject);
+      // Stays counted: it was counted when it began, so concurrent guesses cannot overtake the lockout.
       throw ErrorCode.INVALID_CREDENTIALS.exception();
     }
+    attempt.release();
     StoredUser user = found.get();
     return new Outcome(user, sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref,
         r.sessionDurationMinutes(), r.sessionCustomClaims(), attributes));

@@ -24,6 +24,12 @@ final class JdbcRateCounterStore implements RateCounterStore {
   }
 
   @Override
+  public void decrement(String key, Instant windowStart) {
+    jdbc.update("UPDATE rate_counters SET hits = hits - 1 WHERE counter_key = ? AND window_start = ? AND hits > 0",
+        key, windowStart.toEpochMilli());
+  }
+
+  @Override
   public int count(String key, Instant windowStart) {
     return jdbc.queryOne("SELECT hits FROM rate_counters WHERE counter_key = ? AND window_start = ?",
         rs -> rs.getInt(1), key, windowStart.toEpochMilli()).orElse(0);

@@ -10,6 +10,12 @@ public interface RateCounterStore {
   /** Adds one to the key's counter for the window starting at {@code windowStart} and returns the new count. */
   int increment(String key, Instant windowStart, Instant windowEnd);
 
+  /**
+   * Takes one back from the key's counter for the window starting at {@code windowStart}, never below zero: an
+   * attempt counted before it was checked, that turned out not to be a failure.
+   */
+  void decrement(String key, Instant windowStart);
+
   /** The key's count in the window starting at {@code windowStart}; 0 when nothing was counted. */
   int count(String key, Instant windowStart);
 

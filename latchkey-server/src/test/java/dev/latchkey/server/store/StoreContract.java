@@ -947,6 +947,31 @@ public abstract class StoreContract {
   }
 
   @Test
+  void concurrentDecrementsTakeBackExactlyWhatWasCountedAndNeverGoBelowZero() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      stores.rateCounters().increment("key", T0, T0.plusSeconds(60));
+    }
+    List<Callable<Integer>> releases = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      releases.add(() -> {
+        stores.rateCounters().decrement("key", T0);
+        return 0;
+      });
+    }
+
+    concurrently(releases);
+
+    assertThat(stores.rateCounters().count("key", T0)).isEqualTo(2);
+    stores.rateCounters().decrement("key", T0);
+    stores.rateCounters().decrement("key", T0);
+    stores.rateCounters().decrement("key", T0);
+    stores.rateCounters().decrement("unknown-key", T0);
+    assertThat(stores.rateCounters().count("key", T0)).isZero();
+    assertThat(stores.rateCounters().count("unknown-key", T0)).isZero();
+    assertThat(stores.rateCounters().increment("key", T0, T0.plusSeconds(60))).isEqualTo(1);
+  }
+
+  @Test
   void verifyingAnEmailActivatesAPendingUser() {
     StoredUser u = user(newUserId(), "ada@example.com", "ada@work.example.com");
     StoredUser pending = new StoredUser(u.userId(), "pending", u.name(), u.trustedMetadata(), u.untrustedMetadata(),

@@ -133,6 +133,21 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code kill -9}: the process ends at once, with no shutdown hook, no request finished and no database closed,
+   * as when a machine loses power or the OOM killer strikes. Returns once the process is gone.
+   */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+        throw new AssertionError("the node survived SIGKILL for " + STOP_LIMIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** SIGTERM, then a bounded wait; a node that does not stop is killed. */
   @Override
   public void close() {
