@@ -28,6 +28,7 @@ final class JsonErrorHandler extends ErrorHandler {
       case 400 -> ErrorCode.BAD_REQUEST;
       case 404 -> ErrorCode.ROUTE_NOT_FOUND;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 408 -> ErrorCode.REQUEST_TIMEOUT;
       case 413 -> ErrorCode.REQUEST_TOO_LARGE;
       case 431 -> ErrorCode.HEADERS_TOO_LARGE;
       case 501 -> ErrorCode.METHOD_NOT_IMPLEMENTED;
