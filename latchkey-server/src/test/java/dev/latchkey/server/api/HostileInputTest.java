@@ -184,6 +184,94 @@ class HostileInputTest {
     }));
   }
 
+  /**
+   * Free-form JSON (custom claims, metadata) may hold any value, so extreme ones must either be refused as a client
+   * error or round-trip: never a 500 when they are signed into a JWT or written to the database.
+   */
+  @Property(tries = 60)
+  void extremeValuesInFreeFormJsonAreNeverAServerError(@ForAll("freeFormFields") String field,
+      @ForAll("extremeValues") String value) {
+    String body = field.equals("session_custom_claims")
+        ? "{\"session_token\":\"" + sessionToken + "\",\"session_custom_claims\":{\"x\":" + value + "}}"
+        : "{\"" + field + "\":{\"x\":" + value + "}}";
+    String route = field.equals("session_custom_claims") ? "POST /v1/sessions/authenticate" : "PUT /v1/users/{user_id}";
+
+    Reply r = send(route, body.getBytes(StandardCharsets.UTF_8), Map.of());
+
+    assertThat(r.status()).as("%s %s -> %s", route, body, r.text()).isLessThan(500);
+    if (r.status() >= 400) {
+      assertErrorShape(r);
+    }
+  }
+
+  @Provide
+  Arbitrary<String> freeFormFields() {
+    return Arbitraries.of("session_custom_claims", "trusted_metadata", "untrusted_metadata");
+  }
+
+  @Provide
+  Arbitrary<String> extremeValues() {
+    return Arbitraries.of("1e400", "-1e400", "1e-400", "-0", "0.0000000000000000000000001", "123456789012345678901234567890",
+        "-9223372036854775809", "9223372036854775808", "1.7976931348623157e308", "4.9e-324", "\"\\u0000\"",
+        "\"\\ud800\"", "\"\\udfff\\ud800\"", "\"\u202e\ufeff\"", "[[[[[[[[[[1]]]]]]]]]]", "{\"\":\"\"}");
+  }
+
+  /** Odd paths on every route: traversal, encoded separators, NUL, very long segments. Never a 500. */
+  @Property(tries = 80)
+  void oddPathsAreClientErrors(@ForAll("routeTemplates") String route, @ForAll("oddSegments") String segment) {
+    String method = route.substring(0, route.indexOf(' '));
+    String template = route.substring(route.indexOf(' ') + 1);
+    String path = template.contains("{") ? template.replaceAll("\\{[a-z_]+}", segment) : template + "/" + segment;
+
+    Reply r = api.sendBytes(method, path, "{}".getBytes(StandardCharsets.UTF_8), Map.of("Authorization",
+        authorization(route)));
+
+    assertThat(r.status()).as("%s %s -> %s", method, path, r.text()).isBetween(400, 499);
+    assertErrorShape(r);
+  }
+
+  @Provide
+  Arbitrary<String> routeTemplates() {
+    return Arbitraries.of(server.server().routes());
+  }
+
+  @Provide
+  Arbitrary<String> oddSegments() {
+    return Arbitraries.of("..", "%2e%2e", "..%2F..%2Fetc%2Fpasswd", "%00", "a%00b", "%2F", "%5C..%5C", "%25",
+        "x".repeat(4000), "%C0%AF", "%FF", "user-test-%0d%0aX-Injected:%201", ";", "%3B", "*", "~");
+  }
+
+  @Test
+  void aCustomClaimOutOfDoubleRangeIsRefusedBeforeAnythingIsWritten() {
+    // Regression: 1e400 read as infinity, the session was written, then signing its JWT failed with a 500.
+    Map<String, String> before = snapshot();
+
+    assertError(api.post("/v1/sessions/authenticate", "{\"session_token\":\"" + sessionToken
+        + "\",\"session_custom_claims\":{\"n\":1e400}}"), 400, "invalid_field_type");
+    assertError(api.post("/v1/passwords", "{\"email\":" + literal(uniqueEmail("inf"))
+        + ",\"password\":\"correct horse battery staple 42\",\"session_custom_claims\":{\"a\":[{\"n\":-1e400}]}}"),
+        400, "invalid_field_type");
+
+    assertThat(snapshot()).isEqualTo(before);
+    assertOk(api.post("/v1/sessions/authenticate", "{\"session_token\":\"" + sessionToken + "\"}"));
+  }
+
+  @Test
+  void aBodyShorterThanItsContentLengthIsABadRequestNotAServerError() throws IOException {
+    // Regression: the early end of stream reached the catch-all handler and was answered (and logged) as a 500.
+    try (Socket s = connect()) {
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("POST /v1/users HTTP/1.1\r\nHost: x\r\nAuthorization: "
+          + ApiClient.basic(server.projectId, server.secret) + "\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 100\r\n\r\n{\"email\":").getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      s.shutdownOutput();
+      String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+
+      assertThat(reply).startsWith("HTTP/1.1 400").contains("\"error_type\":\"bad_request\"");
+    }
+  }
+
   // --- size ---
 
   @Test
