@@ -31,6 +31,8 @@ public final class HttpApi {
    * holding a connection and a thread for as long as it likes.
    */
   static final java.time.Duration BODY_DEADLINE = java.time.Duration.ofSeconds(10);
+  /** Request line and headers must arrive within one to two of these (see {@link HeaderDeadline}). */
+  static final java.time.Duration HEADER_DEADLINE_PERIOD = java.time.Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
   private final Javalin app;
@@ -55,6 +57,15 @@ public final class HttpApi {
         // Javalin nests its servlet context inside a handler already set on the server, so every body read passes
         // through the deadline.
         server.setHandler(new BodyDeadline(BODY_DEADLINE));
+        // Connectors exist once Javalin starts the server; each gets the header deadline before it opens.
+        server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+          @Override
+          public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+            for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+              c.addBean(new HeaderDeadline(c.getScheduler(), HEADER_DEADLINE_PERIOD));
+            }
+          }
+        });
       });
 
       RouteTable table = new RouteTable(config.routes);

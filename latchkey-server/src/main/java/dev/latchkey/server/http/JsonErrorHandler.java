@@ -45,6 +45,9 @@ final class JsonErrorHandler extends ErrorHandler {
     }
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    // Jetty answers here for requests it could not hand to the API (bad framing, ambiguous path, headers too large)
+    // and does not keep such a connection: say so, so that a client does not reuse it.
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
     response.write(true, ByteBuffer.wrap(bytes), callback);
     return true;
   }
