@@ -119,6 +119,10 @@ final class JwtVerifier {
       } catch (ParseException e) {
         throw reject(Reason.JWT_MALFORMED, "The JWT cannot be parsed: " + e.getMessage());
       }
+      if (JWSAlgorithm.RS256.equals(header.getAlgorithm())) {
+        // The right algorithm but not a well-formed JWS: typically a stripped (empty) signature.
+        throw reject(Reason.JWT_MALFORMED, "The JWT cannot be parsed: " + notJws.getMessage());
+      }
       throw reject(Reason.JWT_UNSUPPORTED_ALGORITHM, "The JWT's alg is " + header.getAlgorithm()
           + "; only RS256 is accepted");
     }

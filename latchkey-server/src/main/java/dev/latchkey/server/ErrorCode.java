@@ -103,6 +103,7 @@ public enum ErrorCode {
       "The user already has a verified TOTP: delete it (DELETE /v1/users/totps/{totp_id}) before creating another."),
   PENDING_TOTP_EXISTS(409, "pending_totp_exists",
       "The user already has a TOTP waiting to be authenticated: authenticate or delete it first."),
+  REQUEST_TIMEOUT(408, "request_timeout", "The request body did not arrive in time; send it in one go."),
   REQUEST_TOO_LARGE(413, "request_too_large", "The request body may not exceed 1 MiB."),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "Send the request body as application/json."),
   TOO_MANY_REQUESTS(429, "too_many_requests", "Too many requests have been made; retry after Retry-After seconds."),

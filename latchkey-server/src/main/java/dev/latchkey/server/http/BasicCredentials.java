@@ -12,6 +12,19 @@ record BasicCredentials(String user, String password) {
    */
   private static final int MAX_HEADER = 8192;
 
+  /**
+   * The request's {@code Authorization} header, or null when it is missing or sent more than once. Two copies are
+   * ambiguous (a proxy in front may have checked one while we would read the other), so neither is trusted.
+   */
+  static String header(io.javalin.http.Context ctx) {
+    java.util.Enumeration<String> values = ctx.req().getHeaders("Authorization");
+    if (values == null || !values.hasMoreElements()) {
+      return null;
+    }
+    String first = values.nextElement();
+    return values.hasMoreElements() ? null : first;
+  }
+
   /** The credentials, or empty when the header is missing, not Basic, not base64 or has no colon. */
   static Optional<BasicCredentials> parse(String header) {
     if (header == null || header.length() > MAX_HEADER || !header.regionMatches(true, 0, "Basic ", 0, 6)) {

@@ -25,6 +25,14 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
   /** Larger bodies are refused with 413 before they are read. */
   public static final long MAX_BODY_BYTES = 1024 * 1024;
+  /**
+   * How long a request body may take to arrive in full. Real bodies are a few KB and arrive in one packet; even the
+   * largest allowed (1 MiB) needs only ~100 KB/s. A client that trickles its body is cut off with 408 instead of
+   * holding a connection and a thread for as long as it likes.
+   */
+  static final java.time.Duration BODY_DEADLINE = java.time.Duration.ofSeconds(10);
+  /** Request line and headers must arrive within one to two of these (see {@link HeaderDeadline}). */
+  static final java.time.Duration HEADER_DEADLINE_PERIOD = java.time.Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
   private final Javalin app;
@@ -44,7 +52,21 @@ public final class HttpApi {
       config.http.maxRequestSize = MAX_BODY_BYTES;
       config.http.prefer405over404 = true;
       config.startup.showJavalinBanner = false;
-      config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler(flavor)));
+      config.jetty.modifyServer(server -> {
+        server.setErrorHandler(new JsonErrorHandler(flavor));
+        // Javalin nests its servlet context inside a handler already set on the server, so every body read passes
+        // through the deadline.
+        server.setHandler(new BodyDeadline(BODY_DEADLINE));
+        // Connectors exist once Javalin starts the server; each gets the header deadline before it opens.
+        server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+          @Override
+          public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+            for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+              c.addBean(new HeaderDeadline(c.getScheduler(), HEADER_DEADLINE_PERIOD));
+            }
+          }
+        });
+      });
 
       RouteTable table = new RouteTable(config.routes);
       config.routes.before(ctx -> {
@@ -92,6 +114,17 @@ public final class HttpApi {
         Replies.error(ctx, code, code.message());
       });
       config.routes.exception(Exception.class, (e, ctx) -> {
+        // The client's fault, met while reading its body: too slow (BodyDeadline) or the connection ended early.
+        for (Throwable c = e; c != null; c = c.getCause()) {
+          if (c instanceof java.util.concurrent.TimeoutException) {
+            Replies.error(ctx, ErrorCode.REQUEST_TIMEOUT, ErrorCode.REQUEST_TIMEOUT.message());
+            return;
+          }
+          if (c instanceof org.eclipse.jetty.io.EofException) {
+            Replies.error(ctx, ErrorCode.BAD_REQUEST, "The request body ended before its announced length.");
+            return;
+          }
+        }
         LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
         Replies.error(ctx, ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL_SERVER_ERROR.message());
       });

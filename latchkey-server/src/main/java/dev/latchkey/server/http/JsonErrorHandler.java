@@ -28,6 +28,7 @@ final class JsonErrorHandler extends ErrorHandler {
       case 400 -> ErrorCode.BAD_REQUEST;
       case 404 -> ErrorCode.ROUTE_NOT_FOUND;
       case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
+      case 408 -> ErrorCode.REQUEST_TIMEOUT;
       case 413 -> ErrorCode.REQUEST_TOO_LARGE;
       case 431 -> ErrorCode.HEADERS_TOO_LARGE;
       case 501 -> ErrorCode.METHOD_NOT_IMPLEMENTED;
@@ -44,6 +45,9 @@ final class JsonErrorHandler extends ErrorHandler {
     }
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    // Jetty answers here for requests it could not hand to the API (bad framing, ambiguous path, headers too large)
+    // and does not keep such a connection: say so, so that a client does not reuse it.
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
     response.write(true, ByteBuffer.wrap(bytes), callback);
     return true;
   }

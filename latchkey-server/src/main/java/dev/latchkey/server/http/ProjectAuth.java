@@ -14,7 +14,7 @@ final class ProjectAuth {
   }
 
   void check(Context ctx) {
-    BasicCredentials c = BasicCredentials.parse(ctx.header("Authorization"))
+    BasicCredentials c = BasicCredentials.parse(BasicCredentials.header(ctx))
         .orElseThrow(ErrorCode.UNAUTHORIZED_CREDENTIALS::exception);
     boolean idOk = Secrets.constantTimeEquals(project.projectId(), c.user());
     boolean secretOk = Secrets.constantTimeEquals(project.secretHash(), Secrets.sha256(c.password()));

@@ -53,6 +53,11 @@ final class Replies {
   static void error(Context ctx, ErrorCode code, String message) {
     ErrorBody body = new ErrorBody(code.status(), requestId(ctx), code.type(), message,
         ErrorBody.urlFor(code.status(), code.type()));
+    if (ctx.req().getContentLengthLong() > 0 || ctx.header("Transfer-Encoding") != null) {
+      // A refusal may come before the body is read (bad credentials, no such route). Jetty then drops the
+      // connection after the reply; saying so keeps a client from sending its next request down a closed socket.
+      ctx.header("Connection", "close");
+    }
     json(ctx, code.status(), body);
   }
 

@@ -46,7 +46,7 @@ final class SdkAuth {
 
   /** Checks the public token; returns the session token presented, or empty when the caller is signed out. */
   Optional<String> presentedToken(Context ctx) {
-    BasicCredentials c = BasicCredentials.parse(ctx.header("Authorization"))
+    BasicCredentials c = BasicCredentials.parse(BasicCredentials.header(ctx))
         .orElseThrow(ErrorCode.SDK_UNAUTHORIZED_CREDENTIALS::exception);
     if (!Secrets.constantTimeEquals(project.publicToken(), c.user())) {
       throw ErrorCode.PUBLIC_TOKEN_NOT_FOUND.exception();

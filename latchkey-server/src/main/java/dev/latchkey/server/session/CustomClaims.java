@@ -43,7 +43,22 @@ public final class CustomClaims {
             "Custom claims may not use names under https://stytch.com/ ('" + key + "').");
       }
     }
+    if (hasNonFiniteNumber(patch)) {
+      // 1e400 reads as infinity, which no JSON can carry: the JWT signer would fail after the session was written.
+      throw ErrorCode.INVALID_FIELD_TYPE.exception(
+          "session_custom_claims has a number out of range (such as 1e400).");
+    }
     checkSize(mergeInto(new LinkedHashMap<>(), patch));
+  }
+
+  private static boolean hasNonFiniteNumber(Object value) {
+    return switch (value) {
+      case Double d -> !Double.isFinite(d);
+      case Float f -> !Float.isFinite(f);
+      case Map<?, ?> m -> m.values().stream().anyMatch(CustomClaims::hasNonFiniteNumber);
+      case java.util.Collection<?> c -> c.stream().anyMatch(CustomClaims::hasNonFiniteNumber);
+      case null, default -> false;
+    };
   }
 
   private static void checkSize(Map<String, Object> merged) {
