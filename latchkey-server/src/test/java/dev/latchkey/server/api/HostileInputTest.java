@@ -61,8 +61,10 @@ class HostileInputTest {
   private static final Set<String> BODYLESS = Set.of("GET /healthz", "GET /readyz", "GET /v1/sessions",
       "GET /v1/sessions/jwks/{project_id}", "GET /v1/users/{user_id}", "DELETE /v1/users/{user_id}",
       "DELETE /v1/users/totps/{totp_id}", "GET /sdk/v1/users/me", "GET /sdk/v1/projects/bootstrap/{public_token}",
-      // The SDK's telemetry sink accepts any body up to the size limit by design; revoke ignores its body.
-      "POST /sdk/v1/events", "POST /sdk/v1/sessions/revoke", "GET /v1/dev/outbox");
+      // The SDK's telemetry sink accepts any body up to the size limit by design; revoke and the recovery-code
+      // listing take no parameters (the session comes from the credentials) and ignore their body.
+      "POST /sdk/v1/events", "POST /sdk/v1/sessions/revoke", "POST /sdk/v1/totps/recovery_codes",
+      "GET /v1/dev/outbox");
 
   /** Every field name any endpoint reads, so a "wrong types" body hits whichever fields the route has. */
   private static final List<String> FIELDS = List.of("email", "password", "name", "create_user_as_pending",
