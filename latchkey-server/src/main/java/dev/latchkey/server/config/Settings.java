@@ -43,7 +43,9 @@ public record Settings(
     List<String> corsOrigins,
     String totpIssuer,
     int totpMaxFailedAttempts,
-    Duration totpLockout) {
+    Duration totpLockout,
+    Duration lastAccessedWriteInterval,
+    String cryptoProvider) {
 
   private static final Pattern PROJECT_ID = Pattern.compile("project-(live|test)-[0-9a-f-]{36}");
   private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(live|test)-[0-9a-f-]{36}");
@@ -90,6 +92,12 @@ public record Settings(
       new Setting("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", "5",
           "Consecutive wrong TOTP or recovery codes that lock a user's TOTP, 1..100"),
       new Setting("LATCHKEY_TOTP_LOCKOUT", "15m", "How long a TOTP stays locked after too many wrong codes, 1m..1d"),
+      new Setting("LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", "60s",
+          "An authenticate that changes nothing writes last_accessed_at only if the stored one is this old, 0s..1h "
+              + "(0s: every time)"),
+      new Setting("LATCHKEY_CRYPTO_PROVIDER", "jdk",
+          "JCA provider for RS256: jdk, accp (Amazon Corretto Crypto Provider, Linux x86_64) or auto (accp if it "
+              + "loads, else jdk)"),
       new Setting("LATCHKEY_CONFIG_FILE", "none", "A properties file with the same keys; the environment wins"));
 
   public static Settings load(Map<String, String> environment) {
@@ -121,7 +129,10 @@ public record Settings(
         src.origins("LATCHKEY_CORS_ORIGINS"),
         totpIssuer == null ? "Latchkey" : totpIssuer,
         src.integer("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", 5, 1, 100),
-        src.duration("LATCHKEY_TOTP_LOCKOUT", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1)));
+        src.duration("LATCHKEY_TOTP_LOCKOUT", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1)),
+        src.duration("LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", Duration.ofSeconds(60), Duration.ZERO,
+            Duration.ofHours(1)),
+        src.oneOf("LATCHKEY_CRYPTO_PROVIDER", List.of("jdk", "accp", "auto"), "jdk"));
   }
 
   private static String jdbcUrl(String value, Source src) {
@@ -220,6 +231,18 @@ public record Settings(
       return d;
     }
 
+    String oneOf(String name, List<String> accepted, String fallback) {
+      String v = raw(name);
+      if (v == null) {
+        return fallback;
+      }
+      if (!accepted.contains(v.strip())) {
+        throw new ConfigException(name + "=" + v + " (from " + where(name) + ") is not valid: use one of "
+            + String.join(", ", accepted) + " (default " + fallback + ")");
+      }
+      return v.strip();
+    }
+
     String matching(String name, Pattern pattern, String expected) {
       String v = raw(name);
       if (v != null && !pattern.matcher(v).matches()) {
@@ -294,6 +317,9 @@ public record Settings(
 
   static Duration parseDuration(String v) {
     try {
+      if (v.equals("0")) {
+        return Duration.ZERO; // zero needs no unit
+      }
       if (v.toUpperCase(Locale.ROOT).startsWith("P")) {
         return Duration.parse(v);
       }
@@ -315,6 +341,9 @@ public record Settings(
   }
 
   private static String human(Duration d) {
+    if (d.isZero()) {
+      return "0s";
+    }
     if (d.toDaysPart() > 0 && d.toHoursPart() == 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
       return d.toDays() + "d";
     }

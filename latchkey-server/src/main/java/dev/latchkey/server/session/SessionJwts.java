@@ -15,6 +15,7 @@ import dev.latchkey.server.ErrorCode;
 import dev.latchkey.server.crypto.KeyRing;
 import dev.latchkey.server.crypto.SigningKey;
 import dev.latchkey.server.store.StoredSession;
+import java.security.Provider;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,16 +39,32 @@ public final class SessionJwts {
   private final KeyRing keys;
   private final String projectId;
   private final String issuer;
+  /** The JCA provider that signs and verifies RS256; null for the JDK's own (see {@code CryptoProviders}). */
+  private final Provider provider;
 
   public SessionJwts(KeyRing keys, String projectId) {
+    this(keys, projectId, null);
+  }
+
+  public SessionJwts(KeyRing keys, String projectId, Provider provider) {
     this.keys = keys;
     this.projectId = projectId;
     this.issuer = "stytch.com/" + projectId;
+    this.provider = provider;
   }
 
-  /** A fresh JWT for the session as it is now, signed at {@code now}. */
+  /** A fresh JWT for the session as it is now, signed at {@code now} with the current signing key. */
   public String mint(StoredSession s, List<String> roles, Instant now) {
-    SigningKey key = keys.signingKey();
+    return mint(s, roles, now, keys.signingKey());
+  }
+
+  /** The key that signs new JWTs now. */
+  SigningKey signingKey() {
+    return keys.signingKey();
+  }
+
+  /** {@link #mint(StoredSession, List, Instant)} with a given key, so the caller knows which key signed. */
+  String mint(StoredSession s, List<String> roles, Instant now, SigningKey key) {
     long iat = now.getEpochSecond();
     // Built as a map rather than a JWTClaimsSet: Nimbus writes a one-element audience as a bare string, and
     // Stytch's contract (and its SDKs) expect "aud" to be an array.
@@ -62,7 +79,11 @@ public final class SessionJwts {
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).type(JOSEObjectType.JWT).build();
     JWSObject jws = new JWSObject(header, new Payload(payload));
     try {
-      jws.sign(new RSASSASigner(key.privateKey()));
+      RSASSASigner signer = new RSASSASigner(key.privateKey());
+      if (provider != null) {
+        signer.getJCAContext().setProvider(provider);
+      }
+      jws.sign(signer);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign with " + key.kid(), e);
     }
@@ -112,9 +133,13 @@ public final class SessionJwts {
     }
   }
 
-  private static boolean verifies(SignedJWT jwt, SigningKey key) {
+  private boolean verifies(SignedJWT jwt, SigningKey key) {
     try {
-      return jwt.verify(new RSASSAVerifier(key.publicKey()));
+      RSASSAVerifier verifier = new RSASSAVerifier(key.publicKey());
+      if (provider != null) {
+        verifier.getJCAContext().setProvider(provider);
+      }
+      return jwt.verify(verifier);
     } catch (JOSEException e) {
       return false;
     }
