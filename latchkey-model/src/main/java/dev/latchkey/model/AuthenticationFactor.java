@@ -42,6 +42,17 @@ public record AuthenticationFactor(
         new RecoveryCodeFactor(totpRecoveryCodeId));
   }
 
+  /** An email magic link: {@code type: magic_link}, {@code delivery_method: email}, with the email proven. */
+  public static AuthenticationFactor magicLink(Instant at, String emailId, String emailAddress) {
+    return new AuthenticationFactor("magic_link", "email", at, at, at, new EmailFactor(emailId, emailAddress), null,
+        null);
+  }
+
+  /** An email one-time passcode: {@code type: otp}, {@code delivery_method: email}, with the email proven. */
+  public static AuthenticationFactor emailOtp(Instant at, String emailId, String emailAddress) {
+    return new AuthenticationFactor("otp", "email", at, at, at, new EmailFactor(emailId, emailAddress), null, null);
+  }
+
   /** The same factor, authenticated again at {@code at}: creation time is kept. */
   public AuthenticationFactor reauthenticated(Instant at) {
     return new AuthenticationFactor(type, deliveryMethod, at, createdAt, at, emailFactor, authenticatorAppFactor,

@@ -42,6 +42,18 @@ public enum ErrorCode {
       "recovery_code must look like the codes given at TOTP creation: xxxx-xxxx-xxxx (letters a-z and digits)."),
   INVALID_TOTP_EXPIRATION_MINUTES(400, "invalid_totp_expiration_minutes",
       "expiration_minutes must be between 5 and 1440."),
+  INVALID_EXPIRATION_MINUTES(400, "invalid_expiration_minutes", "An expiration in minutes is out of its range."),
+  NO_MATCH_FOR_PROVIDED_MAGIC_LINK_URL(400, "no_match_for_provided_magic_link_url",
+      "The redirect URL is not one of the server's LATCHKEY_REDIRECT_URLS."),
+  NO_REDIRECT_URLS_SET(400, "no_redirect_urls_set",
+      "No redirect URL is configured: the server needs LATCHKEY_REDIRECT_URLS to send links."),
+  INVALID_PKCE_CODE_CHALLENGE(400, "invalid_pkce_code_challenge",
+      "The pkce code_challenge must be the base64url SHA-256 of the code_verifier: 43 URL-safe characters."),
+  PKCE_EXPECTED_CODE_VERIFIER(400, "pkce_expected_code_verifier",
+      "This link was sent with a pkce code_challenge: send its code_verifier."),
+  PKCE_DID_NOT_EXPECT_CODE_VERIFIER(400, "pkce_did_not_expect_code_verifier",
+      "This link was sent without a pkce code_challenge: send no code_verifier."),
+  PKCE_MISMATCH(400, "pkce_mismatch", "The pkce code_verifier does not match the code_challenge of this link."),
   // 401: who is asking, or with what, is not accepted.
   UNAUTHORIZED_CREDENTIALS(401, "unauthorized_credentials",
       "Unauthorized credentials: send HTTP Basic auth with your project_id and secret."),
@@ -63,7 +75,17 @@ public enum ErrorCode {
   // 403
   ORIGIN_NOT_ALLOWED(403, "origin_not_allowed",
       "This browser origin may not call Latchkey: add it to LATCHKEY_CORS_ORIGINS."),
+  UNABLE_TO_AUTH_MAGIC_LINK(401, "unable_to_auth_magic_link", "The magic link has expired; request a new one."),
+  UNABLE_TO_AUTH_OTP_CODE(401, "unable_to_auth_otp_code", "The code is wrong."),
+  UNABLE_TO_AUTH_PASSWORD_RESET_TOKEN(401, "unable_to_auth_password_reset_token",
+      "The password reset link is unknown, already used or expired; request a new one."),
   // 404
+  EMAIL_NOT_FOUND(404, "email_not_found", "No user has this email address."),
+  MAGIC_LINK_NOT_FOUND(404, "magic_link_not_found",
+      "The magic link could not be found: it was never issued, or it was already used."),
+  OTP_CODE_NOT_FOUND(404, "otp_code_not_found",
+      "No live code for this method_id: it expired, was used, was replaced by a newer one, or had too many wrong "
+          + "tries. Request a new code."),
   SESSION_NOT_FOUND(404, "session_not_found", "Session could not be found."),
   USER_NOT_FOUND(404, "user_not_found", "User could not be found."),
   TOTP_NOT_FOUND(404, "totp_not_found", "The user has no TOTP registration: create one with POST /v1/totps."),
@@ -80,11 +102,13 @@ public enum ErrorCode {
       "The user already has a TOTP waiting to be authenticated: authenticate or delete it first."),
   REQUEST_TOO_LARGE(413, "request_too_large", "The request body may not exceed 1 MiB."),
   UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", "Send the request body as application/json."),
-  TOO_MANY_REQUESTS(429, "too_many_requests", "Too many requests have been made."),
+  TOO_MANY_REQUESTS(429, "too_many_requests", "Too many requests have been made; retry after Retry-After seconds."),
   HEADERS_TOO_LARGE(431, "request_headers_too_large", "The request headers are too large."),
   // 5xx: Latchkey could not answer; clients keep their sessions and retry.
   INTERNAL_SERVER_ERROR(500, "internal_server_error", "Something went wrong on our side; it has been logged."),
   METHOD_NOT_IMPLEMENTED(501, "method_not_implemented", "This HTTP method is not supported."),
+  EMAIL_DELIVERY_FAILED(502, "email_delivery_failed",
+      "The mail server did not accept the email, so nothing usable was sent; retry shortly."),
   DATABASE_UNAVAILABLE(503, "database_unavailable", "The database is unavailable; retry shortly."),
   SESSION_BUSY(503, "session_busy", "The session is being updated by many requests at once; retry shortly.");
 
@@ -121,5 +145,10 @@ public enum ErrorCode {
   /** An error the caller may retry after {@code retryAfter}, sent as the {@code Retry-After} header. */
   public LatchkeyException exception(String detailedMessage, java.time.Duration retryAfter) {
     return new LatchkeyException(this, detailedMessage, retryAfter);
+  }
+
+  /** An error the caller may retry after {@code retryAfterSeconds} (sent as the {@code Retry-After} header). */
+  public LatchkeyException exception(String detailedMessage, long retryAfterSeconds) {
+    return new LatchkeyException(this, detailedMessage, java.time.Duration.ofSeconds(retryAfterSeconds));
   }
 }

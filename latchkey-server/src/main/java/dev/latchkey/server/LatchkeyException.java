@@ -22,6 +22,16 @@ public final class LatchkeyException extends RuntimeException {
     this.retryAfter = retryAfter;
   }
 
+  /** With {@code retryAfterSeconds > 0}, the reply carries a {@code Retry-After} header. */
+  public LatchkeyException(ErrorCode code, String message, long retryAfterSeconds) {
+    this(code, message, retryAfterSeconds > 0 ? Duration.ofSeconds(retryAfterSeconds) : null);
+  }
+
+  /** Seconds after which a retry may succeed, rounded up; 0 when there is no such time. */
+  public long retryAfterSeconds() {
+    return retryAfter == null ? 0 : Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+  }
+
   public ErrorCode code() {
     return code;
   }

@@ -5,9 +5,20 @@ import dev.latchkey.server.crypto.CryptoProviders;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
 import dev.latchkey.server.crypto.KeyRing;
+import dev.latchkey.server.email.EmailFactorPurger;
+import dev.latchkey.server.email.EmailLinks;
+import dev.latchkey.server.email.EmailOtpService;
+import dev.latchkey.server.email.MagicLinkService;
+import dev.latchkey.server.http.EmailServices;
 import dev.latchkey.server.http.HttpApi;
+import dev.latchkey.server.limits.RateLimiter;
+import dev.latchkey.server.mail.DevOutbox;
+import dev.latchkey.server.mail.MailTemplates;
+import dev.latchkey.server.mail.Mailer;
+import dev.latchkey.server.mail.SmtpMailer;
 import dev.latchkey.server.password.PasswordHasher;
 import dev.latchkey.server.password.PasswordPolicy;
+import dev.latchkey.server.password.PasswordResetService;
 import dev.latchkey.server.password.PasswordService;
 import dev.latchkey.server.session.SessionJwts;
 import dev.latchkey.server.session.SessionPurger;
@@ -75,13 +86,17 @@ public final class LatchkeyServer implements AutoCloseable {
       SessionService sessions = new SessionService(stores.sessions(),
           new SessionJwts(keys, project.projectId(), rsa), ids, clock, settings.lastAccessedWriteInterval());
       UserService users = new UserService(stores.users(), ids, clock);
-      PasswordService passwords = new PasswordService(stores.users(), users, sessions,
-          new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(), settings.argon2Parallelism()),
-          new PasswordPolicy(), ids, clock);
+      RateLimiter limiter = new RateLimiter(stores.rateCounters(), settings.limits(), clock);
+      PasswordHasher hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
+          settings.argon2Parallelism());
+      PasswordPolicy policy = new PasswordPolicy();
+      PasswordService passwords = new PasswordService(stores.users(), users, sessions, hasher, policy, ids, limiter,
+          clock);
       TotpService totps = new TotpService(stores.totps(), users, sessions, encryption,
           new TotpPolicy(settings.totpIssuer(), settings.totpMaxFailedAttempts(), settings.totpLockout()), ids, clock);
       this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, stores, keys,
-          users, sessions, passwords, totps);
+          users, sessions, passwords, totps,
+          emailServices(settings, stores, users, sessions, hasher, policy, ids, limiter, clock));
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "latchkey-background");
         t.setDaemon(true);
@@ -90,6 +105,10 @@ public final class LatchkeyServer implements AutoCloseable {
       SessionPurger purger = new SessionPurger(stores.sessions(), stores.totps());
       schedule("purge expired sessions and unverified TOTPs", () -> purger.runOnce(clock.instant()),
           settings.purgeInterval());
+      EmailFactorPurger emailPurger = new EmailFactorPurger(stores.emailTokens(), stores.otpCodes(),
+          stores.rateCounters());
+      schedule("purge expired email tokens, codes and counters", () -> emailPurger.runOnce(clock.instant()),
+          settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.
       stores.watch(Map.of(Stores.KEYS_CHANGED, keys::refresh));
@@ -97,6 +116,34 @@ public final class LatchkeyServer implements AutoCloseable {
       stores.close();
       throw e;
     }
+  }
+
+  private static EmailServices emailServices(Settings settings, Stores stores, UserService users,
+      SessionService sessions, PasswordHasher hasher, PasswordPolicy policy, Ids ids, RateLimiter limiter,
+      Clock clock) {
+    MailTemplates templates = new MailTemplates(settings.mail().templatesDir());
+    DevOutbox outbox = null;
+    Mailer mailer;
+    if (settings.mail().smtpHost() == null) {
+      outbox = new DevOutbox(settings.mail().devOutbox(), clock);
+      mailer = outbox;
+      LOG.warn("LATCHKEY_SMTP_HOST is not set: mails are not sent but kept in the dev outbox{}",
+          settings.mail().devOutbox() ? ", served at GET /v1/dev/outbox"
+              : " (set LATCHKEY_DEV_OUTBOX=true to read them at GET /v1/dev/outbox)");
+    } else {
+      mailer = new SmtpMailer(settings.mail());
+      if (settings.mail().devOutbox()) {
+        LOG.warn("LATCHKEY_DEV_OUTBOX=true is ignored: mails go to {} (LATCHKEY_SMTP_HOST)",
+            settings.mail().smtpHost());
+      }
+    }
+    EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
+    return new EmailServices(
+        new MagicLinkService(stores.users(), users, stores.emailTokens(), links, templates, sessions, limiter, clock),
+        new EmailOtpService(stores.users(), users, stores.otpCodes(), mailer, templates, sessions, limiter, clock),
+        new PasswordResetService(stores.users(), stores.emailTokens(), links, templates, sessions, hasher, policy,
+            ids, limiter, clock),
+        settings.mail().devOutbox() ? outbox : null);
   }
 
   /** Opens the database, prepares keys and starts listening; throws if any of it fails. */

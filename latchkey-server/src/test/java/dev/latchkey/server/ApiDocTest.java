@@ -53,7 +53,8 @@ class ApiDocTest {
   static void readTheDocumentAndStartAServer() throws IOException {
     markdown = Files.readString(apiDoc());
     doc = ApiDocument.parse(markdown);
-    server = TestServer.start();
+    // The examples read mailed links and codes from the dev outbox, as a developer without SMTP would.
+    server = TestServer.start(Map.of("LATCHKEY_DEV_OUTBOX", "true"), java.time.Clock.systemUTC());
   }
 
   @AfterAll
@@ -305,6 +306,13 @@ class ApiDocTest {
     assertThat(m.matchString("eyJhbGciOi…", "eyJhIjoxfQ.eyJiIjoyfQ.c2ln")).isNull();
     assertThat(m.matchString("eyJhbGciOi…", "")).isNotNull();
     assertThat(m.matchString("", "x")).isNotNull();
+    String link = "https://app.example.com/authenticate?stytch_token_type=magic_links&token=…";
+    assertThat(m.matchString(link, link.replace("…", "A3-LAZNxnqvU22OSP5f3YtmPypxV7o8zLs4XTBc3qd43"))).isNull();
+    assertThat(m.matchString(link, "https://evil.example.com/authenticate?stytch_token_type=magic_links&token=A3"))
+        .contains("followed by");
+    assertThat(m.matchString(link, link.replace("…", "not a token"))).isNotNull();
+    assertThat(m.matchString("482913", "000417")).isNull();
+    assertThat(m.matchString("482913", "48291")).contains("six-digit");
   }
 
   @Test

@@ -44,6 +44,8 @@ public record Settings(
     String totpIssuer,
     int totpMaxFailedAttempts,
     Duration totpLockout,
+    MailSettings mail,
+    LimitSettings limits,
     Duration lastAccessedWriteInterval,
     String cryptoProvider) {
 
@@ -92,6 +94,29 @@ public record Settings(
       new Setting("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", "5",
           "Consecutive wrong TOTP or recovery codes that lock a user's TOTP, 1..100"),
       new Setting("LATCHKEY_TOTP_LOCKOUT", "15m", "How long a TOTP stays locked after too many wrong codes, 1m..1d"),
+      new Setting("LATCHKEY_SMTP_HOST", "none (dev outbox)",
+          "SMTP server for outgoing mail; unset, mails go to the dev outbox and are logged without their secrets"),
+      new Setting("LATCHKEY_SMTP_PORT", "587", "SMTP port, 1..65535"),
+      new Setting("LATCHKEY_SMTP_TLS", "starttls", "none, starttls (required, not opportunistic) or tls (SMTPS)"),
+      new Setting("LATCHKEY_SMTP_USERNAME", "none", "SMTP user name; set with LATCHKEY_SMTP_PASSWORD to log in"),
+      new Setting("LATCHKEY_SMTP_PASSWORD", "none", "SMTP password; never logged"),
+      new Setting("LATCHKEY_MAIL_FROM", "Latchkey <no-reply@localhost>", "The From address of every mail"),
+      new Setting("LATCHKEY_MAIL_TEMPLATES_DIR", "none (built-in templates)",
+          "Directory of mail templates overriding the built-in ones by file name (see Email below)"),
+      new Setting("LATCHKEY_DEV_OUTBOX", "false",
+          "true serves mails kept by the dev outbox (no SMTP) at GET /v1/dev/outbox; never in production"),
+      new Setting("LATCHKEY_REDIRECT_URLS", "none",
+          "Comma-separated absolute http(s) URLs mailed links may point to; the first is the default"),
+      new Setting("LATCHKEY_LIMIT_EMAIL_SENDS", "10", "Mails to one address per LATCHKEY_LIMIT_EMAIL_WINDOW, 1..10000"),
+      new Setting("LATCHKEY_LIMIT_EMAIL_WINDOW", "15m", "Window of LATCHKEY_LIMIT_EMAIL_SENDS, 1s..1d"),
+      new Setting("LATCHKEY_LIMIT_IP_SENDS", "30", "Mails requested from one IP per LATCHKEY_LIMIT_IP_WINDOW, 1..100000"),
+      new Setting("LATCHKEY_LIMIT_IP_WINDOW", "1m", "Window of LATCHKEY_LIMIT_IP_SENDS, 1s..1d"),
+      new Setting("LATCHKEY_LIMIT_IP_FAILURES", "100",
+          "Failed sign-in attempts (password, code, link) from one IP per LATCHKEY_LIMIT_FAILURE_WINDOW, 1..100000"),
+      new Setting("LATCHKEY_LIMIT_FAILURE_WINDOW", "15m", "Window of LATCHKEY_LIMIT_IP_FAILURES, 1s..1d"),
+      new Setting("LATCHKEY_LOCKOUT_THRESHOLD", "10",
+          "Failed password or code attempts against one user before it is locked out, 1..1000"),
+      new Setting("LATCHKEY_LOCKOUT_DURATION", "1h", "How long such a lockout lasts (fixed window), 1m..7d"),
       new Setting("LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", "60s",
           "An authenticate that changes nothing writes last_accessed_at only if the stored one is this old, 0s..1h "
               + "(0s: every time)"),
@@ -125,14 +150,91 @@ public record Settings(
         src.duration("LATCHKEY_DATABASE_TIMEOUT", Duration.ofSeconds(10), Duration.ofSeconds(1),
             Duration.ofSeconds(60)),
         src.integer("LATCHKEY_DATABASE_POOL_SIZE", 10, 1, 200),
-
         src.origins("LATCHKEY_CORS_ORIGINS"),
         totpIssuer == null ? "Latchkey" : totpIssuer,
         src.integer("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", 5, 1, 100),
         src.duration("LATCHKEY_TOTP_LOCKOUT", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1)),
+        mail(src),
+        limits(src),
         src.duration("LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", Duration.ofSeconds(60), Duration.ZERO,
             Duration.ofHours(1)),
         src.oneOf("LATCHKEY_CRYPTO_PROVIDER", List.of("jdk", "accp", "auto"), "jdk"));
+  }
+
+  private static MailSettings mail(Source src) {
+    String tls = src.get("LATCHKEY_SMTP_TLS", "starttls").strip().toLowerCase(Locale.ROOT);
+    MailSettings.Tls mode = switch (tls) {
+      case "none" -> MailSettings.Tls.NONE;
+      case "starttls" -> MailSettings.Tls.STARTTLS;
+      case "tls" -> MailSettings.Tls.TLS;
+      default -> throw new ConfigException("LATCHKEY_SMTP_TLS=" + src.raw("LATCHKEY_SMTP_TLS") + " (from "
+          + src.where("LATCHKEY_SMTP_TLS") + ") is not valid: use none, starttls or tls (default starttls)");
+    };
+    String user = src.raw("LATCHKEY_SMTP_USERNAME");
+    String password = src.raw("LATCHKEY_SMTP_PASSWORD");
+    if ((user == null) != (password == null)) {
+      throw new ConfigException("LATCHKEY_SMTP_USERNAME and LATCHKEY_SMTP_PASSWORD go together: set both to log in "
+          + "to the SMTP server, or neither");
+    }
+    String from = src.get("LATCHKEY_MAIL_FROM", "Latchkey <no-reply@localhost>");
+    try {
+      new jakarta.mail.internet.InternetAddress(from, true);
+    } catch (jakarta.mail.internet.AddressException e) {
+      throw new ConfigException("LATCHKEY_MAIL_FROM=" + from + " (from " + src.where("LATCHKEY_MAIL_FROM")
+          + ") is not a mail address: use e.g. 'Example <no-reply@example.com>' or no-reply@example.com");
+    }
+    String dir = src.raw("LATCHKEY_MAIL_TEMPLATES_DIR");
+    if (dir != null && !Files.isDirectory(Path.of(dir))) {
+      throw new ConfigException("LATCHKEY_MAIL_TEMPLATES_DIR=" + dir + " (from " + src.where(
+          "LATCHKEY_MAIL_TEMPLATES_DIR") + ") is not a directory: point it at a directory of templates or unset it");
+    }
+    return new MailSettings(src.raw("LATCHKEY_SMTP_HOST"), src.integer("LATCHKEY_SMTP_PORT", 587, 1, 65535), mode,
+        user, password, from, dir == null ? null : Path.of(dir), src.bool("LATCHKEY_DEV_OUTBOX", false),
+        redirectUrls(src));
+  }
+
+  private static List<String> redirectUrls(Source src) {
+    String raw = src.raw("LATCHKEY_REDIRECT_URLS");
+    if (raw == null) {
+      return List.of();
+    }
+    List<String> urls = new java.util.ArrayList<>();
+    for (String part : raw.split(",")) {
+      String url = part.strip();
+      if (url.isEmpty()) {
+        continue;
+      }
+      if (!isAbsoluteHttpUrl(url)) {
+        throw new ConfigException("LATCHKEY_REDIRECT_URLS (from " + src.where("LATCHKEY_REDIRECT_URLS") + ") has "
+            + url + ", which is not an absolute http(s) URL: use e.g. https://app.example.com/authenticate");
+      }
+      urls.add(url);
+    }
+    return urls;
+  }
+
+  /** An absolute http or https URL with a host and no fragment (a link's query is appended to it). */
+  public static boolean isAbsoluteHttpUrl(String url) {
+    try {
+      java.net.URI u = new java.net.URI(url);
+      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null
+          && u.getRawFragment() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static LimitSettings limits(Source src) {
+    return new LimitSettings(
+        src.integer("LATCHKEY_LIMIT_EMAIL_SENDS", 10, 1, 10_000),
+        src.duration("LATCHKEY_LIMIT_EMAIL_WINDOW", Duration.ofMinutes(15), Duration.ofSeconds(1), Duration.ofDays(1)),
+        src.integer("LATCHKEY_LIMIT_IP_SENDS", 30, 1, 100_000),
+        src.duration("LATCHKEY_LIMIT_IP_WINDOW", Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofDays(1)),
+        src.integer("LATCHKEY_LIMIT_IP_FAILURES", 100, 1, 100_000),
+        src.duration("LATCHKEY_LIMIT_FAILURE_WINDOW", Duration.ofMinutes(15), Duration.ofSeconds(1),
+            Duration.ofDays(1)),
+        src.integer("LATCHKEY_LOCKOUT_THRESHOLD", 10, 1, 1000),
+        src.duration("LATCHKEY_LOCKOUT_DURATION", Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7)));
   }
 
   private static String jdbcUrl(String value, Source src) {
@@ -152,7 +254,7 @@ public record Settings(
         + DatabaseUrl.redact(databaseUrl)
         + ", projectId=" + projectId + ", secret=" + (secret == null ? "unset" : "<redacted>") + ", publicToken="
         + publicToken + ", keyEncryptionKey=" + (keyEncryptionKey == null ? "unset" : "<redacted>")
-        + ", corsOrigins=" + corsOrigins + "]";
+        + ", corsOrigins=" + corsOrigins + ", mail=" + mail + ", limits=" + limits + "]";
   }
 
   /** Where each raw value came from, for messages. */
@@ -199,6 +301,19 @@ public record Settings(
     String get(String name, String fallback) {
       String v = raw(name);
       return v == null ? fallback : v;
+    }
+
+    boolean bool(String name, boolean fallback) {
+      String v = raw(name);
+      if (v == null) {
+        return fallback;
+      }
+      return switch (v.strip().toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new ConfigException(name + "=" + v + " (from " + where(name) + ") is not valid: use true "
+            + "or false (default " + fallback + ")");
+      };
     }
 
     int integer(String name, int fallback, int min, int max) {

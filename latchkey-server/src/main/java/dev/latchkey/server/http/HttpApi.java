@@ -31,7 +31,7 @@ public final class HttpApi {
   private final List<String> routes;
 
   public HttpApi(String bind, int port, List<String> corsOrigins, StoredProject project, Stores stores, KeyRing keys,
-      UserService users, SessionService sessions, PasswordService passwords, TotpService totps) {
+      UserService users, SessionService sessions, PasswordService passwords, TotpService totps, EmailServices email) {
     String flavor = project.projectId().startsWith("project-test-") ? "test" : "live";
     ProjectAuth auth = new ProjectAuth(project);
     Cors cors = new Cors(corsOrigins);
@@ -59,7 +59,11 @@ public final class HttpApi {
       });
       new HealthRoutes(stores).register(table);
       new UserRoutes(users).register(table);
-      new PasswordRoutes(passwords).register(table);
+      new PasswordRoutes(passwords, email.resets()).register(table);
+      new EmailRoutes(email.magicLinks(), email.otps()).register(table);
+      if (email.devOutbox() != null) {
+        new DevOutboxRoutes(email.devOutbox()).register(table);
+      }
       new SessionRoutes(sessions, users, keys, project.projectId()).register(table);
       new SdkRoutes(new SdkAuth(project, sessions), sessions, users, passwords, project).register(table);
       new TotpRoutes(totps).register(table);

@@ -1,26 +1,58 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.model.Attributes;
+import dev.latchkey.model.EmailSendResponse;
 import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
 import dev.latchkey.model.PasswordCreateResponse;
+import dev.latchkey.model.PasswordResetRequest;
+import dev.latchkey.model.PasswordResetStartRequest;
+import dev.latchkey.model.PasswordStrengthCheckRequest;
+import dev.latchkey.model.PasswordStrengthCheckResponse;
+import dev.latchkey.server.password.PasswordPolicy;
+import dev.latchkey.server.password.PasswordResetService;
 import dev.latchkey.server.password.PasswordService;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 
-/** {@code /v1/passwords}: sign-up and sign-in with email and password. */
+/** {@code /v1/passwords}: sign-up and sign-in with email and password, strength check, reset by email. */
 final class PasswordRoutes {
   private final PasswordService passwords;
+  private final PasswordResetService resets;
 
-  PasswordRoutes(PasswordService passwords) {
+  PasswordRoutes(PasswordService passwords, PasswordResetService resets) {
     this.passwords = passwords;
+    this.resets = resets;
   }
 
   void register(RouteTable routes) {
     routes.post("/v1/passwords", this::create);
     routes.post("/v1/passwords/authenticate", this::authenticate);
+    routes.post("/v1/passwords/strength_check", this::strengthCheck);
+    routes.post("/v1/passwords/email/reset/start", this::resetStart);
+    routes.post("/v1/passwords/email/reset", this::reset);
+  }
+
+  private void strengthCheck(Context ctx) {
+    PasswordStrengthCheckRequest r = Bodies.read(ctx, PasswordStrengthCheckRequest.class);
+    PasswordPolicy.Verdict v = passwords.checkStrength(r.password(), r.email());
+    // Breach detection is not done (no calls leave the deployment), so it is reported off and never breached.
+    Replies.json(ctx, 200, new PasswordStrengthCheckResponse(200, Replies.requestId(ctx), v.valid(), v.score(),
+        false, "zxcvbn", false, new PasswordStrengthCheckResponse.Feedback(
+            v.warning() == null ? "" : v.warning(), v.suggestions(), null)));
+  }
+
+  private void resetStart(Context ctx) {
+    PasswordResetService.Sent s = resets.start(Bodies.read(ctx, PasswordResetStartRequest.class), ctx.ip());
+    Replies.json(ctx, 200, new EmailSendResponse(200, Replies.requestId(ctx), s.userId(), s.emailId()));
+  }
+
+  private void reset(Context ctx) {
+    PasswordService.Outcome o = resets.reset(Bodies.read(ctx, PasswordResetRequest.class), Attributes.EMPTY,
+        ctx.ip());
+    Replies.json(ctx, 200, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 
   private void create(Context ctx) {
@@ -33,7 +65,7 @@ final class PasswordRoutes {
 
   private void authenticate(Context ctx) {
     PasswordService.Outcome o = passwords.authenticate(Bodies.read(ctx, PasswordAuthenticateRequest.class),
-        Attributes.EMPTY);
+        Attributes.EMPTY, ctx.ip());
     Replies.json(ctx, 200, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 }

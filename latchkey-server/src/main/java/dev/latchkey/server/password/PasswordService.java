@@ -6,6 +6,7 @@ import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
 import dev.latchkey.server.ErrorCode;
 import dev.latchkey.server.crypto.Ids;
+import dev.latchkey.server.limits.RateLimiter;
 import dev.latchkey.server.session.CustomClaims;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
@@ -29,16 +30,18 @@ public final class PasswordService {
   private final PasswordHasher hasher;
   private final PasswordPolicy policy;
   private final Ids ids;
+  private final RateLimiter limiter;
   private final Clock clock;
 
   public PasswordService(UserStore users, UserService userService, SessionService sessions, PasswordHasher hasher,
-      PasswordPolicy policy, Ids ids, Clock clock) {
+      PasswordPolicy policy, Ids ids, RateLimiter limiter, Clock clock) {
     this.users = users;
     this.userService = userService;
     this.sessions = sessions;
     this.hasher = hasher;
     this.policy = policy;
     this.ids = ids;
+    this.limiter = limiter;
     this.clock = clock;
   }
 
@@ -61,7 +64,12 @@ public final class PasswordService {
     return new Outcome(user, session);
   }
 
-  public Outcome authenticate(PasswordAuthenticateRequest r, Attributes attributes) {
+  /**
+   * Signs in with email and password. Failed attempts count against the caller's IP and the email address (known
+   * or not, so the limit does not tell which emails have accounts); past a limit the attempt is refused with 429
+   * before the password is checked.
+   */
+  public Outcome authenticate(PasswordAuthenticateRequest r, Attributes attributes, String ip) {
     String password = required(r.password(), "password");
     String email = Emails.normalize(r.email());
     SessionService.SessionRef ref = SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt());
@@ -72,6 +80,8 @@ public final class PasswordService {
       throw ErrorCode.INVALID_CREDENTIALS.exception();
     }
     requireWellFormed(password);
+    String subject = "password:" + email;
+    limiter.checkFailures(ip, subject);
     Optional<StoredUser> found = users.findByEmail(email);
     StoredUser.StoredPassword stored = found.map(StoredUser::password).orElse(null);
     boolean ok;
@@ -82,11 +92,19 @@ public final class PasswordService {
       ok = hasher.verify(password, stored.hash());
     }
     if (!ok) {
+      limiter.recordFailure(ip, subject);
       throw ErrorCode.INVALID_CREDENTIALS.exception();
     }
     StoredUser user = found.get();
     return new Outcome(user, sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref,
         r.sessionDurationMinutes(), r.sessionCustomClaims(), attributes));
+  }
+
+  /** Stytch's strength check: the zxcvbn verdict for the password, the email counting against it. */
+  public PasswordPolicy.Verdict checkStrength(String password, String email) {
+    required(password, "password");
+    requireWellFormed(password);
+    return policy.check(password, email == null || email.isEmpty() ? null : Emails.normalize(email));
   }
 
   static String required(String value, String field) {

@@ -139,6 +139,16 @@ public final class SessionService {
   }
 
   /**
+   * Refuses, before a factor is spent on it, a step-up into a session that is not live ({@code session_not_found})
+   * or belongs to another user ({@code user_id_mismatch}). Does nothing when no session is named.
+   */
+  public void requireOwnedBy(SessionRef ref, String userId) {
+    if (!ref.isEmpty() && !resolve(ref).userId().equals(userId)) {
+      throw ErrorCode.USER_ID_MISMATCH.exception();
+    }
+  }
+
+  /**
    * Finds the live session a request names; {@code session_not_found} when there is none. The JWT may be past its
    * {@code exp}: a good signature and a live session are enough.
    */
@@ -245,6 +255,11 @@ public final class SessionService {
     Instant now = now();
     return store.findById(sessionId).filter(s -> s.isActiveAt(now)).map(StoredSession::sessionId)
         .orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
+  }
+
+  /** Revokes every session of the user except {@code keepSessionId} (null: all); returns how many. */
+  public int revokeAllExcept(String userId, String keepSessionId) {
+    return store.deleteForUser(userId, keepSessionId);
   }
 
   public List<StoredSession> listActive(String userId) {

@@ -50,6 +50,12 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   @Override
+  public int deleteForUser(String userId, String keepSessionId) {
+    return keepSessionId == null ? jdbc.update("DELETE FROM sessions WHERE user_id = ?", userId)
+        : jdbc.update("DELETE FROM sessions WHERE user_id = ? AND session_id <> ?", userId, keepSessionId);
+  }
+
+  @Override
   public List<StoredSession> listActive(String userId, Instant now) {
     return jdbc.query("SELECT " + COLUMNS + " FROM sessions WHERE user_id = ? AND expires_at > ? "
         + "ORDER BY started_at, session_id", JdbcSessionStore::row, userId, now.toEpochMilli());

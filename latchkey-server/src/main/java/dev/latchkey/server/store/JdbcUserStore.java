@@ -66,6 +66,18 @@ final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public boolean markEmailVerified(String userId, String emailId) {
+    return jdbc.inTransaction(c -> {
+      if (Jdbc.update(c, "UPDATE emails SET verified = ? WHERE email_id = ? AND user_id = ?", true, emailId,
+          userId) != 1) {
+        return false;
+      }
+      Jdbc.update(c, "UPDATE users SET status = 'active' WHERE user_id = ? AND status = 'pending'", userId);
+      return true;
+    });
+  }
+
+  @Override
   public boolean delete(String userId) {
     // Foreign keys cascade to emails, passwords, sessions and TOTPs; the explicit deletes keep that true even on a
     // connection where SQLite's foreign_keys pragma was not applied.
@@ -74,6 +86,8 @@ final class JdbcUserStore implements UserStore {
           userId);
       Jdbc.update(c, "DELETE FROM totps WHERE user_id = ?", userId);
       Jdbc.update(c, "DELETE FROM sessions WHERE user_id = ?", userId);
+      Jdbc.update(c, "DELETE FROM email_tokens WHERE user_id = ?", userId);
+      Jdbc.update(c, "DELETE FROM otp_codes WHERE user_id = ?", userId);
       Jdbc.update(c, "DELETE FROM passwords WHERE user_id = ?", userId);
       Jdbc.update(c, "DELETE FROM emails WHERE user_id = ?", userId);
       return Jdbc.update(c, "DELETE FROM users WHERE user_id = ?", userId) == 1;

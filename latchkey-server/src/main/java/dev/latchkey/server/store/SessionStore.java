@@ -21,6 +21,9 @@ public interface SessionStore {
   /** Deletes the session; false when there was none. */
   boolean delete(String sessionId);
 
+  /** Deletes every session of the user except {@code keepSessionId} (null keeps none); returns how many. */
+  int deleteForUser(String userId, String keepSessionId);
+
   /** Sessions of the user that expire after {@code now}, oldest first. */
   List<StoredSession> listActive(String userId, Instant now);
 

@@ -33,6 +33,9 @@ public final class Stores implements AutoCloseable {
   private final KeyStore keys;
   private final ProjectStore project;
   private final TotpStore totps;
+  private final EmailTokenStore emailTokens;
+  private final OtpCodeStore otpCodes;
+  private final RateCounterStore rateCounters;
 
   private ChangeListener listener;
 
@@ -47,6 +50,9 @@ public final class Stores implements AutoCloseable {
     this.keys = new JdbcKeyStore(jdbc);
     this.project = new JdbcProjectStore(jdbc);
     this.totps = new JdbcTotpStore(jdbc);
+    this.emailTokens = new JdbcEmailTokenStore(jdbc);
+    this.otpCodes = new JdbcOtpCodeStore(jdbc);
+    this.rateCounters = new JdbcRateCounterStore(jdbc);
   }
 
   /** {@link #open(String, Duration, int)} with a pool of 10 connections on PostgreSQL. */
@@ -137,6 +143,18 @@ public final class Stores implements AutoCloseable {
 
   public TotpStore totps() {
     return totps;
+  }
+
+  public EmailTokenStore emailTokens() {
+    return emailTokens;
+  }
+
+  public OtpCodeStore otpCodes() {
+    return otpCodes;
+  }
+
+  public RateCounterStore rateCounters() {
+    return rateCounters;
   }
 
   /** True when the database answers a trivial query within a second. */

@@ -18,6 +18,12 @@ public interface UserStore {
   /** Sets or replaces the user's password. */
   void setPassword(String userId, StoredUser.StoredPassword password);
 
+  /**
+   * Marks the user's email verified and a {@code pending} user {@code active}: the user has just proven they read
+   * mail at that address. False when the user has no such email.
+   */
+  boolean markEmailVerified(String userId, String emailId);
+
   /** Deletes the user and, in the same transaction, its emails, password and sessions. */
   boolean delete(String userId);
 }

@@ -801,4 +801,195 @@ public abstract class StoreContract {
     assertThat(stores.totps().findById("totp-test-verified")).isPresent();
     assertThat(stores.totps().purgeExpiredUnverified(T0.plusSeconds(600))).isZero();
   }
+
+  // ------------------------------------------------------------------------------------------- email sign-in
+
+  private static StoredEmailToken emailToken(String hash, String kind, StoredUser u, Instant expiresAt) {
+    return new StoredEmailToken(hash, kind, u.userId(), u.emails().get(0).emailId(), "challenge-of-" + hash, T0,
+        expiresAt);
+  }
+
+  private static StoredOtpCode otpCode(StoredUser u, String hash, Instant expiresAt) {
+    return new StoredOtpCode(u.emails().get(0).emailId(), u.userId(), hash, "salt-" + hash, 0, T0, expiresAt);
+  }
+
+  @Test
+  void anEmailTokenIsConsumedOnceAndOnlyAsItsKind() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    StoredEmailToken t = emailToken("token-hash-1", StoredEmailToken.MAGIC_LINK, ada, T0.plusSeconds(3600));
+    stores.emailTokens().create(t);
+
+    assertThat(stores.emailTokens().consume("token-hash-1", StoredEmailToken.RESET_PASSWORD)).isEmpty();
+    assertThat(stores.emailTokens().find("token-hash-1", StoredEmailToken.MAGIC_LINK)).contains(t);
+    assertThat(stores.emailTokens().consume("token-hash-1", StoredEmailToken.MAGIC_LINK)).contains(t);
+    assertThat(stores.emailTokens().consume("token-hash-1", StoredEmailToken.MAGIC_LINK)).isEmpty();
+    assertThat(stores.emailTokens().find("token-hash-1", StoredEmailToken.MAGIC_LINK)).isEmpty();
+  }
+
+  @Test
+  void concurrentConsumersOfOneEmailTokenGetItOnceBetweenThem() throws Exception {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    stores.emailTokens().create(emailToken("token-hash-1", StoredEmailToken.MAGIC_LINK, ada, T0.plusSeconds(60)));
+    List<Callable<Boolean>> consumers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      consumers.add(() -> stores.emailTokens().consume("token-hash-1", StoredEmailToken.MAGIC_LINK).isPresent());
+    }
+
+    assertThat(concurrently(consumers)).containsOnlyOnce(true);
+  }
+
+  @Test
+  void expiredEmailTokensCodesAndCountersArePurgedAndLiveOnesKept() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    StoredUser grace = user(newUserId(), "grace@example.com");
+    stores.users().create(ada);
+    stores.users().create(grace);
+    stores.emailTokens().create(emailToken("old", StoredEmailToken.MAGIC_LINK, ada, T0.plusSeconds(10)));
+    stores.emailTokens().create(emailToken("new", StoredEmailToken.MAGIC_LINK, ada, T0.plusSeconds(20)));
+    stores.otpCodes().replace(otpCode(ada, "old-code", T0.plusSeconds(10)));
+    stores.otpCodes().replace(otpCode(grace, "new-code", T0.plusSeconds(20)));
+    stores.rateCounters().increment("old-key", T0, T0.plusSeconds(10));
+    stores.rateCounters().increment("new-key", T0, T0.plusSeconds(20));
+
+    assertThat(stores.emailTokens().purgeExpired(T0.plusSeconds(10))).isEqualTo(1);
+    assertThat(stores.otpCodes().purgeExpired(T0.plusSeconds(10))).isEqualTo(1);
+    assertThat(stores.rateCounters().purgeExpired(T0.plusSeconds(10))).isEqualTo(1);
+
+    assertThat(stores.emailTokens().find("old", StoredEmailToken.MAGIC_LINK)).isEmpty();
+    assertThat(stores.emailTokens().find("new", StoredEmailToken.MAGIC_LINK)).isPresent();
+    assertThat(stores.otpCodes().claimAttempt(ada.emails().get(0).emailId(), T0, 5)).isEmpty();
+    assertThat(stores.otpCodes().claimAttempt(grace.emails().get(0).emailId(), T0, 5)).isPresent();
+    assertThat(stores.rateCounters().count("old-key", T0)).isZero();
+    assertThat(stores.rateCounters().count("new-key", T0)).isEqualTo(1);
+  }
+
+  @Test
+  void aNewOtpCodeReplacesTheOldOneOfItsMethod() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    String method = ada.emails().get(0).emailId();
+    stores.otpCodes().replace(otpCode(ada, "first", T0.plusSeconds(60)));
+    stores.otpCodes().replace(otpCode(ada, "second", T0.plusSeconds(60)));
+
+    assertThat(stores.otpCodes().consume(method, "first")).isFalse();
+    assertThat(stores.otpCodes().claimAttempt(method, T0, 5).orElseThrow().codeHash()).isEqualTo("second");
+    assertThat(stores.otpCodes().consume(method, "second")).isTrue();
+    assertThat(stores.otpCodes().claimAttempt(method, T0, 5)).isEmpty();
+  }
+
+  @Test
+  void concurrentReplacementsOfOneMethodsCodeLeaveExactlyOneOfThem() throws Exception {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    String method = ada.emails().get(0).emailId();
+    List<Callable<Boolean>> sends = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      StoredOtpCode code = otpCode(ada, "code-" + i, T0.plusSeconds(60));
+      sends.add(() -> {
+        stores.otpCodes().replace(code);
+        return true;
+      });
+    }
+
+    concurrently(sends);
+
+    String live = stores.otpCodes().claimAttempt(method, T0, 5).orElseThrow().codeHash();
+    assertThat(live).startsWith("code-");
+    for (int i = 0; i < 8; i++) {
+      if (!live.equals("code-" + i)) {
+        assertThat(stores.otpCodes().consume(method, "code-" + i)).isFalse();
+      }
+    }
+    assertThat(stores.otpCodes().consume(method, live)).isTrue();
+  }
+
+  @Test
+  void anOtpCodeGivesNoMoreAttemptsThanAllowedEvenToConcurrentGuesses() throws Exception {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    String method = ada.emails().get(0).emailId();
+    stores.otpCodes().replace(otpCode(ada, "code", T0.plusSeconds(60)));
+    List<Callable<Boolean>> guesses = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      guesses.add(() -> stores.otpCodes().claimAttempt(method, T0, 5).isPresent());
+    }
+
+    List<Boolean> claimed = concurrently(guesses);
+
+    assertThat(claimed.stream().filter(b -> b).count()).isEqualTo(5);
+    assertThat(stores.otpCodes().claimAttempt(method, T0, 5)).isEmpty();
+  }
+
+  @Test
+  void anExpiredOtpCodeGivesNoAttempt() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    stores.otpCodes().replace(otpCode(ada, "code", T0.plusSeconds(60)));
+
+    assertThat(stores.otpCodes().claimAttempt(ada.emails().get(0).emailId(), T0.plusSeconds(60), 5)).isEmpty();
+  }
+
+  @Test
+  void concurrentIncrementsOfOneCounterAreAllCountedAndWindowsAreSeparate() throws Exception {
+    List<Callable<Integer>> hits = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      hits.add(() -> stores.rateCounters().increment("key", T0, T0.plusSeconds(60)));
+    }
+
+    List<Integer> counts = concurrently(hits);
+
+    assertThat(counts).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+    assertThat(stores.rateCounters().count("key", T0)).isEqualTo(10);
+    assertThat(stores.rateCounters().count("key", T0.plusSeconds(60))).isZero();
+    assertThat(stores.rateCounters().increment("key", T0.plusSeconds(60), T0.plusSeconds(120))).isEqualTo(1);
+  }
+
+  @Test
+  void verifyingAnEmailActivatesAPendingUser() {
+    StoredUser u = user(newUserId(), "ada@example.com", "ada@work.example.com");
+    StoredUser pending = new StoredUser(u.userId(), "pending", u.name(), u.trustedMetadata(), u.untrustedMetadata(),
+        null, u.createdAt(), List.of(new StoredUser.StoredEmail(u.emails().get(0).emailId(), "ada@example.com",
+            false), u.emails().get(1)), null);
+    stores.users().create(pending);
+
+    assertThat(stores.users().markEmailVerified(u.userId(), "email-test-nope")).isFalse();
+    assertThat(stores.users().markEmailVerified(u.userId(), u.emails().get(0).emailId())).isTrue();
+
+    StoredUser after = stores.users().find(u.userId()).orElseThrow();
+    assertThat(after.status()).isEqualTo("active");
+    assertThat(after.emails().get(0).verified()).isTrue();
+  }
+
+  @Test
+  void deletingAUsersSessionsCanKeepOne() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    StoredUser grace = user(newUserId(), "grace@example.com");
+    stores.users().create(ada);
+    stores.users().create(grace);
+    for (String id : List.of("session-test-1", "session-test-2", "session-test-3")) {
+      stores.sessions().create(session(id, ada.userId(), T0, T0.plusSeconds(3600)));
+    }
+    stores.sessions().create(session("session-test-4", grace.userId(), T0, T0.plusSeconds(3600)));
+
+    assertThat(stores.sessions().deleteForUser(ada.userId(), "session-test-2")).isEqualTo(2);
+    assertThat(stores.sessions().listActive(ada.userId(), T0)).extracting(StoredSession::sessionId)
+        .containsExactly("session-test-2");
+    assertThat(stores.sessions().deleteForUser(ada.userId(), null)).isEqualTo(1);
+    assertThat(stores.sessions().findById("session-test-4")).isPresent();
+  }
+
+  @Test
+  void deletingAUserDeletesItsEmailTokensAndCodes() {
+    StoredUser ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    stores.emailTokens().create(emailToken("token-hash-1", StoredEmailToken.MAGIC_LINK, ada, T0.plusSeconds(60)));
+    stores.otpCodes().replace(otpCode(ada, "code", T0.plusSeconds(60)));
+
+    stores.users().delete(ada.userId());
+
+    assertThat(stores.emailTokens().find("token-hash-1", StoredEmailToken.MAGIC_LINK)).isEmpty();
+    assertThat(stores.otpCodes().claimAttempt(ada.emails().get(0).emailId(), T0, 5)).isEmpty();
+  }
 }

@@ -24,6 +24,8 @@ import java.util.UUID;
  * }</pre>
  */
 public final class TestServer implements AutoCloseable {
+  /** Where mailed links point unless a test sets LATCHKEY_REDIRECT_URLS itself. */
+  public static final String REDIRECT_URL = "https://app.example.com/authenticate";
   public final String projectId = "project-test-" + UUID.randomUUID();
   public final String secret = "secret-test-" + UUID.randomUUID().toString().replace("-", "");
   public final String publicToken = "public-token-test-" + UUID.randomUUID();
@@ -68,6 +70,12 @@ public final class TestServer implements AutoCloseable {
     env.put("LATCHKEY_PUBLIC_TOKEN", publicToken);
     env.put("LATCHKEY_ARGON2_MEMORY_KIB", "8192");
     env.put("LATCHKEY_ARGON2_ITERATIONS", "1");
+    // Abuse limits far above what any test does, so only a test about limits (which sets its own) meets them.
+    env.put("LATCHKEY_LIMIT_EMAIL_SENDS", "10000");
+    env.put("LATCHKEY_LIMIT_IP_SENDS", "100000");
+    env.put("LATCHKEY_LIMIT_IP_FAILURES", "100000");
+    env.put("LATCHKEY_LOCKOUT_THRESHOLD", "1000");
+    env.put("LATCHKEY_REDIRECT_URLS", REDIRECT_URL);
     env.putAll(extraEnv);
     return env;
   }

@@ -1,0 +1,12 @@
+package dev.latchkey.model;
+
+import java.util.Map;
+
+/** {@code POST /v1/magic_links/authenticate}: the token from the link, and the usual session options. */
+public record MagicLinkAuthenticateRequest(
+    String token,
+    String sessionToken,
+    String sessionJwt,
+    Integer sessionDurationMinutes,
+    Map<String, Object> sessionCustomClaims,
+    String codeVerifier) {}

@@ -1,0 +1,160 @@
+package dev.latchkey.server.compat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.stytch.java.common.ErrorResponse;
+import com.stytch.java.common.OptionalClientConfig;
+import com.stytch.java.common.StytchException;
+import com.stytch.java.common.StytchResult;
+import com.stytch.java.consumer.StytchClient;
+import com.stytch.java.consumer.models.passwords.StrengthCheckRequest;
+import com.stytch.java.consumer.models.passwords.StrengthCheckResponse;
+import com.stytch.java.consumer.models.passwordsemail.ResetRequest;
+import com.stytch.java.consumer.models.passwordsemail.ResetResponse;
+import com.stytch.java.consumer.models.passwordsemail.ResetStartRequest;
+import com.stytch.java.consumer.models.passwordsemail.ResetStartResponse;
+import com.stytch.java.consumer.models.sessions.AuthenticationFactor;
+import com.stytch.java.consumer.models.sessions.AuthenticationFactorDeliveryMethod;
+import com.stytch.java.consumer.models.sessions.AuthenticationFactorType;
+import dev.latchkey.server.testing.ApiClient;
+import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestSmtp;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official Stytch Java SDK against the email sign-in endpoints of a real server, with mail over real SMTP
+ * (GreenMail): every reply must deserialize into the SDK's models, and every error into its error type.
+ */
+class StytchJavaSdkEmailCompatTest {
+  /** Generous: a call is a few milliseconds; this bound only stops a broken server from hanging the build. */
+  private static final long CALL_TIMEOUT_SECONDS = 30;
+  private static final String PASSWORD = "correct horse battery staple 8472";
+
+  private static TestSmtp smtp;
+  private static TestServer server;
+  private static StytchClient stytch;
+
+  @BeforeAll
+  static void start() {
+    smtp = TestSmtp.start();
+    server = TestServer.start(smtp.env(), java.time.Clock.systemUTC());
+    stytch = new StytchClient(server.projectId, server.secret, new OptionalClientConfig(server.baseUrl()));
+  }
+
+  @AfterAll
+  static void stop() {
+    stytch.close();
+    server.close();
+    smtp.close();
+  }
+
+  @Test
+  void magicLinksAndEmailCodesSignInAndStepUpThroughTheSdk() {
+    String email = "sdk-" + UUID.randomUUID() + "@example.com";
+    var created = success(stytch.getMagicLinks().getEmail().loginOrCreateCompletable(
+        new com.stytch.java.consumer.models.magiclinksemail.LoginOrCreateRequest(email)));
+    assertThat(created.getUserCreated()).isTrue();
+
+    var byLink = success(stytch.getMagicLinks().authenticateCompletable(
+        new com.stytch.java.consumer.models.magiclinks.AuthenticateRequest(smtp.linkToken(email), null, null, null,
+            60)));
+    assertThat(byLink.getUserId()).isEqualTo(created.getUserId());
+    assertThat(byLink.getMethodId()).isEqualTo(created.getEmailId());
+    assertThat(byLink.getResetSessions()).isFalse();
+    assertThat(byLink.getUser().getEmails().get(0).getVerified()).isTrue();
+    assertThat(byLink.getSession().getAuthenticationFactors()).singleElement().satisfies(f -> {
+      assertThat(f.getType()).isEqualTo(AuthenticationFactorType.MAGIC_LINK);
+      assertThat(f.getDeliveryMethod()).isEqualTo(AuthenticationFactorDeliveryMethod.EMAIL);
+      assertThat(f.getEmailFactor().getEmailAddress()).isEqualTo(email);
+    });
+
+    var sent = success(stytch.getOtps().getEmail().sendCompletable(
+        new com.stytch.java.consumer.models.otpemail.SendRequest(email)));
+    var stepped = success(stytch.getOtps().authenticateCompletable(
+        new com.stytch.java.consumer.models.otp.AuthenticateRequest(sent.getEmailId(), smtp.code(email), null, null,
+            byLink.getSessionToken())));
+    assertThat(stepped.getSession().getSessionId()).isEqualTo(byLink.getSession().getSessionId());
+    assertThat(stepped.getSession().getAuthenticationFactors()).extracting(AuthenticationFactor::getType)
+        .containsExactly(AuthenticationFactorType.MAGIC_LINK, AuthenticationFactorType.OTP);
+
+    var noSession = success(stytch.getOtps().getEmail().loginOrCreateCompletable(
+        new com.stytch.java.consumer.models.otpemail.LoginOrCreateRequest(email)));
+    assertThat(noSession.getUserCreated()).isFalse();
+    var checked = success(stytch.getOtps().authenticateCompletable(
+        new com.stytch.java.consumer.models.otp.AuthenticateRequest(noSession.getEmailId(), smtp.code(email))));
+    assertThat(checked.getSessionToken()).isEmpty();
+    assertThat(checked.getSession()).isNull();
+
+    ErrorResponse wrong = error(stytch.getOtps().authenticateCompletable(
+        new com.stytch.java.consumer.models.otp.AuthenticateRequest(noSession.getEmailId(), "000000")));
+    assertThat(wrong.getErrorType()).isEqualTo("otp_code_not_found");
+    ErrorResponse unknown = error(stytch.getMagicLinks().authenticateCompletable(
+        new com.stytch.java.consumer.models.magiclinks.AuthenticateRequest("no-such-token")));
+    assertThat(unknown.getStatusCode()).isEqualTo(404);
+    assertThat(unknown.getErrorType()).isEqualTo("magic_link_not_found");
+  }
+
+  @Test
+  void passwordResetByEmailAndTheStrengthCheckThroughTheSdk() {
+    String email = "sdk-" + UUID.randomUUID() + "@example.com";
+    var user = success(stytch.getUsers().createCompletable(
+        new com.stytch.java.consumer.models.users.CreateRequest(email)));
+
+    ResetStartResponse started = success(stytch.getPasswords().getEmail().resetStartCompletable(
+        new ResetStartRequest(email)));
+    assertThat(started.getUserId()).isEqualTo(user.getUserId());
+    assertThat(started.getEmailId()).isEqualTo(user.getEmailId());
+    ResetResponse reset = success(stytch.getPasswords().getEmail().resetCompletable(
+        new ResetRequest(smtp.linkToken(email), PASSWORD, null, 60)));
+    assertThat(reset.getUser().getPassword()).isNotNull();
+    assertThat(reset.getSession().getAuthenticationFactors()).extracting(AuthenticationFactor::getType)
+        .containsExactly(AuthenticationFactorType.PASSWORD);
+
+    StrengthCheckResponse weak = success(stytch.getPasswords().strengthCheckCompletable(
+        new StrengthCheckRequest("password", email)));
+    assertThat(weak.getValidPassword()).isFalse();
+    assertThat(weak.getFeedback().getWarning()).isNotEmpty();
+    StrengthCheckResponse strong = success(stytch.getPasswords().strengthCheckCompletable(
+        new StrengthCheckRequest(PASSWORD)));
+    assertThat(strong.getValidPassword()).isTrue();
+    assertThat(strong.getScore()).isGreaterThanOrEqualTo(3);
+    assertThat(strong.getFeedback().getSuggestions()).isEqualTo(List.of());
+  }
+
+  private static <T> StytchResult<T> get(CompletableFuture<StytchResult<T>> call) {
+    try {
+      return call.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new AssertionError("the SDK call did not complete", e);
+    }
+  }
+
+  private static <T> T success(CompletableFuture<StytchResult<T>> call) {
+    StytchResult<T> result = get(call);
+    if (result instanceof StytchResult.Error e) {
+      throw new AssertionError("expected success, got " + e.getException() + " reason=" + e.getException()
+          .getReason(), e.getException());
+    }
+    return ((StytchResult.Success<T>) result).getValue();
+  }
+
+  /** The server's error as the SDK parsed it: must be a {@code StytchException.Response}, never a Critical. */
+  private static <T> ErrorResponse error(CompletableFuture<StytchResult<T>> call) {
+    StytchResult<T> result = get(call);
+    assertThat(result).isInstanceOf(StytchResult.Error.class);
+    StytchException e = ((StytchResult.Error) result).getException();
+    assertThat(e).isInstanceOf(StytchException.Response.class);
+    return ((StytchException.Response) e).getReason();
+  }
+}
