@@ -120,7 +120,7 @@ public record Settings(
       new Setting("LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", "60s",
           "An authenticate that changes nothing writes last_accessed_at only if the stored one is this old, 0s..1h "
               + "(0s: every time)"),
-      new Setting("LATCHKEY_CRYPTO_PROVIDER", "jdk",
+      new Setting("LATCHKEY_CRYPTO_PROVIDER", "auto",
           "JCA provider for RS256: jdk, accp (Amazon Corretto Crypto Provider, Linux x86_64) or auto (accp if it "
               + "loads, else jdk)"),
       new Setting("LATCHKEY_CONFIG_FILE", "none", "A properties file with the same keys; the environment wins"));
@@ -158,7 +158,7 @@ public record Settings(
         limits(src),
         src.duration("LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", Duration.ofSeconds(60), Duration.ZERO,
             Duration.ofHours(1)),
-        src.oneOf("LATCHKEY_CRYPTO_PROVIDER", List.of("jdk", "accp", "auto"), "jdk"));
+        src.oneOf("LATCHKEY_CRYPTO_PROVIDER", List.of("jdk", "accp", "auto"), "auto"));
   }
 
   private static MailSettings mail(Source src) {

@@ -71,7 +71,7 @@ class SettingsTest {
     assertThat(s.totpMaxFailedAttempts()).isEqualTo(5);
     assertThat(s.totpLockout()).isEqualTo(Duration.ofMinutes(15));
     assertThat(s.lastAccessedWriteInterval()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(s.cryptoProvider()).isEqualTo("jdk");
+    assertThat(s.cryptoProvider()).isEqualTo("auto");
   }
 
   @Test
@@ -179,7 +179,7 @@ class SettingsTest {
   @Test
   void anUnknownCryptoProviderIsRefusedWithTheChoices() {
     assertThat(failure("LATCHKEY_CRYPTO_PROVIDER", "bouncycastle")).isEqualTo("LATCHKEY_CRYPTO_PROVIDER=bouncycastle "
-        + "(from the environment) is not valid: use one of jdk, accp, auto (default jdk)");
+        + "(from the environment) is not valid: use one of jdk, accp, auto (default auto)");
   }
 
   @ParameterizedTest
