@@ -15,6 +15,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +32,8 @@ import java.util.stream.Stream;
 /**
  * The server's real storage and signing parts over a temporary SQLite file, as the benchmarks use them: the same
  * {@link Stores}, {@link KeyRing} and {@link SessionJwts} that {@code LatchkeyServer} wires, nothing simulated.
- * {@link #close()} deletes the file.
+ * {@link #close()} deletes the file. {@link #at(String)} opens another database (PostgreSQL) instead; its users and
+ * sessions are deleted before and after use, so it must be a database kept for benchmarks.
  */
 final class BenchDatabase implements AutoCloseable {
   static final String PROJECT_ID = "project-test-00000000-0000-4000-8000-000000000000";
@@ -37,19 +42,55 @@ final class BenchDatabase implements AutoCloseable {
   /** Key retention as the server's default order of magnitude; irrelevant to the measurements. */
   private static final Duration KEY_RETENTION = Duration.ofDays(30);
 
+  /** The temporary directory of a SQLite database; null for a shared database at {@link #url}. */
   final Path dir;
+  private final String url;
   final Stores stores;
   final KeyRing keys;
   final SessionJwts jwts;
   final Ids ids = Ids.forProject(PROJECT_ID);
 
+  /**
+   * Where the {@code store=postgresql} benchmarks find their database's JDBC URL: this system property (what
+   * {@code bin/bench --database-url} passes to JMH's forks), else the environment variable {@value #POSTGRES_URL_ENV}.
+   */
+  static final String POSTGRES_URL_PROPERTY = "latchkey.bench.postgresUrl";
+  static final String POSTGRES_URL_ENV = "LATCHKEY_BENCH_POSTGRES_URL";
+
   BenchDatabase() {
-    try {
-      this.dir = Files.createTempDirectory("latchkey-bench-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    this(null);
+  }
+
+  /** {@code "sqlite"} (a temporary file) or {@code "postgresql"} (the database {@value #POSTGRES_URL_ENV} names). */
+  static BenchDatabase of(String store) {
+    return switch (store) {
+      case "sqlite" -> new BenchDatabase();
+      case "postgresql" -> {
+        String url = System.getProperty(POSTGRES_URL_PROPERTY, System.getenv(POSTGRES_URL_ENV));
+        if (url == null || url.isBlank()) {
+          throw new IllegalStateException("store=postgresql needs " + POSTGRES_URL_ENV
+              + "=jdbc:postgresql://host:port/db?user=...&password=... (a database kept for benchmarks)");
+        }
+        yield new BenchDatabase(url);
+      }
+      default -> throw new IllegalArgumentException("store must be sqlite or postgresql, was " + store);
+    };
+  }
+
+  private BenchDatabase(String jdbcUrl) {
+    this.url = jdbcUrl;
+    if (jdbcUrl == null) {
+      try {
+        this.dir = Files.createTempDirectory("latchkey-bench-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      this.stores = Stores.open("jdbc:sqlite:" + dir.resolve("latchkey.db"), DB_TIMEOUT);
+    } else {
+      this.dir = null;
+      this.stores = Stores.open(jdbcUrl, DB_TIMEOUT);
+      deleteUsersAndSessions();
     }
-    this.stores = Stores.open("jdbc:sqlite:" + dir.resolve("latchkey.db"), DB_TIMEOUT);
     this.keys = new KeyRing(stores.keys(), new KeyEncryption(null), ids, Clock.systemUTC(), KEY_RETENTION);
     keys.start();
     this.jwts = new SessionJwts(keys, PROJECT_ID);
@@ -80,8 +121,23 @@ final class BenchDatabase implements AutoCloseable {
     return tokens;
   }
 
+  /** Empties a shared database of what {@link #populate} wrote (users first: emails and sessions cascade). */
+  private void deleteUsersAndSessions() {
+    try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM sessions");
+      st.executeUpdate("DELETE FROM users");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot empty the benchmark database: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void close() {
+    if (dir == null) {
+      deleteUsersAndSessions();
+      stores.close();
+      return;
+    }
     stores.close();
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

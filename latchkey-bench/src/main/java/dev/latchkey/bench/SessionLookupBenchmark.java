@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * SQLite point lookup of a session by its token hash ({@link SessionStore#findByTokenHash}) through the server's
- * real store: Hikari pool, WAL mode, the unique index on {@code token_hash}, row mapping including the factors and
- * custom-claims JSON. The hashes are precomputed so only the lookup is measured; a different session is read each
- * time, round-robin, so the same row is not served hot every call.
+ * Point lookup of a session by its token hash ({@link SessionStore#findByTokenHash}) through the server's
+ * real store: Hikari pool, the unique index on {@code token_hash} (SQLite in WAL mode, or PostgreSQL), row
+ * mapping including the factors and custom-claims JSON. The hashes are precomputed so only the lookup is measured;
+ * a different session is read each time, round-robin, so the same row is not served hot every call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,13 +30,17 @@ public class SessionLookupBenchmark {
   @Param({"10000"})
   public int sessions;
 
+  /** {@code sqlite} (a temporary file), or {@code postgresql} with {@code LATCHKEY_BENCH_POSTGRES_URL} set. */
+  @Param({"sqlite"})
+  public String store;
+
   private BenchDatabase db;
   private String[] hashes;
   private int next;
 
   @Setup(Level.Trial)
   public void setUp() {
-    db = new BenchDatabase();
+    db = BenchDatabase.of(store);
     List<String> tokens = db.populate(sessions / 2, 2);
     hashes = tokens.stream().map(Secrets::sha256).toArray(String[]::new);
   }
