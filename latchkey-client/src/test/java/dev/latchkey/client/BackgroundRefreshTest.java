@@ -99,8 +99,11 @@ class BackgroundRefreshTest {
 
   @Test
   void aDatabaseOutageIsAServer503ThatKeepsTheSessionAndTheRetryRecovers() throws Exception {
+    // A locked SQLite file still answers reads (WAL); writing last_accessed_at on every call makes each authenticate
+    // wait for the lock, as it would for a database that does not answer.
     try (TestServer server = TestServer.start(Map.of("LATCHKEY_PURGE_INTERVAL", "1d",
-        "LATCHKEY_DATABASE_TIMEOUT", "1s"), java.time.Clock.systemUTC())) {
+        "LATCHKEY_DATABASE_TIMEOUT", "1s", "LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", "0s"),
+        java.time.Clock.systemUTC())) {
       ManualScheduler scheduler = new ManualScheduler();
       try (LatchkeyClient client = Fixture.client(server).scheduler(scheduler).build()) {
         Fixture.signIn(client, server);

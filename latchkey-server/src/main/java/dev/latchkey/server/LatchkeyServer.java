@@ -1,6 +1,7 @@
 package dev.latchkey.server;
 
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.crypto.CryptoProviders;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
 import dev.latchkey.server.crypto.KeyRing;
@@ -29,6 +30,7 @@ import dev.latchkey.server.totp.TotpService;
 import dev.latchkey.server.user.UserService;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -80,8 +82,9 @@ public final class LatchkeyServer implements AutoCloseable {
       }
       KeyRing keys = new KeyRing(stores.keys(), encryption, ids, clock, settings.keyRetention());
       keys.start();
-      SessionService sessions = new SessionService(stores.sessions(), new SessionJwts(keys, project.projectId()),
-          ids, clock);
+      Provider rsa = CryptoProviders.select(settings.cryptoProvider(), LOG::info);
+      SessionService sessions = new SessionService(stores.sessions(),
+          new SessionJwts(keys, project.projectId(), rsa), ids, clock, settings.lastAccessedWriteInterval());
       UserService users = new UserService(stores.users(), ids, clock);
       RateLimiter limiter = new RateLimiter(stores.rateCounters(), settings.limits(), clock);
       PasswordHasher hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),

@@ -45,7 +45,9 @@ public record Settings(
     int totpMaxFailedAttempts,
     Duration totpLockout,
     MailSettings mail,
-    LimitSettings limits) {
+    LimitSettings limits,
+    Duration lastAccessedWriteInterval,
+    String cryptoProvider) {
 
   private static final Pattern PROJECT_ID = Pattern.compile("project-(live|test)-[0-9a-f-]{36}");
   private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(live|test)-[0-9a-f-]{36}");
@@ -115,6 +117,12 @@ public record Settings(
       new Setting("LATCHKEY_LOCKOUT_THRESHOLD", "10",
           "Failed password or code attempts against one user before it is locked out, 1..1000"),
       new Setting("LATCHKEY_LOCKOUT_DURATION", "1h", "How long such a lockout lasts (fixed window), 1m..7d"),
+      new Setting("LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", "60s",
+          "An authenticate that changes nothing writes last_accessed_at only if the stored one is this old, 0s..1h "
+              + "(0s: every time)"),
+      new Setting("LATCHKEY_CRYPTO_PROVIDER", "auto",
+          "JCA provider for RS256: jdk, accp (Amazon Corretto Crypto Provider, Linux x86_64) or auto (accp if it "
+              + "loads, else jdk)"),
       new Setting("LATCHKEY_CONFIG_FILE", "none", "A properties file with the same keys; the environment wins"));
 
   public static Settings load(Map<String, String> environment) {
@@ -147,7 +155,10 @@ public record Settings(
         src.integer("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", 5, 1, 100),
         src.duration("LATCHKEY_TOTP_LOCKOUT", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofDays(1)),
         mail(src),
-        limits(src));
+        limits(src),
+        src.duration("LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", Duration.ofSeconds(60), Duration.ZERO,
+            Duration.ofHours(1)),
+        src.oneOf("LATCHKEY_CRYPTO_PROVIDER", List.of("jdk", "accp", "auto"), "auto"));
   }
 
   private static MailSettings mail(Source src) {
@@ -335,6 +346,18 @@ public record Settings(
       return d;
     }
 
+    String oneOf(String name, List<String> accepted, String fallback) {
+      String v = raw(name);
+      if (v == null) {
+        return fallback;
+      }
+      if (!accepted.contains(v.strip())) {
+        throw new ConfigException(name + "=" + v + " (from " + where(name) + ") is not valid: use one of "
+            + String.join(", ", accepted) + " (default " + fallback + ")");
+      }
+      return v.strip();
+    }
+
     String matching(String name, Pattern pattern, String expected) {
       String v = raw(name);
       if (v != null && !pattern.matcher(v).matches()) {
@@ -409,6 +432,9 @@ public record Settings(
 
   static Duration parseDuration(String v) {
     try {
+      if (v.equals("0")) {
+        return Duration.ZERO; // zero needs no unit
+      }
       if (v.toUpperCase(Locale.ROOT).startsWith("P")) {
         return Duration.parse(v);
       }
@@ -430,6 +456,9 @@ public record Settings(
   }
 
   private static String human(Duration d) {
+    if (d.isZero()) {
+      return "0s";
+    }
     if (d.toDaysPart() > 0 && d.toHoursPart() == 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
       return d.toDays() + "d";
     }

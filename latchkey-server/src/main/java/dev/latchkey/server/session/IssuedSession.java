@@ -4,7 +4,8 @@ import dev.latchkey.server.store.StoredSession;
 
 /**
  * A session as it stands after a call, with what the caller gets back: the opaque token ({@code ""} when the call
- * did not present or create it: the store only has its hash) and a fresh JWT.
+ * did not present or create it: the store only has its hash) and its JWT: new, or the session's most recent one
+ * while that is still exact and young (see {@code RecentJwts}).
  */
 public record IssuedSession(StoredSession session, String token, String jwt) {
   @Override

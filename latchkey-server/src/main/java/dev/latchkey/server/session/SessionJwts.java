@@ -15,6 +15,10 @@ import dev.latchkey.server.ErrorCode;
 import dev.latchkey.server.crypto.KeyRing;
 import dev.latchkey.server.crypto.SigningKey;
 import dev.latchkey.server.store.StoredSession;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Provider;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Session JWTs exactly as Stytch mints them: RS256 with {@code kid} and {@code typ: JWT}; {@code iss =
@@ -38,16 +43,39 @@ public final class SessionJwts {
   private final KeyRing keys;
   private final String projectId;
   private final String issuer;
+  /** The JCA provider that signs RS256; null for the JDK's own (see {@code CryptoProviders}). */
+  private final Provider provider;
+  /**
+   * The signing key as {@link #provider} holds it natively, translated once per key: handing a provider like ACCP a
+   * JDK key makes it translate the key on every signature, which costs most of its gain.
+   */
+  private final AtomicReference<ProviderKey> providerKey = new AtomicReference<>();
+
+  private record ProviderKey(String kid, PrivateKey key) {}
 
   public SessionJwts(KeyRing keys, String projectId) {
+    this(keys, projectId, null);
+  }
+
+  public SessionJwts(KeyRing keys, String projectId, Provider provider) {
     this.keys = keys;
     this.projectId = projectId;
     this.issuer = "stytch.com/" + projectId;
+    this.provider = provider;
   }
 
-  /** A fresh JWT for the session as it is now, signed at {@code now}. */
+  /** A fresh JWT for the session as it is now, signed at {@code now} with the current signing key. */
   public String mint(StoredSession s, List<String> roles, Instant now) {
-    SigningKey key = keys.signingKey();
+    return mint(s, roles, now, keys.signingKey());
+  }
+
+  /** The key that signs new JWTs now. */
+  SigningKey signingKey() {
+    return keys.signingKey();
+  }
+
+  /** {@link #mint(StoredSession, List, Instant)} with a given key, so the caller knows which key signed. */
+  String mint(StoredSession s, List<String> roles, Instant now, SigningKey key) {
     long iat = now.getEpochSecond();
     // Built as a map rather than a JWTClaimsSet: Nimbus writes a one-element audience as a bare string, and
     // Stytch's contract (and its SDKs) expect "aud" to be an array.
@@ -62,11 +90,34 @@ public final class SessionJwts {
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.kid()).type(JOSEObjectType.JWT).build();
     JWSObject jws = new JWSObject(header, new Payload(payload));
     try {
-      jws.sign(new RSASSASigner(key.privateKey()));
+      RSASSASigner signer = new RSASSASigner(privateKeyFor(key));
+      if (provider != null) {
+        signer.getJCAContext().setProvider(provider);
+      }
+      jws.sign(signer);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign with " + key.kid(), e);
     }
     return jws.serialize();
+  }
+
+  private PrivateKey privateKeyFor(SigningKey key) {
+    if (provider == null) {
+      return key.privateKey();
+    }
+    ProviderKey held = providerKey.get();
+    if (held != null && held.kid().equals(key.kid())) {
+      return held.key();
+    }
+    PrivateKey translated;
+    try {
+      translated = (PrivateKey) KeyFactory.getInstance("RSA", provider).translateKey(key.privateKey());
+    } catch (GeneralSecurityException e) {
+      // The provider still signs with the JDK key, only more slowly.
+      translated = key.privateKey();
+    }
+    providerKey.set(new ProviderKey(key.kid(), translated));
+    return translated;
   }
 
   /** What a verified JWT says: whose session it is. */
@@ -114,6 +165,7 @@ public final class SessionJwts {
 
   private static boolean verifies(SignedJWT jwt, SigningKey key) {
     try {
+      // Verification stays on the JDK provider: it is ~30x cheaper than signing and not the bottleneck.
       return jwt.verify(new RSASSAVerifier(key.publicKey()));
     } catch (JOSEException e) {
       return false;

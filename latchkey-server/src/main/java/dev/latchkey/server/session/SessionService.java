@@ -5,6 +5,7 @@ import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.server.ErrorCode;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.Secrets;
+import dev.latchkey.server.crypto.SigningKey;
 import dev.latchkey.server.store.SessionStore;
 import dev.latchkey.server.store.StoredSession;
 import java.time.Clock;
@@ -20,6 +21,11 @@ import java.util.Optional;
  * Creating, authenticating, extending, step-up and revoking sessions. Every write is in the store before the
  * method returns; concurrent updates of one session are serialised by its version (read, change, write if
  * unchanged, else retry).
+ *
+ * <p>The hot path (authenticate, nothing to change) avoids the two costs it can: {@code last_accessed_at} is written
+ * at most once per {@code lastAccessedWriteInterval}, and while the session row is unchanged the JWT minted for it is
+ * returned again for its first minute ({@link RecentJwts}). Extensions, claim and factor changes are always written
+ * before the reply and always get a new JWT.
  */
 public final class SessionService {
   public static final int MIN_DURATION_MINUTES = 5;
@@ -32,16 +38,35 @@ public final class SessionService {
    */
   private static final int MAX_UPDATE_ATTEMPTS = 8;
 
+  /** The default of {@code LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL}. */
+  public static final Duration DEFAULT_LAST_ACCESSED_WRITE_INTERVAL = Duration.ofSeconds(60);
+
   private final SessionStore store;
   private final SessionJwts jwts;
   private final Ids ids;
   private final Clock clock;
+  private final Duration lastAccessedWriteInterval;
+  private final RecentJwts recentJwts = new RecentJwts();
 
+  /** With the default {@code last_accessed_at} write interval. */
   public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock) {
+    this(store, jwts, ids, clock, DEFAULT_LAST_ACCESSED_WRITE_INTERVAL);
+  }
+
+  /**
+   * @param lastAccessedWriteInterval an authenticate that changes nothing else writes {@code last_accessed_at}
+   *     only when the stored one is at least this old; zero writes it every time.
+   */
+  public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock,
+      Duration lastAccessedWriteInterval) {
+    if (lastAccessedWriteInterval.isNegative()) {
+      throw new IllegalArgumentException("lastAccessedWriteInterval must not be negative: " + lastAccessedWriteInterval);
+    }
     this.store = store;
     this.jwts = jwts;
     this.ids = ids;
     this.clock = clock;
+    this.lastAccessedWriteInterval = lastAccessedWriteInterval;
   }
 
   /** Which session a request names, by exactly one of token and JWT ({@code ""} counts as absent). */
@@ -87,7 +112,7 @@ public final class SessionService {
     StoredSession session = new StoredSession(ids.session(), userId, Secrets.sha256(token), now, now,
         now.plus(Duration.ofMinutes(durationMinutes)), attributes, List.of(factor), claims, 1);
     store.create(session);
-    return new IssuedSession(session, token, jwts.mint(session, DEFAULT_ROLES, now));
+    return new IssuedSession(session, token, jwtFor(session, now));
   }
 
   /**
@@ -146,7 +171,9 @@ public final class SessionService {
 
   /**
    * Authenticates the named session and applies {@code change}: a duration sets expiry to now + N, claims merge,
-   * a factor is added (or refreshed if the session already has it). Always returns a fresh JWT.
+   * a factor is added (or refreshed if the session already has it). When that changes nothing and
+   * {@code last_accessed_at} is younger than the write interval, nothing is written and the session is returned as
+   * stored. The JWT is new unless the session's most recent one can be reused ({@link RecentJwts}).
    */
   public IssuedSession authenticate(SessionRef ref, Change change) {
     checkRef(ref);
@@ -161,8 +188,21 @@ public final class SessionService {
           : withFactor(current.factors(), change.factor());
       StoredSession next = current.next(now, expires, factors,
           CustomClaims.merge(current.customClaims(), change.customClaims()));
+      if (sameContent(current, next) && !lastAccessedWriteInterval.isZero()) {
+        // Nothing asked for changes. While the last JWT is reused nothing is written at all; when a JWT must be
+        // minted anyway, last_accessed_at is written with it if the stored one is at least the interval old. So the
+        // write and the signature fall on the same call, about once a minute for a busy session.
+        SigningKey key = jwts.signingKey();
+        String reused = recentJwts.find(current, key.kid(), now);
+        if (reused != null) {
+          return new IssuedSession(current, ref.token() == null ? "" : ref.token(), reused);
+        }
+        if (now.isBefore(current.lastAccessedAt().plus(lastAccessedWriteInterval))) {
+          return new IssuedSession(current, ref.token() == null ? "" : ref.token(), mint(current, key, now));
+        }
+      }
       if (store.update(next)) {
-        return new IssuedSession(next, ref.token() == null ? "" : ref.token(), jwts.mint(next, DEFAULT_ROLES, now));
+        return new IssuedSession(next, ref.token() == null ? "" : ref.token(), jwtFor(next, now));
       }
       current = store.findById(current.sessionId()).filter(s -> s.isActiveAt(now))
           .orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
@@ -185,9 +225,30 @@ public final class SessionService {
     }
     // By id as by token or JWT, an expired session that is not purged yet is not found: revoke answers 404 for it.
     String target = id != null ? liveSessionId(id) : resolve(ref).sessionId();
+    recentJwts.forget(target);
     if (!store.delete(target)) {
       throw ErrorCode.SESSION_NOT_FOUND.exception();
     }
+  }
+
+  /** The session's most recent JWT if it may be reused (see {@link RecentJwts}), else a new one, remembered. */
+  private String jwtFor(StoredSession session, Instant now) {
+    SigningKey key = jwts.signingKey();
+    String reused = recentJwts.find(session, key.kid(), now);
+    return reused != null ? reused : mint(session, key, now);
+  }
+
+  /** A new JWT for the session signed by {@code key}, remembered for reuse. */
+  private String mint(StoredSession session, SigningKey key, Instant now) {
+    String jwt = jwts.mint(session, DEFAULT_ROLES, now, key);
+    recentJwts.remember(session, key.kid(), Instant.ofEpochSecond(now.getEpochSecond()), jwt, now);
+    return jwt;
+  }
+
+  /** Whether the two states differ only in {@code last_accessed_at} (and version): nothing a caller asked to change. */
+  private static boolean sameContent(StoredSession a, StoredSession b) {
+    return a.expiresAt().equals(b.expiresAt()) && a.factors().equals(b.factors())
+        && a.customClaims().equals(b.customClaims());
   }
 
   private String liveSessionId(String sessionId) {

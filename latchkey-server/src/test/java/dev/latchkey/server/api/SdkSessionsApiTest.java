@@ -184,7 +184,10 @@ class SdkSessionsApiTest {
     @Test
     void aDatabaseThatDoesNotAnswerIsA503ThatDoesNotSignOut() throws Exception {
       server.close();
-      server = TestServer.start(Map.of("LATCHKEY_PURGE_INTERVAL", "1d", "LATCHKEY_DATABASE_TIMEOUT", "1s"), clock);
+      // A locked SQLite file still answers reads (WAL); writing last_accessed_at on every call makes the authenticate
+      // below wait for the lock, as it would for a database that does not answer.
+      server = TestServer.start(Map.of("LATCHKEY_PURGE_INTERVAL", "1d", "LATCHKEY_DATABASE_TIMEOUT", "1s",
+          "LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", "0s"), clock);
       backend = server.api();
       String token = signUp(backend, 60).text("session_token");
 

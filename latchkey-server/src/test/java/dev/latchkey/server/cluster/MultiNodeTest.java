@@ -90,6 +90,35 @@ class MultiNodeTest {
     assertThat(kidsAtStart).allSatisfy(kids -> assertThat(kids).isEqualTo(kidsAtStart.get(0)));
   }
 
+  /**
+   * Each node keeps the JWT it last minted for a session and returns it again while the row is unchanged; a change
+   * made through another node changes the row, so no node hands out a JWT without it.
+   */
+  @Test
+  void aClaimChangedOnOneNodeIsInTheNextJwtOfEveryNode() {
+    ApiClient.Reply created = signUp(cluster.api(0), "claims-multi@example.com");
+    String token = created.text("session_token");
+    String body = "{\"session_token\":\"" + token + "\"}";
+    for (ApiClient node : cluster.apis()) {
+      ApiClient.Reply first = node.post("/v1/sessions/authenticate", body);
+      ApiClient.Reply second = node.post("/v1/sessions/authenticate", body);
+      assertThat(second.status()).as(second.text()).isEqualTo(200);
+      assertThat(second.text("session_jwt")).isEqualTo(first.text("session_jwt"));
+    }
+
+    ApiClient.Reply changed = cluster.api(1).post("/v1/sessions/authenticate",
+        "{\"session_token\":\"" + token + "\",\"session_custom_claims\":{\"tier\":\"gold\"}}");
+    assertThat(changed.status()).as(changed.text()).isEqualTo(200);
+
+    for (ApiClient node : cluster.apis()) {
+      ApiClient.Reply r = node.post("/v1/sessions/authenticate", body);
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+      String payload = new String(java.util.Base64.getUrlDecoder().decode(r.text("session_jwt").split("\\.")[1]),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(payload).contains("\"tier\":\"gold\"");
+    }
+  }
+
   @Test
   void aSessionRevokedOnOneNodeIsRefusedByEveryNodeAtOnce() {
     ApiClient.Reply created = signUp(cluster.api(0), "grace-multi@example.com");

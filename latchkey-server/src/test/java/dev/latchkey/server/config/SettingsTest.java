@@ -70,6 +70,8 @@ class SettingsTest {
     assertThat(s.totpIssuer()).isEqualTo("Latchkey");
     assertThat(s.totpMaxFailedAttempts()).isEqualTo(5);
     assertThat(s.totpLockout()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(s.lastAccessedWriteInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(s.cryptoProvider()).isEqualTo("auto");
   }
 
   @Test
@@ -152,11 +154,32 @@ class SettingsTest {
       "LATCHKEY_DATABASE_TIMEOUT, 0s, 1s, 1m, 10s",
       "LATCHKEY_DATABASE_TIMEOUT, 2m, 1s, 1m, 10s",
       "LATCHKEY_TOTP_LOCKOUT, 59s, 1m, 1d, 15m",
-      "LATCHKEY_TOTP_LOCKOUT, 2d, 1m, 1d, 15m"})
+      "LATCHKEY_TOTP_LOCKOUT, 2d, 1m, 1d, 15m",
+      "LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL, 61m, 0s, 1h, 1m",
+      "LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL, PT-1S, 0s, 1h, 1m"})
   void aDurationSettingRefusesValuesOutsideItsRange(String name, String bad, String min, String max,
       String fallback) {
     assertThat(failure(name, bad)).isEqualTo(name + "=" + bad + " (from the environment) is not valid: use a duration "
         + "such as 30s, 15m, 1h or PT5M, from " + min + " to " + max + " (default " + fallback + ")");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "0s", "PT0S"})
+  void aZeroLastAccessedWriteIntervalMeansEveryTimeAndNeedsNoUnit(String zero) {
+    assertThat(load("LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", zero).lastAccessedWriteInterval())
+        .isEqualTo(Duration.ZERO);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "accp", "auto"})
+  void theCryptoProviderIsOneOfJdkAccpAndAuto(String choice) {
+    assertThat(load("LATCHKEY_CRYPTO_PROVIDER", choice).cryptoProvider()).isEqualTo(choice);
+  }
+
+  @Test
+  void anUnknownCryptoProviderIsRefusedWithTheChoices() {
+    assertThat(failure("LATCHKEY_CRYPTO_PROVIDER", "bouncycastle")).isEqualTo("LATCHKEY_CRYPTO_PROVIDER=bouncycastle "
+        + "(from the environment) is not valid: use one of jdk, accp, auto (default auto)");
   }
 
   @ParameterizedTest
