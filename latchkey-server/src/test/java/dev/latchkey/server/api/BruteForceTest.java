@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Guessing passwords, email codes and TOTP codes: from one IP against one account, and from one IP spread over many
- * accounts. The IP is the end user's: a device's own address on {@code /sdk/v1}, the {@code attributes.ip_address}
- * a backend forwards on {@code /v1} (never the backend's own address, which all its users share). Every limit answers {@code 429 too_many_requests} with a {@code Retry-After} inside its window and a
+ * accounts. The IP is the end user's: a device's own address on {@code /sdk/v1}, the {@code
+ * attributes.ip_address} a backend forwards on {@code /v1} (never the backend's own address, which all its users
+ * share). Every limit answers {@code 429 too_many_requests} with a {@code Retry-After} inside its window and a
  * message that says when to retry, holds across a restart (the counters live in the database), and opens when the
  * window has passed. (The same limits across three nodes on PostgreSQL: {@code cluster/ClusterAbuseTest}.)
  */
