@@ -9,4 +9,5 @@ public record MagicLinkAuthenticateRequest(
     String sessionJwt,
     Integer sessionDurationMinutes,
     Map<String, Object> sessionCustomClaims,
-    String codeVerifier) {}
+    String codeVerifier,
+    Attributes attributes) {}

@@ -11,4 +11,5 @@ public record MagicLinkEmailRequest(
     Integer loginExpirationMinutes,
     Integer signupExpirationMinutes,
     Boolean createUserAsPending,
-    String codeChallenge) {}
+    String codeChallenge,
+    Attributes attributes) {}

@@ -9,4 +9,5 @@ public record OtpAuthenticateRequest(
     String sessionToken,
     String sessionJwt,
     Integer sessionDurationMinutes,
-    Map<String, Object> sessionCustomClaims) {}
+    Map<String, Object> sessionCustomClaims,
+    Attributes attributes) {}

@@ -10,4 +10,5 @@ public record PasswordResetRequest(
     String sessionJwt,
     Integer sessionDurationMinutes,
     Map<String, Object> sessionCustomClaims,
-    String codeVerifier) {}
+    String codeVerifier,
+    Attributes attributes) {}

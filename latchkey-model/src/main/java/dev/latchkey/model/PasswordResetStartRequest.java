@@ -5,4 +5,5 @@ public record PasswordResetStartRequest(
     String email,
     String resetPasswordRedirectUrl,
     Integer resetPasswordExpirationMinutes,
-    String codeChallenge) {}
+    String codeChallenge,
+    Attributes attributes) {}

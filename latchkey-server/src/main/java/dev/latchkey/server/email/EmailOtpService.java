@@ -76,19 +76,19 @@ public final class EmailOtpService {
   /** The user signed in, the method proven, and the session (null when none was asked for). */
   public record Authenticated(StoredUser user, String methodId, IssuedSession session) {}
 
-  public Sent loginOrCreate(OtpEmailRequest r, String ip) {
-    return send(r, ip, true);
+  public Sent loginOrCreate(OtpEmailRequest r, String clientIp) {
+    return send(r, clientIp, true);
   }
 
-  public Sent send(OtpEmailRequest r, String ip) {
-    return send(r, ip, false);
+  public Sent send(OtpEmailRequest r, String clientIp) {
+    return send(r, clientIp, false);
   }
 
-  private Sent send(OtpEmailRequest r, String ip, boolean create) {
+  private Sent send(OtpEmailRequest r, String clientIp, boolean create) {
     String email = Emails.normalize(r.email());
     int minutes = EmailLinks.minutes(r.expirationMinutes(), DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES,
         "expiration_minutes");
-    limiter.countSend(email, ip);
+    limiter.countSend(email, clientIp);
     EmailUsers.Found found = create
         ? emailUsers.loginOrCreate(email, Boolean.TRUE.equals(r.createUserAsPending()))
         : emailUsers.existing(email);
@@ -113,7 +113,7 @@ public final class EmailOtpService {
    * Signs in with a mailed code. No live code for the method (never sent, expired, used, replaced, or out of
    * guesses): 404 {@code otp_code_not_found}; a wrong code: 401 {@code unable_to_auth_otp_code}.
    */
-  public Authenticated authenticate(OtpAuthenticateRequest r, Attributes attributes, String ip) {
+  public Authenticated authenticate(OtpAuthenticateRequest r, Attributes attributes, String clientIp) {
     if (r.methodId() == null || r.methodId().isEmpty()) {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("method_id is required.");
     }
@@ -125,7 +125,7 @@ public final class EmailOtpService {
     SessionService.checkDuration(r.sessionDurationMinutes());
     CustomClaims.checkNames(r.sessionCustomClaims());
     String subject = "otp:" + r.methodId();
-    RateLimiter.Attempt attempt = limiter.begin(ip, subject);
+    RateLimiter.Attempt attempt = limiter.begin(clientIp, subject);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     StoredOtpCode code = codes.claimAttempt(r.methodId(), now, MAX_ATTEMPTS).orElse(null);
     if (code == null) {

@@ -60,15 +60,15 @@ public final class MagicLinkService {
   /** The user signed in, the email proven, and the session (null when none was asked for). */
   public record Authenticated(StoredUser user, String emailId, IssuedSession session) {}
 
-  public Sent loginOrCreate(MagicLinkEmailRequest r, String ip) {
-    return send(r, ip, true);
+  public Sent loginOrCreate(MagicLinkEmailRequest r, String clientIp) {
+    return send(r, clientIp, true);
   }
 
-  public Sent send(MagicLinkEmailRequest r, String ip) {
-    return send(r, ip, false);
+  public Sent send(MagicLinkEmailRequest r, String clientIp) {
+    return send(r, clientIp, false);
   }
 
-  private Sent send(MagicLinkEmailRequest r, String ip, boolean create) {
+  private Sent send(MagicLinkEmailRequest r, String clientIp, boolean create) {
     String email = Emails.normalize(r.email());
     String challenge = EmailLinks.codeChallenge(r.codeChallenge());
     String loginUrl = links.redirectUrl(r.loginMagicLinkUrl(), "login_magic_link_url");
@@ -77,7 +77,7 @@ public final class MagicLinkService {
         MAX_MINUTES, "login_expiration_minutes");
     int signupMinutes = EmailLinks.minutes(r.signupExpirationMinutes(), SIGNUP_DEFAULT_MINUTES, MIN_MINUTES,
         MAX_MINUTES, "signup_expiration_minutes");
-    limiter.countSend(email, ip);
+    limiter.countSend(email, clientIp);
     EmailUsers.Found found = create
         ? emailUsers.loginOrCreate(email, Boolean.TRUE.equals(r.createUserAsPending()))
         : emailUsers.existing(email);
@@ -95,7 +95,7 @@ public final class MagicLinkService {
    * {@code unable_to_auth_magic_link}; bound to a PKCE challenge, it needs the matching {@code code_verifier}.
    * A step-up into a missing or another user's session is refused before the token is spent.
    */
-  public Authenticated authenticate(MagicLinkAuthenticateRequest r, Attributes attributes, String ip) {
+  public Authenticated authenticate(MagicLinkAuthenticateRequest r, Attributes attributes, String clientIp) {
     if (r.token() == null || r.token().isEmpty()) {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("token is required.");
     }
@@ -103,7 +103,7 @@ public final class MagicLinkService {
     SessionService.checkRef(ref);
     SessionService.checkDuration(r.sessionDurationMinutes());
     CustomClaims.checkNames(r.sessionCustomClaims());
-    RateLimiter.Attempt attempt = limiter.begin(ip, null);
+    RateLimiter.Attempt attempt = limiter.begin(clientIp, null);
     String hash = Secrets.sha256(r.token());
     StoredEmailToken token = tokens.find(hash, StoredEmailToken.MAGIC_LINK).orElse(null);
     if (token == null) {

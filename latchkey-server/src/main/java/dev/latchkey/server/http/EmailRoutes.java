@@ -16,7 +16,10 @@ import dev.latchkey.server.store.StoredUser;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 
-/** {@code /v1/magic_links} and {@code /v1/otps}: sign-in by a link or a code sent by email. */
+/**
+ * {@code /v1/magic_links} and {@code /v1/otps}: sign-in by a link or a code sent by email. The per-IP limits count
+ * the end user's IP the backend forwards in {@code attributes.ip_address}, never the backend's own ({@link EndUserIp}).
+ */
 final class EmailRoutes {
   private final MagicLinkService magicLinks;
   private final EmailOtpService otps;
@@ -36,36 +39,41 @@ final class EmailRoutes {
   }
 
   private void magicLinkLoginOrCreate(Context ctx) {
-    MagicLinkService.Sent s = magicLinks.loginOrCreate(Bodies.read(ctx, MagicLinkEmailRequest.class), ctx.ip());
+    MagicLinkEmailRequest r = Bodies.read(ctx, MagicLinkEmailRequest.class);
+    MagicLinkService.Sent s = magicLinks.loginOrCreate(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailLoginOrCreateResponse(200, Replies.requestId(ctx), s.userId(), s.emailId(),
         s.userCreated()));
   }
 
   private void magicLinkSend(Context ctx) {
-    MagicLinkService.Sent s = magicLinks.send(Bodies.read(ctx, MagicLinkEmailRequest.class), ctx.ip());
+    MagicLinkEmailRequest r = Bodies.read(ctx, MagicLinkEmailRequest.class);
+    MagicLinkService.Sent s = magicLinks.send(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailSendResponse(200, Replies.requestId(ctx), s.userId(), s.emailId()));
   }
 
   private void magicLinkAuthenticate(Context ctx) {
-    MagicLinkService.Authenticated a = magicLinks.authenticate(
-        Bodies.read(ctx, MagicLinkAuthenticateRequest.class), Attributes.EMPTY, ctx.ip());
+    MagicLinkAuthenticateRequest r = Bodies.read(ctx, MagicLinkAuthenticateRequest.class);
+    MagicLinkService.Authenticated a = magicLinks.authenticate(r, Attributes.EMPTY,
+        EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, authenticated(ctx, a.user(), a.emailId(), a.session()));
   }
 
   private void otpLoginOrCreate(Context ctx) {
-    EmailOtpService.Sent s = otps.loginOrCreate(Bodies.read(ctx, OtpEmailRequest.class), ctx.ip());
+    OtpEmailRequest r = Bodies.read(ctx, OtpEmailRequest.class);
+    EmailOtpService.Sent s = otps.loginOrCreate(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailLoginOrCreateResponse(200, Replies.requestId(ctx), s.userId(), s.emailId(),
         s.userCreated()));
   }
 
   private void otpSend(Context ctx) {
-    EmailOtpService.Sent s = otps.send(Bodies.read(ctx, OtpEmailRequest.class), ctx.ip());
+    OtpEmailRequest r = Bodies.read(ctx, OtpEmailRequest.class);
+    EmailOtpService.Sent s = otps.send(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailSendResponse(200, Replies.requestId(ctx), s.userId(), s.emailId()));
   }
 
   private void otpAuthenticate(Context ctx) {
-    EmailOtpService.Authenticated a = otps.authenticate(Bodies.read(ctx, OtpAuthenticateRequest.class),
-        Attributes.EMPTY, ctx.ip());
+    OtpAuthenticateRequest r = Bodies.read(ctx, OtpAuthenticateRequest.class);
+    EmailOtpService.Authenticated a = otps.authenticate(r, Attributes.EMPTY, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, authenticated(ctx, a.user(), a.methodId(), a.session()));
   }
 

@@ -17,7 +17,10 @@ import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 
-/** {@code /v1/passwords}: sign-up and sign-in with email and password, strength check, reset by email. */
+/**
+ * {@code /v1/passwords}: sign-up and sign-in with email and password, strength check, reset by email. The per-IP
+ * limits count only an end-user IP the backend forwards ({@link EndUserIp}).
+ */
 final class PasswordRoutes {
   private final PasswordService passwords;
   private final PasswordResetService resets;
@@ -45,13 +48,14 @@ final class PasswordRoutes {
   }
 
   private void resetStart(Context ctx) {
-    PasswordResetService.Sent s = resets.start(Bodies.read(ctx, PasswordResetStartRequest.class), ctx.ip());
+    PasswordResetStartRequest r = Bodies.read(ctx, PasswordResetStartRequest.class);
+    PasswordResetService.Sent s = resets.start(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailSendResponse(200, Replies.requestId(ctx), s.userId(), s.emailId()));
   }
 
   private void reset(Context ctx) {
-    PasswordService.Outcome o = resets.reset(Bodies.read(ctx, PasswordResetRequest.class), Attributes.EMPTY,
-        ctx.ip());
+    PasswordResetRequest r = Bodies.read(ctx, PasswordResetRequest.class);
+    PasswordService.Outcome o = resets.reset(r, Attributes.EMPTY, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 
@@ -64,8 +68,9 @@ final class PasswordRoutes {
   }
 
   private void authenticate(Context ctx) {
+    // Stytch's request has no attributes here, so no end-user IP: only the per-email lockout counts these.
     PasswordService.Outcome o = passwords.authenticate(Bodies.read(ctx, PasswordAuthenticateRequest.class),
-        Attributes.EMPTY, ctx.ip());
+        Attributes.EMPTY, null);
     Replies.json(ctx, 200, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 }

@@ -84,7 +84,7 @@ final class SdkFactorRoutes {
       Integer loginExpirationMinutes, Integer signupExpirationMinutes, String codeChallenge) {
     MagicLinkEmailRequest toRequest(String to) {
       return new MagicLinkEmailRequest(to, loginMagicLinkUrl, signupMagicLinkUrl, loginExpirationMinutes,
-          signupExpirationMinutes, null, codeChallenge);
+          signupExpirationMinutes, null, codeChallenge, null);
     }
   }
 
@@ -98,14 +98,14 @@ final class SdkFactorRoutes {
   private void magicLinkLoginOrCreate(Context ctx) {
     auth.presentedToken(ctx);
     MagicLinkSend r = Bodies.read(ctx, MagicLinkSend.class);
-    MagicLinkService.Sent s = magicLinks.loginOrCreate(r.toRequest(r.email()), ctx.ip());
+    MagicLinkService.Sent s = magicLinks.loginOrCreate(r.toRequest(r.email()), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new Sent(200, Replies.requestId(ctx), s.userId(), s.emailId(), s.userCreated()));
   }
 
   private void magicLinkSendPrimary(Context ctx) {
     auth.presentedToken(ctx);
     MagicLinkSend r = Bodies.read(ctx, MagicLinkSend.class);
-    MagicLinkService.Sent s = magicLinks.send(r.toRequest(r.email()), ctx.ip());
+    MagicLinkService.Sent s = magicLinks.send(r.toRequest(r.email()), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new Sent(200, Replies.requestId(ctx), s.userId(), s.emailId(), null));
   }
 
@@ -113,7 +113,7 @@ final class SdkFactorRoutes {
   private void magicLinkSendSecondary(Context ctx) {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     MagicLinkSend r = Bodies.read(ctx, MagicLinkSend.class);
-    MagicLinkService.Sent s = magicLinks.send(r.toRequest(ownEmail(caller, r.email())), ctx.ip());
+    MagicLinkService.Sent s = magicLinks.send(r.toRequest(ownEmail(caller, r.email())), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new Sent(200, Replies.requestId(ctx), s.userId(), s.emailId(), null));
   }
 
@@ -123,7 +123,8 @@ final class SdkFactorRoutes {
     String session = sessionToken(ctx);
     MagicLinkAuthenticate r = Bodies.read(ctx, MagicLinkAuthenticate.class);
     MagicLinkService.Authenticated a = magicLinks.authenticate(new MagicLinkAuthenticateRequest(r.token(), session,
-        null, requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier()), Attributes.EMPTY, ctx.ip());
+        null, requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier(), null), Attributes.EMPTY,
+        EndUserIp.ofDevice(ctx));
     Replies.data(ctx, factorAuthenticated(ctx, a.user(), a.emailId(), a.session()));
   }
 
@@ -133,8 +134,8 @@ final class SdkFactorRoutes {
   private void otpLoginOrCreate(Context ctx) {
     auth.presentedToken(ctx);
     OtpSend r = Bodies.read(ctx, OtpSend.class);
-    EmailOtpService.Sent s = otps.loginOrCreate(new OtpEmailRequest(r.email(), r.expirationMinutes(), null),
-        ctx.ip());
+    EmailOtpService.Sent s = otps.loginOrCreate(new OtpEmailRequest(r.email(), r.expirationMinutes(), null, null),
+        EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new CodeSent(200, Replies.requestId(ctx), s.emailId(), s.userId(), s.emailId(),
         s.userCreated()));
   }
@@ -142,7 +143,8 @@ final class SdkFactorRoutes {
   private void otpSendPrimary(Context ctx) {
     auth.presentedToken(ctx);
     OtpSend r = Bodies.read(ctx, OtpSend.class);
-    EmailOtpService.Sent s = otps.send(new OtpEmailRequest(r.email(), r.expirationMinutes(), null), ctx.ip());
+    EmailOtpService.Sent s = otps.send(new OtpEmailRequest(r.email(), r.expirationMinutes(), null, null),
+        EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new CodeSent(200, Replies.requestId(ctx), s.emailId(), s.userId(), s.emailId(), null));
   }
 
@@ -150,7 +152,7 @@ final class SdkFactorRoutes {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     OtpSend r = Bodies.read(ctx, OtpSend.class);
     EmailOtpService.Sent s = otps.send(new OtpEmailRequest(ownEmail(caller, r.email()), r.expirationMinutes(),
-        null), ctx.ip());
+        null, null), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new CodeSent(200, Replies.requestId(ctx), s.emailId(), s.userId(), s.emailId(), null));
   }
 
@@ -164,7 +166,7 @@ final class SdkFactorRoutes {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("token (the code from the email) is required.");
     }
     EmailOtpService.Authenticated a = otps.authenticate(new OtpAuthenticateRequest(r.methodId(), r.token(), session,
-        null, requireDuration(r.sessionDurationMinutes()), null), Attributes.EMPTY, ctx.ip());
+        null, requireDuration(r.sessionDurationMinutes()), null, null), Attributes.EMPTY, EndUserIp.ofDevice(ctx));
     Replies.data(ctx, factorAuthenticated(ctx, a.user(), a.methodId(), a.session()));
   }
 
@@ -237,7 +239,8 @@ final class SdkFactorRoutes {
     auth.presentedToken(ctx);
     ResetStart r = Bodies.read(ctx, ResetStart.class);
     PasswordResetService.Sent s = resets.start(new PasswordResetStartRequest(r.email(),
-        r.resetPasswordRedirectUrl(), r.resetPasswordExpirationMinutes(), r.codeChallenge()), ctx.ip());
+        r.resetPasswordRedirectUrl(), r.resetPasswordExpirationMinutes(), r.codeChallenge(), null),
+        EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new Sent(200, Replies.requestId(ctx), s.userId(), s.emailId(), null));
   }
 
@@ -253,7 +256,8 @@ final class SdkFactorRoutes {
     String session = sessionToken(ctx);
     Reset r = Bodies.read(ctx, Reset.class);
     PasswordService.Outcome o = resets.reset(new PasswordResetRequest(r.token(), r.password(), session, null,
-        requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier()), Attributes.EMPTY, ctx.ip());
+        requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier(), null), Attributes.EMPTY,
+        EndUserIp.ofDevice(ctx));
     Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 
@@ -270,7 +274,7 @@ final class SdkFactorRoutes {
     ExistingPasswordReset r = Bodies.read(ctx, ExistingPasswordReset.class);
     PasswordService.Outcome o = passwords.resetWithExistingPassword(r.email(), r.existingPassword(),
         r.newPassword(), SessionService.SessionRef.of(session, null), requireDuration(r.sessionDurationMinutes()),
-        Attributes.EMPTY, ctx.ip());
+        Attributes.EMPTY, EndUserIp.ofDevice(ctx));
     Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 

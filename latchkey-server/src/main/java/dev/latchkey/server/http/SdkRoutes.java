@@ -126,7 +126,7 @@ final class SdkRoutes {
     String token = auth.optionalSession(ctx).map(SdkAuth.SignedIn::token).orElse(null);
     PasswordRequest r = Bodies.read(ctx, PasswordRequest.class);
     PasswordService.Outcome o = passwords.authenticate(new PasswordAuthenticateRequest(r.email(), r.password(),
-        token, null, r.requireDuration(), null), Attributes.EMPTY, ctx.ip());
+        token, null, r.requireDuration(), null), Attributes.EMPTY, EndUserIp.ofDevice(ctx));
     Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 

@@ -10,7 +10,8 @@ import java.time.Instant;
 
 /**
  * The abuse limits: fixed-window counters in the database, so every node and every restart sees the same counts.
- * What is counted is hashed before it is stored, so the table holds no email or IP address in clear. Going over a
+ * What is counted is hashed before it is stored, so the table holds no email or IP address in clear. The IP is the
+ * end user's, as the caller determined it (null when unknown: then nothing is counted per IP). Going over a
  * limit is {@code 429 too_many_requests} with {@code Retry-After} set to the seconds left in the window.
  *
  * <p>Sends are counted whether or not they are refused (a client hammering a limit keeps it shut). Sign-in attempts
@@ -28,37 +29,50 @@ public final class RateLimiter {
     this.clock = clock;
   }
 
-  /** Counts one mail to {@code email} requested from {@code ip}; 429 when either is over its limit. */
-  public void countSend(String email, String ip) {
+  /**
+   * Counts one mail to {@code email} requested by the end user at {@code clientIp}; 429 when either is over its
+   * limit. A null {@code clientIp} (a backend request that forwarded no end-user IP) counts the address only.
+   */
+  public void countSend(String email, String clientIp) {
     Instant now = clock.instant();
     hit("sends-to:" + email, limits.emailSends(), limits.emailWindow(), now,
         "Too many mails were sent to this address");
-    hit("sends-from:" + ip, limits.ipSends(), limits.ipWindow(), now, "Too many mails were requested from this IP");
+    if (clientIp != null) {
+      hit("sends-from:" + clientIp, limits.ipSends(), limits.ipWindow(), now,
+          "Too many mails were requested from this IP");
+    }
   }
 
   /**
-   * Begins a sign-in attempt from {@code ip} against {@code subject} (an email address, a method id: what the
-   * attempt is against; null for none). The attempt is counted as a failure <em>before</em> it is checked, and
-   * refused with 429 when that takes the IP or the subject over its limit (a refused attempt is not counted).
+   * Begins a sign-in attempt by the end user at {@code clientIp} against {@code subject} (an email address, a
+   * method id: what the attempt is against; null for none). The attempt is counted as a failure <em>before</em> it
+   * is checked, and refused with 429 when that takes the IP or the subject over its limit (a refused attempt is not
+   * counted). A null {@code clientIp} counts nothing per IP: a backend request that forwarded no end-user IP comes
+   * from the backend's own address, shared by all its users, and counting it would lock them all out together.
    *
    * <p>Counting first is what makes the limits hold under concurrency: a check before the slow password hash and a
    * count after it let every guess sent at the same moment through while the count was still low. An attempt that
    * turns out not to be a failed guess calls {@link Attempt#release()}, which takes its counts back, so successful
    * sign-ins are still never counted.
    */
-  public Attempt begin(String ip, String subject) {
+  public Attempt begin(String clientIp, String subject) {
     Instant now = clock.instant();
-    Counted fromIp = take("failures-from:" + ip, limits.failureWindow(), now);
-    if (fromIp.count() > limits.ipFailures()) {
-      fromIp.release();
-      throw tooMany("Too many failed attempts from this IP", limits.failureWindow(), now);
+    Counted fromIp = null;
+    if (clientIp != null) {
+      fromIp = take("failures-from:" + clientIp, limits.failureWindow(), now);
+      if (fromIp.count() > limits.ipFailures()) {
+        fromIp.release();
+        throw tooMany("Too many failed attempts from this IP", limits.failureWindow(), now);
+      }
     }
     Counted against = null;
     if (subject != null) {
       against = take("failures-against:" + subject, limits.lockoutDuration(), now);
       if (against.count() > limits.lockoutThreshold()) {
         against.release();
-        fromIp.release();
+        if (fromIp != null) {
+          fromIp.release();
+        }
         throw tooMany("Too many failed attempts: sign-in is locked for a while", limits.lockoutDuration(), now);
       }
     }
@@ -82,7 +96,9 @@ public final class RateLimiter {
         return;
       }
       released = true;
-      fromIp.release();
+      if (fromIp != null) {
+        fromIp.release();
+      }
       if (against != null) {
         against.release();
       }

@@ -63,13 +63,13 @@ public final class PasswordResetService {
   public record Sent(String userId, String emailId) {}
 
   /** Mails a reset link to an existing user's email ({@code email_not_found} otherwise, as Stytch answers). */
-  public Sent start(PasswordResetStartRequest r, String ip) {
+  public Sent start(PasswordResetStartRequest r, String clientIp) {
     String email = Emails.normalize(r.email());
     String challenge = EmailLinks.codeChallenge(r.codeChallenge());
     String url = links.redirectUrl(r.resetPasswordRedirectUrl(), "reset_password_redirect_url");
     int minutes = EmailLinks.minutes(r.resetPasswordExpirationMinutes(), DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES,
         "reset_password_expiration_minutes");
-    limiter.countSend(email, ip);
+    limiter.countSend(email, clientIp);
     StoredUser user = users.findByEmail(email).orElseThrow(ErrorCode.EMAIL_NOT_FOUND::exception);
     StoredUser.StoredEmail stored = user.emails().stream().filter(e -> e.email().equals(email)).findFirst()
         .orElseThrow(ErrorCode.EMAIL_NOT_FOUND::exception);
@@ -84,7 +84,7 @@ public final class PasswordResetService {
    * one can be corrected with the same link; an unknown, used or expired token is 401
    * {@code unable_to_auth_password_reset_token}.
    */
-  public PasswordService.Outcome reset(PasswordResetRequest r, Attributes attributes, String ip) {
+  public PasswordService.Outcome reset(PasswordResetRequest r, Attributes attributes, String clientIp) {
     if (r.token() == null || r.token().isEmpty()) {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("token is required.");
     }
@@ -94,7 +94,7 @@ public final class PasswordResetService {
     SessionService.checkRef(ref);
     SessionService.checkDuration(r.sessionDurationMinutes());
     CustomClaims.checkNames(r.sessionCustomClaims());
-    RateLimiter.Attempt attempt = limiter.begin(ip, null);
+    RateLimiter.Attempt attempt = limiter.begin(clientIp, null);
     String hash = Secrets.sha256(r.token());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     StoredEmailToken token = tokens.find(hash, StoredEmailToken.RESET_PASSWORD).filter(t -> t.isLiveAt(now))

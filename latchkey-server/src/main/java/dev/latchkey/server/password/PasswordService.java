@@ -67,11 +67,11 @@ public final class PasswordService {
   }
 
   /**
-   * Signs in with email and password. Failed attempts count against the caller's IP and the email address (known
-   * or not, so the limit does not tell which emails have accounts); past a limit the attempt is refused with 429
-   * before the password is checked.
+   * Signs in with email and password. Failed attempts count against the end user's IP ({@code clientIp}; null when
+   * not known, then nothing is counted per IP) and the email address (known or not, so the limit does not tell which
+   * emails have accounts); past a limit the attempt is refused with 429 before the password is checked.
    */
-  public Outcome authenticate(PasswordAuthenticateRequest r, Attributes attributes, String ip) {
+  public Outcome authenticate(PasswordAuthenticateRequest r, Attributes attributes, String clientIp) {
     String password = required(r.password(), "password");
     String email = Emails.normalize(r.email());
     SessionService.SessionRef ref = SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt());
@@ -83,7 +83,7 @@ public final class PasswordService {
     }
     requireWellFormed(password);
     String subject = "password:" + email;
-    RateLimiter.Attempt attempt = limiter.begin(ip, subject);
+    RateLimiter.Attempt attempt = limiter.begin(clientIp, subject);
     Optional<StoredUser> found = users.findByEmail(email);
     StoredUser.StoredPassword stored = found.map(StoredUser::password).orElse(null);
     boolean ok;
@@ -114,14 +114,14 @@ public final class PasswordService {
    * and a session starts (or {@code ref}, the same user's, is kept and gets the password factor).
    */
   public Outcome resetWithExistingPassword(String email, String existingPassword, String newPassword,
-      SessionService.SessionRef ref, int durationMinutes, Attributes attributes, String ip) {
+      SessionService.SessionRef ref, int durationMinutes, Attributes attributes, String clientIp) {
     required(existingPassword, "existing_password");
     String password = required(newPassword, "new_password");
     requireWellFormed(password);
     SessionService.checkRef(ref);
     SessionService.checkDuration(durationMinutes);
     StoredUser user = authenticate(new PasswordAuthenticateRequest(email, existingPassword, null, null, null, null),
-        attributes, ip).user();
+        attributes, clientIp).user();
     policy.require(password, Emails.normalize(email));
     sessions.requireOwnedBy(ref, user.userId());
     return setAndKeepOne(user, password, ref, durationMinutes, attributes);

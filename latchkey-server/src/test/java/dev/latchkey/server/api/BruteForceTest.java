@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Guessing passwords, email codes and TOTP codes: from one IP against one account, and from one IP spread over many
- * accounts. Every limit answers {@code 429 too_many_requests} with a {@code Retry-After} inside its window and a
+ * accounts. The IP is the end user's: a device's own address on {@code /sdk/v1}, the {@code
+ * attributes.ip_address} a backend forwards on {@code /v1} (never the backend's own address, which all its users
+ * share). Every limit answers {@code 429 too_many_requests} with a {@code Retry-After} inside its window and a
  * message that says when to retry, holds across a restart (the counters live in the database), and opens when the
  * window has passed. (The same limits across three nodes on PostgreSQL: {@code cluster/ClusterAbuseTest}.)
  */
@@ -56,43 +58,90 @@ class BruteForceTest {
     return api.post("/v1/passwords/authenticate", body("email", email, "password", password));
   }
 
+  /** A signed-out device calling the frontend API ({@code /sdk/v1}) with the project's public token. */
+  private static ApiClient device(TestServer server) {
+    return new ApiClient(server.baseUrl(), server.publicToken, server.publicToken);
+  }
+
+  private static Reply sdkPasswordSignIn(ApiClient device, String email, String password) {
+    return device.post("/sdk/v1/passwords/authenticate", body("email", email, "password", password,
+        "session_duration_minutes", 30));
+  }
+
   @Test
-  void passwordGuessesSpreadOverManyEmailsFromOneIpStopAtTheIpLimit() {
+  void passwordGuessesSpreadOverManyEmailsFromOneDeviceIpStopAtTheIpLimit() {
     MutableClock clock = clockAtWindowStart(Duration.ofMinutes(15));
     try (TestServer server = TestServer.start(Map.of("LATCHKEY_LIMIT_IP_FAILURES", "5",
         "LATCHKEY_LIMIT_FAILURE_WINDOW", "15m"), clock)) {
-      ApiClient api = server.api();
+      ApiClient device = device(server);
       String victim = uniqueEmail();
-      signUp(api, victim, 60);
-      // One guess per account never reaches any account's lockout: only the IP limit can stop this.
+      signUp(server.api(), victim, 60);
+      // One guess per account never reaches any account's lockout: only the IP limit can stop this. On /sdk/v1 the
+      // caller is the device itself, so its address (loopback here) is the end user's IP.
       for (int i = 0; i < 5; i++) {
-        assertError(passwordSignIn(api, uniqueEmail(), "guess number " + i), 401, "unauthorized_credentials");
+        assertError(sdkPasswordSignIn(device, uniqueEmail(), "guess number " + i), 401, "unauthorized_credentials");
       }
 
-      long wait = retryAfter(passwordSignIn(api, victim, PASSWORD), 15 * 60);
+      long wait = retryAfter(sdkPasswordSignIn(device, victim, PASSWORD), 15 * 60);
 
       clock.advance(Duration.ofSeconds(wait));
-      assertThat(passwordSignIn(api, victim, PASSWORD).status()).isEqualTo(200);
+      Reply after = sdkPasswordSignIn(device, victim, PASSWORD);
+      assertThat(after.status()).as(after.text()).isEqualTo(200);
     }
   }
 
   @Test
-  void emailCodeGuessesSpreadOverManyMethodsFromOneIpStopAtTheIpLimit() {
+  void emailCodeGuessesSpreadOverManyMethodsFromOneForwardedIpStopAtTheIpLimitForThatIpOnly() {
     MutableClock clock = clockAtWindowStart(Duration.ofMinutes(15));
     try (TestServer server = TestServer.start(Map.of("LATCHKEY_LIMIT_IP_FAILURES", "4",
         "LATCHKEY_LIMIT_FAILURE_WINDOW", "15m", "LATCHKEY_DEV_OUTBOX", "true"), clock)) {
       ApiClient api = server.api();
+      // The backend forwards its end user's IP in attributes, as Stytch's API takes it.
+      Map<String, String> attacker = Map.of("ip_address", "203.0.113.7");
       for (int i = 0; i < 4; i++) {
-        String methodId = api.post("/v1/otps/email/login_or_create", body("email", uniqueEmail()))
-            .text("email_id");
-        assertError(api.post("/v1/otps/authenticate", body("method_id", methodId, "code", "000000")), 401,
-            "unable_to_auth_otp_code");
+        String methodId = api.post("/v1/otps/email/login_or_create", body("email", uniqueEmail())).text("email_id");
+        assertError(api.post("/v1/otps/authenticate", body("method_id", methodId, "code", "000000",
+            "attributes", attacker)), 401, "unable_to_auth_otp_code");
       }
 
       String email = uniqueEmail();
       String methodId = api.post("/v1/otps/email/login_or_create", body("email", email)).text("email_id");
-      retryAfter(api.post("/v1/otps/authenticate", body("method_id", methodId, "code", liveCode(api, email))),
-          15 * 60);
+      retryAfter(api.post("/v1/otps/authenticate", body("method_id", methodId, "code", liveCode(api, email),
+          "attributes", attacker)), 15 * 60);
+      Reply otherUser = api.post("/v1/otps/authenticate", body("method_id", methodId, "code", liveCode(api, email),
+          "attributes", Map.of("ip_address", "198.51.100.20", "user_agent", "Mozilla/5.0")));
+      assertThat(otherUser.status()).as("another end user of the same backend: %s", otherUser.text())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void failedBackendSignInsWithoutAForwardedIpDoNotBlockOtherUsersBackendSignIns() {
+    MutableClock clock = clockAtWindowStart(Duration.ofMinutes(15));
+    int ipFailures = 5;
+    try (TestServer server = TestServer.start(Map.of("LATCHKEY_LIMIT_IP_FAILURES", Integer.toString(ipFailures),
+        "LATCHKEY_LIMIT_FAILURE_WINDOW", "15m", "LATCHKEY_LOCKOUT_THRESHOLD", "3"), clock)) {
+      ApiClient api = server.api();
+      String user = uniqueEmail();
+      signUp(api, user, 60);
+      // Every /v1 call comes from the backend's one address. Without a forwarded end-user IP, counting that address
+      // would let a few strangers' typos (ten times the IP limit here) refuse sign-in to every user of the backend.
+      for (int i = 0; i < ipFailures * 10; i++) {
+        assertError(passwordSignIn(api, uniqueEmail(), "someone's wrong password " + i), 401,
+            "unauthorized_credentials");
+      }
+      for (int i = 0; i < 2; i++) {
+        assertError(api.post("/v1/magic_links/authenticate", body("token", "forged-" + i)), 404,
+            "magic_link_not_found");
+      }
+
+      Reply signedIn = passwordSignIn(api, user, PASSWORD);
+      assertThat(signedIn.status()).as(signedIn.text()).isEqualTo(200);
+      // The per-email lockout still holds for what the backend sends, forwarded IP or not.
+      for (int i = 0; i < 3; i++) {
+        assertError(passwordSignIn(api, user, "wrong guess " + i), 401, "unauthorized_credentials");
+      }
+      retryAfter(passwordSignIn(api, user, PASSWORD), 3600);
     }
   }
 

@@ -19,9 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The abuse limits trip with {@code 429 too_many_requests} and a {@code Retry-After} within the window, and open
- * again when the window has passed. Each test runs its own server with small limits and a clock it moves.
+ * again when the window has passed. Each test runs its own server with small limits and a clock it moves. The
+ * per-IP limits count the end user's IP: a device's own on {@code /sdk/v1}, the forwarded {@code
+ * attributes.ip_address} on {@code /v1}.
  */
 class AbuseLimitTest {
+  /** The end user's IP as a backend forwards it on {@code /v1}: what the per-IP limits count there. */
+  private static final String FROM_ONE_IP = ",\"attributes\":{\"ip_address\":\"203.0.113.7\"}";
 
   private static TestServer serverWith(MutableClock clock, String... settings) {
     Map<String, String> env = new HashMap<>();
@@ -53,12 +57,13 @@ class AbuseLimitTest {
     try (TestServer server = serverWith(clock, "LATCHKEY_LIMIT_EMAIL_SENDS", "", "LATCHKEY_LIMIT_IP_SENDS", "",
         "LATCHKEY_LIMIT_IP_FAILURES", "", "LATCHKEY_LOCKOUT_THRESHOLD", "")) {
       ApiClient api = server.api();
+      // All from one end user, forwarded by the backend, so the per-IP default is what these mails meet.
       for (int i = 0; i < 20; i++) {
-        ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("person")) + "}"));
+        ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("person")) + FROM_ONE_IP + "}"));
       }
 
       clock.advance(Duration.ofMinutes(1));
-      String body = "{\"email\":" + q(email("target")) + "}";
+      String body = "{\"email\":" + q(email("target")) + FROM_ONE_IP + "}";
       int sent = 0;
       Reply r = api.post("/v1/otps/email/login_or_create", body);
       while (r.status() == 200 && sent < 40) {
@@ -108,19 +113,57 @@ class AbuseLimitTest {
   }
 
   @Test
-  void mailsRequestedFromOneIpTripTheLimit() {
+  void mailsRequestedForOneForwardedIpTripTheLimitForThatIpOnly() {
     MutableClock clock = clockAtWindowStart(Duration.ofMinutes(1));
     try (TestServer server = serverWith(clock, "LATCHKEY_LIMIT_IP_SENDS", "4", "LATCHKEY_LIMIT_IP_WINDOW", "1m")) {
       ApiClient api = server.api();
       for (int i = 0; i < 4; i++) {
-        ok(api.post("/v1/magic_links/email/login_or_create", "{\"email\":" + q(email("ip")) + "}"));
+        ok(api.post("/v1/magic_links/email/login_or_create", "{\"email\":" + q(email("ip")) + FROM_ONE_IP + "}"));
       }
 
-      long wait = retryAfter(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("ip")) + "}"));
+      long wait = retryAfter(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("ip"))
+          + FROM_ONE_IP + "}"));
       assertThat(wait).isBetween(1L, 60L);
+      // The backend's other end users are not held to that one's budget, nor are requests that name no end user.
+      ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("ip"))
+          + ",\"attributes\":{\"ip_address\":\"2001:DB8::7\",\"user_agent\":\"Mozilla/5.0\"}}"));
+      for (int i = 0; i < 6; i++) {
+        ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("ip")) + "}"));
+      }
 
       clock.advance(Duration.ofSeconds(wait));
-      ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("ip")) + "}"));
+      ok(api.post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("ip")) + FROM_ONE_IP + "}"));
+    }
+  }
+
+  @Test
+  void mailsRequestedFromOneDeviceTripTheLimit() {
+    MutableClock clock = clockAtWindowStart(Duration.ofMinutes(1));
+    try (TestServer server = serverWith(clock, "LATCHKEY_LIMIT_IP_SENDS", "3", "LATCHKEY_LIMIT_IP_WINDOW", "1m")) {
+      // On /sdk/v1 the caller is the end user's device: its own address is counted.
+      ApiClient device = new ApiClient(server.baseUrl(), server.publicToken, server.publicToken);
+      for (int i = 0; i < 3; i++) {
+        ok(device.post("/sdk/v1/otps/email/login_or_create", "{\"email\":" + q(email("device")) + "}"));
+      }
+
+      long wait = retryAfter(device.post("/sdk/v1/magic_links/email/login_or_create", "{\"email\":"
+          + q(email("device")) + "}"));
+
+      clock.advance(Duration.ofSeconds(wait));
+      ok(device.post("/sdk/v1/otps/email/login_or_create", "{\"email\":" + q(email("device")) + "}"));
+    }
+  }
+
+  @Test
+  void aForwardedIpAddressThatIsNoAddressIsRefusedNamingTheField() {
+    try (TestServer server = serverWith(new MutableClock())) {
+      for (String bad : new String[] {"\"localhost\"", "\"203.0.113.7, 10.0.0.1\"",
+          "\"" + "ffff:".repeat(10) + "1\"", "7"}) {
+        Reply r = server.api().post("/v1/otps/email/login_or_create", "{\"email\":" + q(email("bad-ip"))
+            + ",\"attributes\":{\"ip_address\":" + bad + "}}");
+        error(r, 400, "invalid_field_type");
+        assertThat(r.text("error_message")).as(bad).contains("attributes.ip_address");
+      }
     }
   }
 
@@ -152,23 +195,28 @@ class AbuseLimitTest {
   }
 
   @Test
-  void failuresFromOneIpAcrossFactorsTripTheIpLimit() {
+  void failuresForOneForwardedIpAcrossFactorsTripTheIpLimit() {
     MutableClock clock = clockAtWindowStart(Duration.ofMinutes(15));
     try (TestServer server = serverWith(clock, "LATCHKEY_LIMIT_IP_FAILURES", "3", "LATCHKEY_LIMIT_FAILURE_WINDOW",
         "15m")) {
       ApiClient api = server.api();
-      error(api.post("/v1/magic_links/authenticate", "{\"token\":\"forged\"}"), 404, "magic_link_not_found");
-      error(api.post("/v1/otps/authenticate", "{\"method_id\":\"email-test-x\",\"code\":\"123456\"}"), 404,
-          "otp_code_not_found");
-      error(api.post("/v1/passwords/authenticate", "{\"email\":" + q(email("x")) + ",\"password\":\"guess one\"}"),
-          401, "unauthorized_credentials");
+      error(api.post("/v1/magic_links/authenticate", "{\"token\":\"forged\"" + FROM_ONE_IP + "}"), 404,
+          "magic_link_not_found");
+      error(api.post("/v1/otps/authenticate", "{\"method_id\":\"email-test-x\",\"code\":\"123456\"" + FROM_ONE_IP
+          + "}"), 404, "otp_code_not_found");
+      error(api.post("/v1/passwords/email/reset", "{\"token\":\"forged\",\"password\":" + q(PASSWORD)
+          + FROM_ONE_IP + "}"), 401, "unable_to_auth_password_reset_token");
 
-      long wait = retryAfter(api.post("/v1/magic_links/authenticate", "{\"token\":\"forged\"}"));
-      retryAfter(api.post("/v1/passwords/authenticate", "{\"email\":" + q(email("y"))
-          + ",\"password\":\"guess two\"}"));
+      long wait = retryAfter(api.post("/v1/magic_links/authenticate", "{\"token\":\"forged\"" + FROM_ONE_IP
+          + "}"));
+      retryAfter(api.post("/v1/passwords/email/reset", "{\"token\":\"forged again\",\"password\":"
+          + q(PASSWORD) + FROM_ONE_IP + "}"));
+      // The same backend, for a request that names no end user: not that IP's failures.
+      error(api.post("/v1/magic_links/authenticate", "{\"token\":\"forged\"}"), 404, "magic_link_not_found");
 
       clock.advance(Duration.ofSeconds(wait));
-      error(api.post("/v1/magic_links/authenticate", "{\"token\":\"forged\"}"), 404, "magic_link_not_found");
+      error(api.post("/v1/magic_links/authenticate", "{\"token\":\"forged\"" + FROM_ONE_IP + "}"), 404,
+          "magic_link_not_found");
     }
   }
 
