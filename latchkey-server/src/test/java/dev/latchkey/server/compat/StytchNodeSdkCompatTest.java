@@ -7,16 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.MutableClock;
 import dev.latchkey.server.testing.TestServer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +27,7 @@ class StytchNodeSdkCompatTest {
 
   @Test
   void theNodeSdkAuthenticatesListsVerifiesFallsBackAndRevokesAgainstLatchkey() throws Exception {
-    Path nodeDir = projectRoot().resolve("compat/node");
+    Path nodeDir = NodeScripts.dir();
     assertThat(nodeDir.resolve("node_modules/stytch/package.json"))
         .as("the npm packages are not installed: run 'npm ci --prefix compat/node' (bin/test does this)")
         .exists();
@@ -49,12 +45,12 @@ class StytchNodeSdkCompatTest {
       String token = signup.text("session_token");
       String sessionId = signup.json().path("session").path("session_id").asText();
 
-      Run run = node(nodeDir, Map.of(
+      NodeScripts.Run run = NodeScripts.run("check.mjs", Map.of(
           "LATCHKEY_BASE_URL", server.baseUrl(),
           "LATCHKEY_PROJECT_ID", server.projectId,
           "LATCHKEY_SECRET", server.secret,
           "LATCHKEY_SESSION_TOKEN", token,
-          "LATCHKEY_OLD_SESSION_JWT", signup.text("session_jwt")));
+          "LATCHKEY_OLD_SESSION_JWT", signup.text("session_jwt")), SCRIPT_TIMEOUT);
 
       assertThat(run.exitCode()).as("check.mjs failed:\n%s\n%s", run.stdout(), run.stderr()).isEqualTo(0);
       List<String> lines = run.stdout().lines().toList();
@@ -86,53 +82,18 @@ class StytchNodeSdkCompatTest {
 
   @Test
   void theNodeScriptFailsWithAClearMessageWhenTheServerSaysTheSessionIsGone() throws Exception {
-    Path nodeDir = projectRoot().resolve("compat/node");
+    Path nodeDir = NodeScripts.dir();
     try (TestServer server = TestServer.start()) {
-      Run run = node(nodeDir, Map.of(
+      NodeScripts.Run run = NodeScripts.run("check.mjs", Map.of(
           "LATCHKEY_BASE_URL", server.baseUrl(),
           "LATCHKEY_PROJECT_ID", server.projectId,
           "LATCHKEY_SECRET", server.secret,
-          "LATCHKEY_SESSION_TOKEN", "y".repeat(44)));
+          "LATCHKEY_SESSION_TOKEN", "y".repeat(44)), SCRIPT_TIMEOUT);
 
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.stderr()).contains("check.mjs: FAILED at sessions.authenticate(session_token)")
           .contains("session_not_found");
       assertThat(run.stdout()).doesNotContain("\"ok\":true");
     }
-  }
-
-  private record Run(int exitCode, String stdout, String stderr) {}
-
-  private static Run node(Path nodeDir, Map<String, String> env) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("latchkey-node-", ".out");
-    Path err = Files.createTempFile("latchkey-node-", ".err");
-    try {
-      ProcessBuilder pb = new ProcessBuilder("node", nodeDir.resolve("check.mjs").toString())
-          .directory(nodeDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-      pb.environment().putAll(env);
-      Process p;
-      try {
-        p = pb.start();
-      } catch (IOException e) {
-        throw new AssertionError("cannot run 'node' (Node.js 18+ must be on the PATH; bin/test installs it)", e);
-      }
-      if (!p.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("check.mjs did not finish within " + SCRIPT_TIMEOUT + ":\n"
-            + Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
-      }
-      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
-  }
-
-  private static Path projectRoot() {
-    String root = System.getProperty("latchkey.projectRoot");
-    assertThat(root).as("system property latchkey.projectRoot (set by surefire in latchkey-server/pom.xml)")
-        .isNotBlank();
-    return Path.of(root);
   }
 }

@@ -6,15 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.TestServer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +29,7 @@ class StytchVanillaJsCompatTest {
 
   @Test
   void theBrowserSdkHydratesAuthenticatesWatchesRevokesAndIsSignedOutByTheServer() throws Exception {
-    Path nodeDir = projectRoot().resolve("compat/node");
+    Path nodeDir = NodeScripts.dir();
     assertThat(nodeDir.resolve("node_modules/@stytch/vanilla-js/package.json"))
         .as("the npm packages are not installed: run 'npm ci --prefix compat/node' (bin/test does this)")
         .exists();
@@ -48,7 +44,7 @@ class StytchVanillaJsCompatTest {
       String token = signup.text("session_token");
       String sessionId = signup.json().path("session").path("session_id").asText();
 
-      Run run = node(nodeDir, Map.of(
+      NodeScripts.Run run = NodeScripts.run("vanilla.mjs", Map.of(
           "LATCHKEY_BASE_URL", server.baseUrl(),
           "LATCHKEY_PUBLIC_TOKEN", server.publicToken,
           "LATCHKEY_PROJECT_ID", server.projectId,
@@ -56,7 +52,7 @@ class StytchVanillaJsCompatTest {
           "LATCHKEY_SESSION_TOKEN", token,
           "LATCHKEY_SESSION_JWT", signup.text("session_jwt"),
           "LATCHKEY_EMAIL", email,
-          "LATCHKEY_PASSWORD", PASSWORD));
+          "LATCHKEY_PASSWORD", PASSWORD), SCRIPT_TIMEOUT);
 
       assertThat(run.exitCode()).as("vanilla.mjs failed:\n%s\n%s", run.stdout(), run.stderr()).isEqualTo(0);
       List<String> lines = run.stdout().lines().toList();
@@ -85,40 +81,5 @@ class StytchVanillaJsCompatTest {
       ApiClient.Reply after = backend.post("/v1/sessions/authenticate", "{\"session_token\":\"" + token + "\"}");
       assertThat(after.text("error_type")).isEqualTo("session_not_found");
     }
-  }
-
-  private record Run(int exitCode, String stdout, String stderr) {}
-
-  private static Run node(Path nodeDir, Map<String, String> env) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("latchkey-vanilla-", ".out");
-    Path err = Files.createTempFile("latchkey-vanilla-", ".err");
-    try {
-      ProcessBuilder pb = new ProcessBuilder("node", nodeDir.resolve("vanilla.mjs").toString())
-          .directory(nodeDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-      pb.environment().putAll(env);
-      Process p;
-      try {
-        p = pb.start();
-      } catch (IOException e) {
-        throw new AssertionError("cannot run 'node' (Node.js 18+ must be on the PATH; bin/test installs it)", e);
-      }
-      if (!p.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("vanilla.mjs did not finish within " + SCRIPT_TIMEOUT + ":\n"
-            + Files.readString(out, StandardCharsets.UTF_8) + Files.readString(err, StandardCharsets.UTF_8));
-      }
-      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
-  }
-
-  private static Path projectRoot() {
-    String root = System.getProperty("latchkey.projectRoot");
-    assertThat(root).as("system property latchkey.projectRoot (set by surefire in latchkey-server/pom.xml)")
-        .isNotBlank();
-    return Path.of(root);
   }
 }
