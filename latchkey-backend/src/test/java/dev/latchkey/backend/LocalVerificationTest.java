@@ -58,10 +58,18 @@ class LocalVerificationTest {
     backend.close();
   }
 
-  /** A real JWT from the server; our clock is then set to the real time (the server runs on the system clock). */
+  /**
+   * A real JWT from the server; our clock is then set to its {@code iat} (the server runs on the system clock). Not
+   * to "now": {@code iat} is in whole seconds, and the server may return a JWT it minted earlier (JWT reuse), so the
+   * token's own issue time is the only exact reference for the age checks below.
+   */
   private String serverJwt() {
     String jwt = Fixture.jwt(server);
-    clock.set(Instant.now());
+    try {
+      clock.set(com.nimbusds.jwt.SignedJWT.parse(jwt).getJWTClaimsSet().getIssueTime().toInstant());
+    } catch (java.text.ParseException e) {
+      throw new AssertionError("the server's JWT does not parse", e);
+    }
     return jwt;
   }
 
