@@ -1,12 +1,12 @@
 package dev.latchkey.server.email;
 
 import static dev.latchkey.server.email.EmailSignInTest.jwtClaims;
+import static dev.latchkey.server.email.EmailSignInTest.ok;
 import static dev.latchkey.server.email.EmailSignInTest.q;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.testing.ApiClient;
-import dev.latchkey.server.testing.ApiClient.Reply;
 import dev.latchkey.server.testing.MutableClock;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestSmtp;
@@ -42,11 +42,6 @@ class EveryWayInJourneyTest {
   static void stop() {
     server.close();
     smtp.close();
-  }
-
-  private static JsonNode ok(Reply r) {
-    assertThat(r.status()).as("status of %s", r.text()).isEqualTo(200);
-    return r.json();
   }
 
   private static List<String> factorTypes(JsonNode session) {
