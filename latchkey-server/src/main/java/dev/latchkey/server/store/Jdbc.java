@@ -79,23 +79,36 @@ final class Jdbc {
   }
 
   static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+    StatementCache.Lease lease = StatementCache.lease(c, sql);
+    try {
+      PreparedStatement ps = bind(lease.statement(), args);
       List<T> out = new ArrayList<>();
-      while (rs.next()) {
-        out.add(mapper.map(rs));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(mapper.map(rs));
+        }
       }
+      lease.release();
       return out;
+    } catch (SQLException | RuntimeException e) {
+      lease.discard(e);
+      throw e;
     }
   }
 
   static int update(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement ps = prepare(c, sql, args)) {
-      return ps.executeUpdate();
+    StatementCache.Lease lease = StatementCache.lease(c, sql);
+    try {
+      int count = bind(lease.statement(), args).executeUpdate();
+      lease.release();
+      return count;
+    } catch (SQLException | RuntimeException e) {
+      lease.discard(e);
+      throw e;
     }
   }
 
-  private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
+  private static PreparedStatement bind(PreparedStatement ps, Object... args) throws SQLException {
     for (int i = 0; i < args.length; i++) {
       ps.setObject(i + 1, args[i]);
     }

@@ -68,12 +68,11 @@ final class JdbcSessionStore implements SessionStore {
         c -> Jdbc.update(c, "DELETE FROM sessions WHERE expires_at <= ?", now.toEpochMilli()));
   }
 
+  /** Maps a row of {@link #COLUMNS}, by position: looking columns up by name costs a native call per column. */
   private static StoredSession row(ResultSet rs) throws SQLException {
-    return new StoredSession(rs.getString("session_id"), rs.getString("user_id"), rs.getString("token_hash"),
-        Instant.ofEpochMilli(rs.getLong("started_at")), Instant.ofEpochMilli(rs.getLong("last_accessed_at")),
-        Instant.ofEpochMilli(rs.getLong("expires_at")),
-        new Attributes(rs.getString("ip_address"), rs.getString("user_agent")),
-        JsonColumns.readFactors(rs.getString("factors")), JsonColumns.readMap(rs.getString("custom_claims")),
-        rs.getLong("version"));
+    return new StoredSession(rs.getString(1), rs.getString(2), rs.getString(3), Instant.ofEpochMilli(rs.getLong(4)),
+        Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)),
+        new Attributes(rs.getString(7), rs.getString(8)), JsonColumns.readFactors(rs.getString(9)),
+        JsonColumns.readMap(rs.getString(10)), rs.getLong(11));
   }
 }

@@ -5,12 +5,27 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 final class JdbcUserStore implements UserStore {
   private static final String USER_COLUMNS = "user_id, status, first_name, middle_name, last_name, trusted_metadata, "
       + "untrusted_metadata, external_id, created_at";
+  /**
+   * A user's emails, password and TOTPs in one statement (one read instead of three on every authenticate): each
+   * row is {@code kind, id, value, flag, created_at}, ordered by kind, then as Stytch lists them (oldest first).
+   */
+  private static final String DETAILS = "SELECT 'e', email_id, email, CASE WHEN verified THEN 1 ELSE 0 END, created_at "
+      + "FROM emails WHERE user_id = ? "
+      + "UNION ALL SELECT 'p', password_id, hash, CASE WHEN requires_reset THEN 1 ELSE 0 END, created_at "
+      + "FROM passwords WHERE user_id = ? "
+      + "UNION ALL SELECT 't', totp_id, NULL, CASE WHEN verified THEN 1 ELSE 0 END, created_at "
+      + "FROM totps WHERE user_id = ? ORDER BY 1, 5, 2";
+
+  /** One row of {@link #DETAILS}. */
+  private record Detail(String kind, String id, String value, boolean flag) {}
+
   private final Jdbc jdbc;
 
   JdbcUserStore(Jdbc jdbc) {
@@ -105,21 +120,24 @@ final class JdbcUserStore implements UserStore {
     return users.isEmpty() ? Optional.empty() : Optional.of(users.get(0));
   }
 
+  /** Maps a row of {@link #USER_COLUMNS} (by position, see JdbcSessionStore.row) and reads the user's details. */
   private static StoredUser row(Connection c, ResultSet rs) throws SQLException {
-    String userId = rs.getString("user_id");
-    List<StoredUser.StoredEmail> emails = Jdbc.query(c,
-        "SELECT email_id, email, verified FROM emails WHERE user_id = ? ORDER BY created_at, email_id",
-        e -> new StoredUser.StoredEmail(e.getString(1), e.getString(2), e.getBoolean(3)), userId);
-    List<StoredUser.StoredPassword> passwords = Jdbc.query(c,
-        "SELECT password_id, hash, requires_reset FROM passwords WHERE user_id = ?",
-        p -> new StoredUser.StoredPassword(p.getString(1), p.getString(2), p.getBoolean(3)), userId);
-    List<User.Totp> totps = Jdbc.query(c,
-        "SELECT totp_id, verified FROM totps WHERE user_id = ? ORDER BY created_at, totp_id",
-        t -> new User.Totp(t.getString(1), t.getBoolean(2)), userId);
-    return new StoredUser(userId, rs.getString("status"),
-        new User.Name(rs.getString("first_name"), rs.getString("middle_name"), rs.getString("last_name")),
-        JsonColumns.readMap(rs.getString("trusted_metadata")), JsonColumns.readMap(rs.getString("untrusted_metadata")),
-        rs.getString("external_id"), Instant.ofEpochMilli(rs.getLong("created_at")), emails,
+    String userId = rs.getString(1);
+    List<Detail> details = Jdbc.query(c, DETAILS,
+        d -> new Detail(d.getString(1), d.getString(2), d.getString(3), d.getInt(4) != 0), userId, userId, userId);
+    List<StoredUser.StoredEmail> emails = new ArrayList<>(1);
+    List<StoredUser.StoredPassword> passwords = new ArrayList<>(1);
+    List<User.Totp> totps = new ArrayList<>(0);
+    for (Detail d : details) {
+      switch (d.kind()) {
+        case "e" -> emails.add(new StoredUser.StoredEmail(d.id(), d.value(), d.flag()));
+        case "p" -> passwords.add(new StoredUser.StoredPassword(d.id(), d.value(), d.flag()));
+        default -> totps.add(new User.Totp(d.id(), d.flag()));
+      }
+    }
+    return new StoredUser(userId, rs.getString(2), new User.Name(rs.getString(3), rs.getString(4), rs.getString(5)),
+        JsonColumns.readMap(rs.getString(6)), JsonColumns.readMap(rs.getString(7)), rs.getString(8),
+        Instant.ofEpochMilli(rs.getLong(9)), emails,
         passwords.isEmpty() ? null : passwords.get(0), totps);
   }
 }

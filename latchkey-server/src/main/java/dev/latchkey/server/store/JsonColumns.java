@@ -27,6 +27,10 @@ final class JsonColumns {
   }
 
   static Map<String, Object> readMap(String text) {
+    if ("{}".equals(text)) {
+      // Most claim and metadata columns are empty; they are read on every authenticate.
+      return Map.of();
+    }
     try {
       return Collections.unmodifiableMap(JSON.readValue(text, MAP));
     } catch (JsonProcessingException e) {

@@ -1,0 +1,137 @@
+package dev.latchkey.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConnection;
+
+/** SQLite statements are compiled once per connection and reused, without changing what any statement does. */
+class StatementCacheTest {
+  private static final String SELECT = "SELECT value FROM t WHERE id = ?";
+
+  @TempDir
+  Path dir;
+  private Stores stores;
+
+  @BeforeEach
+  void open() throws SQLException {
+    stores = Stores.open("jdbc:sqlite:" + dir.resolve("cache.db"), Duration.ofSeconds(5));
+    try (Connection c = stores.dataSource().getConnection()) {
+      Jdbc.update(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, value TEXT NOT NULL)");
+      Jdbc.update(c, "INSERT INTO t (id, value) VALUES (?, ?)", 1, "one");
+      Jdbc.update(c, "INSERT INTO t (id, value) VALUES (?, ?)", 2, "two");
+    }
+  }
+
+  @AfterEach
+  void close() {
+    if (stores != null) {
+      stores.close();
+    }
+  }
+
+  @Test
+  void aStatementGivenBackIsTheOneTheNextUseOfItsSqlOnThatConnectionGets() throws SQLException {
+    try (Connection c = stores.dataSource().getConnection()) {
+      StatementCache.Lease first = StatementCache.lease(c, SELECT);
+      PreparedStatement statement = first.statement();
+      first.release();
+
+      StatementCache.Lease second = StatementCache.lease(c, SELECT);
+
+      assertThat(second.statement()).isSameAs(statement);
+      second.release();
+      assertThat(Jdbc.query(c, SELECT, rs -> rs.getString(1), 2)).containsExactly("two");
+      assertThat(Jdbc.query(c, SELECT, rs -> rs.getString(1), 1)).containsExactly("one");
+    }
+  }
+
+  @Test
+  void theSameSqlNestedOnOneConnectionGetsASecondStatement() throws SQLException {
+    try (Connection c = stores.dataSource().getConnection()) {
+      List<String> pairs = Jdbc.query(c, SELECT, outer -> outer.getString(1) + "+"
+          + Jdbc.query(c, SELECT, inner -> inner.getString(1), 2).get(0), 1);
+
+      assertThat(pairs).containsExactly("one+two");
+    }
+  }
+
+  @Test
+  void aStatementWhoseUseFailedIsClosedAndNotHandedOutAgain() throws SQLException {
+    try (Connection c = stores.dataSource().getConnection()) {
+      StatementCache.Lease lease = StatementCache.lease(c, SELECT);
+      PreparedStatement failed = lease.statement();
+      lease.discard(new SQLException("the use failed"));
+      assertThatThrownBy(() -> Jdbc.query(c, SELECT, rs -> {
+        throw new IllegalStateException("mapper failed");
+      }, 1)).hasMessage("mapper failed");
+
+      StatementCache.Lease next = StatementCache.lease(c, SELECT);
+
+      assertThat(failed.isClosed()).isTrue();
+      assertThat(next.statement()).isNotSameAs(failed);
+      assertThat(next.statement().isClosed()).isFalse();
+      next.release();
+      assertThat(Jdbc.query(c, SELECT, rs -> rs.getString(1), 1)).containsExactly("one");
+    }
+  }
+
+  @Test
+  void aCachedReadLeavesNoReadTransactionOpenSoACheckpointEmptiesTheLog() throws SQLException {
+    try (Connection reader = stores.dataSource().getConnection()) {
+      assertThat(Jdbc.query(reader, SELECT, rs -> rs.getString(1), 1)).containsExactly("one");
+      assertThat(Jdbc.query(reader, SELECT, rs -> rs.getString(1), 2)).containsExactly("two");
+      try (Connection writer = stores.dataSource().getConnection()) {
+        Jdbc.update(writer, "UPDATE t SET value = ? WHERE id = ?", "uno", 1);
+        // TRUNCATE waits for no reader; "busy" = 1 would mean the reader's cached statement still holds a snapshot.
+        List<Integer> busy = Jdbc.query(writer, "PRAGMA wal_checkpoint(TRUNCATE)", rs -> rs.getInt(1));
+
+        assertThat(busy).containsExactly(0);
+      }
+      assertThat(Jdbc.query(reader, SELECT, rs -> rs.getString(1), 1)).containsExactly("uno");
+    }
+  }
+
+  @Test
+  void statementsOfAClosedDatabaseAreNotKept() throws SQLException {
+    Connection physical;
+    try (Connection c = stores.dataSource().getConnection()) {
+      Jdbc.query(c, SELECT, rs -> rs.getString(1), 1);
+      physical = c.unwrap(SQLiteConnection.class);
+    }
+    assertThat(StatementCache.holds(physical)).isTrue();
+
+    stores.close();
+    stores = null;
+
+    assertThat(StatementCache.holds(physical)).isFalse();
+  }
+
+  @Test
+  void aWriteThroughACachedStatementIsDurableAfterReopening() throws SQLException {
+    try (Connection c = stores.dataSource().getConnection()) {
+      for (int i = 3; i < 10; i++) {
+        Jdbc.update(c, "INSERT INTO t (id, value) VALUES (?, ?)", i, "v" + i);
+      }
+    }
+    stores.close();
+    stores = Stores.open("jdbc:sqlite:" + dir.resolve("cache.db"), Duration.ofSeconds(5));
+
+    try (Connection c = stores.dataSource().getConnection();
+        ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(9);
+    }
+  }
+}
