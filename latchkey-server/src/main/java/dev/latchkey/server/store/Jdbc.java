@@ -4,19 +4,32 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /** Plain JDBC with one rule: every SQLException leaves as a {@link StoreException} or {@link DuplicateKeyException}. */
 final class Jdbc {
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final Duration timeout;
+  /**
+   * SQLite lets one connection write at a time; the others find the database locked and retry in its busy handler,
+   * which sleeps (1 ms, 2 ms, 5 ms...) inside a native call and so pins a virtual thread's carrier: with two cores,
+   * two waiting writers stopped every other request. Writers of this process queue here instead, parked like any
+   * virtual thread. Null on PostgreSQL, which has no such limit.
+   */
+  private final ReentrantLock writeLock;
 
-  Jdbc(DataSource dataSource, Dialect dialect) {
+  Jdbc(DataSource dataSource, Dialect dialect, Duration timeout) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.timeout = timeout;
+    this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : null;
   }
 
   Dialect dialect() {
@@ -40,6 +53,10 @@ final class Jdbc {
   }
 
   <T> T inTransaction(Work<T> work) {
+    return writing(() -> transaction(work));
+  }
+
+  private <T> T transaction(Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
@@ -75,7 +92,28 @@ final class Jdbc {
   }
 
   int update(String sql, Object... args) {
-    return withConnection(c -> update(c, sql, args));
+    return writing(() -> withConnection(c -> update(c, sql, args)));
+  }
+
+  /** Runs a write under {@link #writeLock} (SQLite), waiting for it no longer than the database timeout. */
+  private <T> T writing(java.util.function.Supplier<T> write) {
+    if (writeLock == null) {
+      return write.get();
+    }
+    try {
+      if (!writeLock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new StoreException("The database did not answer: no write slot within " + timeout.toMillis() + " ms",
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("Interrupted while waiting to write to the database", e);
+    }
+    try {
+      return write.get();
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {

@@ -44,7 +44,7 @@ public final class Stores implements AutoCloseable {
     this.jdbcUrl = jdbcUrl;
     this.timeout = timeout;
     this.dialect = dialect;
-    Jdbc jdbc = new Jdbc(dataSource, dialect);
+    Jdbc jdbc = new Jdbc(dataSource, dialect, timeout);
     this.users = new JdbcUserStore(jdbc);
     this.sessions = new JdbcSessionStore(jdbc);
     this.keys = new JdbcKeyStore(jdbc);

@@ -10,14 +10,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteConnection;
 
-/** SQLite statements are compiled once per connection and reused, without changing what any statement does. */
-class StatementCacheTest {
+/**
+ * SQLite statements are compiled once per connection and reused, without changing what any statement does; writers of
+ * one process queue for SQLite's single write slot in Java, within the database timeout.
+ */
+class SqliteConcurrencyTest {
   private static final String SELECT = "SELECT value FROM t WHERE id = ?";
 
   @TempDir
@@ -116,6 +121,36 @@ class StatementCacheTest {
     stores = null;
 
     assertThat(StatementCache.holds(physical)).isFalse();
+  }
+
+  @Test
+  void aWriterQueuedBehindAnotherPastTheTimeoutFailsAsUnavailableAndTheFirstWriteStands() throws Exception {
+    Jdbc jdbc = new Jdbc(stores.dataSource(), Dialect.SQLITE, Duration.ofMillis(300));
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread first = Thread.ofVirtual().start(() -> jdbc.inTransaction(c -> {
+      Jdbc.update(c, "INSERT INTO t (id, value) VALUES (?, ?)", 10, "first");
+      inside.countDown();
+      await(release);
+      return null;
+    }));
+    assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+
+    assertThatThrownBy(() -> jdbc.update("INSERT INTO t (id, value) VALUES (?, ?)", 11, "second"))
+        .isInstanceOf(StoreException.class).hasMessageContaining("no write slot within 300 ms");
+
+    release.countDown();
+    first.join();
+    assertThat(jdbc.query("SELECT value FROM t WHERE id >= 10 ORDER BY id", rs -> rs.getString(1)))
+        .containsExactly("first");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
