@@ -6,6 +6,10 @@ if [ ! -x "$LATCHKEY_JDK/bin/java" ]; then
   exit 1
 fi
 export JAVA_HOME="$LATCHKEY_JDK"
+# JVM options bin/latchkey starts the server with unless LATCHKEY_JAVA_OPTS is set (bin/bench uses the same). The
+# server keeps nothing per stored session in memory; 256 MiB holds the JWT reuse map at its largest (about 90 MB)
+# with room to spare (docs/benchmarks.md, "Scale"). Without -Xmx the JVM would size its heap from the machine.
+LATCHKEY_DEFAULT_JAVA_OPTS="-Xmx256m"
 export PATH="$JAVA_HOME/bin:$PATH"
 
 ensure_maven() {

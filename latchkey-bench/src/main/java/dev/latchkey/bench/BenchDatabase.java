@@ -3,6 +3,7 @@ package dev.latchkey.bench;
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.model.User;
+import dev.latchkey.server.crypto.CryptoProviders;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
 import dev.latchkey.server.crypto.KeyRing;
@@ -93,7 +94,9 @@ final class BenchDatabase implements AutoCloseable {
     }
     this.keys = new KeyRing(stores.keys(), new KeyEncryption(null), ids, Clock.systemUTC(), KEY_RETENTION);
     keys.start();
-    this.jwts = new SessionJwts(keys, PROJECT_ID);
+    // Signs with the provider the server chooses by default (LATCHKEY_CRYPTO_PROVIDER=auto), so that JWT mint
+    // rates here are "the signing rate of the chosen provider" an authenticate that mints is compared with.
+    this.jwts = new SessionJwts(keys, PROJECT_ID, CryptoProviders.select("auto", message -> {}));
   }
 
   /** A session as a password sign-in creates it, with a few custom claims; not stored. */

@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Server-side session JWT minting ({@link SessionJwts#mint}): claims map, JSON, RS256 signature with a 2048-bit key
- * from the real {@code KeyRing} over SQLite. Every authenticate call pays this once.
+ * from the real {@code KeyRing} over SQLite, signed by the provider the server uses by default
+ * ({@code LATCHKEY_CRYPTO_PROVIDER=auto}: ACCP where it loads). Every authenticate that mints pays this once.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

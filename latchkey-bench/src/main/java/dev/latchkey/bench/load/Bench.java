@@ -41,15 +41,18 @@ public final class Bench {
         --sessions 10000        fixture sessions for the HTTP scenarios
         --revoke-pool 200000    extra fixture sessions the revoke scenario consumes
         --scale-sizes 10000,1000000   (add 10000000 for the 10M figure; it loads for several minutes)
-        --jvm-flags "-Xmx1g ..."      flags for both the server and the ceiling JVMs (default: none, as bin/latchkey)
+        --scale-active 10000    sessions the scale scenario authenticates, spread evenly over all stored ones
+                                (0: every stored session, at random)
+        --jvm-flags "-Xmx1g ..."      flags for both the server and the ceiling JVMs (default: $LATCHKEY_JAVA_OPTS,
+                                which bin/bench sets to bin/latchkey's default)
         --database-url jdbc:postgresql://host:port/db?user=..&password=..   an EMPTY database, for postgres/three-nodes
         --out FILE              also write the Markdown report there
         --smoke                 CI: tiny sizes, one short iteration of everything; numbers mean nothing
       """;
 
   record Options(List<String> scenarios, List<Integer> connections, Duration warmup, Duration measure, double rate,
-      long sessions, long revokePool, List<Long> scaleSizes, List<String> jvmFlags, String databaseUrl, Path out,
-      boolean smoke) {
+      long sessions, long revokePool, List<Long> scaleSizes, long scaleActive, List<String> jvmFlags,
+      String databaseUrl, Path out, boolean smoke) {
 
     static Options parse(String... args) {
       List<String> scenarios = new ArrayList<>();
@@ -60,7 +63,8 @@ public final class Bench {
       long sessions = 10_000;
       long revokePool = 200_000;
       List<Long> scaleSizes = List.of(10_000L, 1_000_000L);
-      List<String> jvmFlags = List.of();
+      long scaleActive = 10_000;
+      List<String> jvmFlags = flags(System.getenv("LATCHKEY_JAVA_OPTS"));
       String databaseUrl = null;
       Path out = null;
       boolean smoke = false;
@@ -74,7 +78,8 @@ public final class Bench {
           case "--sessions" -> sessions = Long.parseLong(args[++i]);
           case "--revoke-pool" -> revokePool = Long.parseLong(args[++i]);
           case "--scale-sizes" -> scaleSizes = Arrays.stream(args[++i].split(",")).map(Long::parseLong).toList();
-          case "--jvm-flags" -> jvmFlags = args[++i].isBlank() ? List.of() : List.of(args[i].trim().split("\\s+"));
+          case "--scale-active" -> scaleActive = Long.parseLong(args[++i]);
+          case "--jvm-flags" -> jvmFlags = flags(args[++i]);
           case "--database-url" -> databaseUrl = args[++i];
           case "--out" -> out = Path.of(args[++i]);
           case "--smoke" -> smoke = true;
@@ -98,6 +103,7 @@ public final class Bench {
         sessions = 1_000;
         revokePool = 5_000;
         scaleSizes = List.of(1_000L);
+        scaleActive = 100;
       }
       if (scenarios.isEmpty()) {
         scenarios = List.of("jmh", "http", "scale");
@@ -106,8 +112,12 @@ public final class Bench {
         throw new UsageException("postgres and three-nodes need --database-url jdbc:postgresql://... (an empty "
             + "database; bin/test-postgres.sh from the PostgreSQL branch starts a throw-away one)");
       }
-      return new Options(scenarios, connections, warmup, measure, rate, sessions, revokePool, scaleSizes, jvmFlags,
-          databaseUrl, out, smoke);
+      return new Options(scenarios, connections, warmup, measure, rate, sessions, revokePool, scaleSizes,
+          scaleActive, jvmFlags, databaseUrl, out, smoke);
+    }
+
+    private static List<String> flags(String s) {
+      return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
     }
 
     private static Duration duration(String s) {
@@ -226,7 +236,7 @@ public final class Bench {
     for (long size : o.scaleSizes()) {
       log.println("bench: scale, " + size + " sessions");
       try (LatchkeyCluster cluster = new LatchkeyCluster(null, size, 1, o.jvmFlags())) {
-        Workload w = Scenarios.workload("auth-token", cluster, cluster.targets().get(0), size, size);
+        Workload w = Scenarios.activeSet(cluster, cluster.targets().get(0), size, o.scaleActive());
         LoadResult r = LoadDriver.run("auth-token", size + " sessions", cluster.targets(), cluster.pids(), w,
             spec(o, connections));
         JavaProcess node = cluster.nodes().get(0);
@@ -263,10 +273,16 @@ public final class Bench {
     List<Run> runs = List.of(
         new Run("JwtMintBenchmark", 1, null),
         new Run("JwtMintBenchmark", 2, " (2 threads)"),
+        // The bare RS256 signature and the whole mint, per provider, on both cores: "the signing rate of the chosen
+        // provider on two cores" an authenticate that mints is held to.
+        new Run("RsaSigningProviderBenchmark", 2, " (2 threads)"),
+        // One thread per provider at the same time: their ratio holds even when the machine is busy.
+        new Run("RsaSigningSideBySideBenchmark", 2, null),
         new Run("JwtVerifyBenchmark", 1, null),
         new Run("BackendVerifyBenchmark", 1, null),
         new Run("TokenHashBenchmark", 1, null),
-        new Run("SessionLookupBenchmark", 1, null));
+        new Run("SessionLookupBenchmark", 1, null),
+        new Run("SessionAuthenticateBenchmark", 1, null));
     for (Run run : runs) {
       ChainedOptionsBuilder b = new OptionsBuilder().include("dev\\.latchkey\\.bench\\." + run.include() + "\\.")
           .threads(run.threads()).shouldFailOnError(true)
@@ -285,13 +301,21 @@ public final class Bench {
         System.setProperty("latchkey.bench.postgresUrl", o.databaseUrl());  // for --smoke, which runs in-process
       }
       for (RunResult r : new Runner(b.build()).run()) {
-        var p = r.getPrimaryResult();
         String store = r.getParams().getParam("store");
+        String provider = r.getParams().getParam("provider");
         String name = r.getParams().getBenchmark().replace("dev.latchkey.bench.", "")
-            + (run.label() == null ? "" : run.label()) + (o.databaseUrl() != null && store != null
-                ? " (" + store + ")" : "");
-        report.jmh.add(new Report.JmhRow(name, r.getParams().getMode().shortLabel(), run.threads(), p.getScore(),
-            p.getScoreError(), p.getScoreUnit()));
+            + (provider == null ? "" : " [" + provider + "]") + (run.label() == null ? "" : run.label())
+            + (o.databaseUrl() != null && store != null ? " (" + store + ")" : "");
+        String mode = r.getParams().getMode().shortLabel();
+        if (r.getParams().getBenchmark().endsWith("SideBySideBenchmark.sign")) {
+          // A group: one row per member (jdk, accp), each on its own thread; the group total means nothing.
+          r.getSecondaryResults().forEach((member, p) -> report.jmh.add(new Report.JmhRow(name + ":" + member, mode,
+              1, p.getScore(), p.getScoreError(), p.getScoreUnit())));
+          continue;
+        }
+        var p = r.getPrimaryResult();
+        report.jmh.add(new Report.JmhRow(name, mode, run.threads(), p.getScore(), p.getScoreError(),
+            p.getScoreUnit()));
       }
     }
   }

@@ -77,6 +77,20 @@ final class Scenarios {
     };
   }
 
+  /**
+   * {@code auth-token} for the scale scenario: {@code active} sessions spread evenly over all {@code stored} ones
+   * (every {@code stored/active}-th), picked at random; {@code active} 0 or at least {@code stored}: any session.
+   * Spread, so that lookups land all over the table and its index; a fixed number, so that every size sees the same
+   * share of calls within the JWT reuse window (a session called less than once a minute needs a new signature
+   * whatever the store size: docs/benchmarks.md).
+   */
+  static Workload activeSet(LatchkeyCluster cluster, LoadDriver.Target t, long stored, long active) {
+    long n = active <= 0 || active >= stored ? stored : active;
+    long stride = stored / n;
+    return (c, s) -> Workload.post(t.host(), t.port(), "/v1/sessions/authenticate", cluster.projectId,
+        cluster.secret, "{\"session_token\":\"" + SessionFixture.token(cluster.seed, randomIndex(n) * stride) + "\"}");
+  }
+
   private static long randomIndex(long bound) {
     return ThreadLocalRandom.current().nextLong(bound);
   }

@@ -21,9 +21,18 @@ class BenchSmokeTest {
 
     assertThat(report.jmh).extracting(Report.JmhRow::benchmark).containsExactlyInAnyOrder(
         "JwtMintBenchmark.mintSessionJwt", "JwtMintBenchmark.mintSessionJwt (2 threads)",
+        "RsaSigningProviderBenchmark.sign [jdk] (2 threads)", "RsaSigningProviderBenchmark.sign [accp] (2 threads)",
+        "RsaSigningProviderBenchmark.mintSessionJwt [jdk] (2 threads)",
+        "RsaSigningProviderBenchmark.mintSessionJwt [accp] (2 threads)",
+        "RsaSigningSideBySideBenchmark.sign:jdk", "RsaSigningSideBySideBenchmark.sign:accp",
         "JwtVerifyBenchmark.parseAndVerify", "JwtVerifyBenchmark.verifyOnly",
         "BackendVerifyBenchmark.latchkeyAuthenticateJwtLocal", "BackendVerifyBenchmark.nimbusParseAndVerify",
-        "TokenHashBenchmark.sha256OfSessionToken", "SessionLookupBenchmark.findByTokenHash");
+        "TokenHashBenchmark.sha256OfSessionToken", "SessionLookupBenchmark.findByTokenHash",
+        "SessionAuthenticateBenchmark.byTokenNoChange [jdk]", "SessionAuthenticateBenchmark.byTokenNoChange [accp]",
+        "SessionAuthenticateBenchmark.byTokenNoChangeEveryCallWrites [jdk]",
+        "SessionAuthenticateBenchmark.byTokenNoChangeEveryCallWrites [accp]",
+        "SessionAuthenticateBenchmark.byTokenWithExtension [jdk]",
+        "SessionAuthenticateBenchmark.byTokenWithExtension [accp]");
     assertThat(report.jmh).allSatisfy(row -> {
       assertThat(row.score()).as(row.benchmark()).isPositive().isFinite();
       assertThat(row.opsPerSecond()).as(row.benchmark()).isPositive().isFinite();
