@@ -3,6 +3,8 @@ package dev.latchkey.bench;
 import dev.latchkey.server.crypto.Secrets;
 import dev.latchkey.server.store.SessionStore;
 import dev.latchkey.server.store.StoredSession;
+import dev.latchkey.server.store.StoredUser;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +19,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Point lookup of a session by its token hash ({@link SessionStore#findByTokenHash}) through the server's
+ * The two reads of an authenticate, through the server's real store: a session by its token hash
+ * ({@link SessionStore#findByTokenHash}), and its user with emails, password and TOTPs. Point lookup of a session
+ * by its token hash through the server's
  * real store: Hikari pool, the unique index on {@code token_hash} (SQLite in WAL mode, or PostgreSQL), row
  * mapping including the factors and custom-claims JSON. The hashes are precomputed so only the lookup is measured;
  * a different session is read each time, round-robin, so the same row is not served hot every call.
@@ -36,13 +40,17 @@ public class SessionLookupBenchmark {
 
   private BenchDatabase db;
   private String[] hashes;
+  private String[] userIds;
   private int next;
+  private int nextUser;
 
   @Setup(Level.Trial)
   public void setUp() {
     db = BenchDatabase.of(store);
     List<String> tokens = db.populate(sessions / 2, 2);
     hashes = tokens.stream().map(Secrets::sha256).toArray(String[]::new);
+    userIds = Arrays.stream(hashes).map(h -> db.stores.sessions().findByTokenHash(h).orElseThrow().userId())
+        .distinct().toArray(String[]::new);
   }
 
   @TearDown(Level.Trial)
@@ -56,5 +64,13 @@ public class SessionLookupBenchmark {
     next = next + 1 == hashes.length ? 0 : next + 1;
     return db.stores.sessions().findByTokenHash(hash)
         .orElseThrow(() -> new IllegalStateException("a populated session is missing"));
+  }
+
+  /** The other read of every authenticate: the session's user with its emails, password and TOTPs. */
+  @Benchmark
+  public StoredUser findUser() {
+    String id = userIds[nextUser];
+    nextUser = nextUser + 1 == userIds.length ? 0 : nextUser + 1;
+    return db.stores.users().find(id).orElseThrow(() -> new IllegalStateException("a populated user is missing"));
   }
 }

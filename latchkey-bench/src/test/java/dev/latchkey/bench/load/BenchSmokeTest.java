@@ -27,7 +27,7 @@ class BenchSmokeTest {
         "RsaSigningSideBySideBenchmark.sign:jdk", "RsaSigningSideBySideBenchmark.sign:accp",
         "JwtVerifyBenchmark.parseAndVerify", "JwtVerifyBenchmark.verifyOnly",
         "BackendVerifyBenchmark.latchkeyAuthenticateJwtLocal", "BackendVerifyBenchmark.nimbusParseAndVerify",
-        "TokenHashBenchmark.sha256OfSessionToken", "SessionLookupBenchmark.findByTokenHash",
+        "TokenHashBenchmark.sha256OfSessionToken", "SessionLookupBenchmark.findByTokenHash", "SessionLookupBenchmark.findUser",
         "SessionAuthenticateBenchmark.byTokenNoChange [jdk]", "SessionAuthenticateBenchmark.byTokenNoChange [accp]",
         "SessionAuthenticateBenchmark.byTokenNoChangeEveryCallWrites [jdk]",
         "SessionAuthenticateBenchmark.byTokenNoChangeEveryCallWrites [accp]",
