@@ -71,8 +71,14 @@ final class StatementCache {
       return statement;
     }
 
-    /** After a use that completed (any result set closed): keeps the statement for the next use of its SQL. */
+    /**
+     * After a use that completed (any result set closed): keeps the statement for the next use of its SQL, without
+     * the values this use bound (a kept statement holds nothing of the request that used it).
+     */
     void release() throws SQLException {
+      if (cache != null) {
+        statement.clearParameters();
+      }
       if (cache == null || cache.size() >= MAX_PER_CONNECTION || cache.putIfAbsent(sql, statement) != null) {
         statement.close();
       }
