@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /** Plain JDBC with one rule: every SQLException leaves as a {@link StoreException} or {@link DuplicateKeyException}. */
@@ -96,7 +97,7 @@ final class Jdbc {
   }
 
   /** Runs a write under {@link #writeLock} (SQLite), waiting for it no longer than the database timeout. */
-  private <T> T writing(java.util.function.Supplier<T> write) {
+  private <T> T writing(Supplier<T> write) {
     if (writeLock == null) {
       return write.get();
     }
@@ -117,29 +118,33 @@ final class Jdbc {
   }
 
   static <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
-    StatementCache.Lease lease = StatementCache.lease(c, sql);
-    try {
-      PreparedStatement ps = bind(lease.statement(), args);
+    return withStatement(c, sql, args, ps -> {
       List<T> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(mapper.map(rs));
         }
       }
-      lease.release();
       return out;
-    } catch (SQLException | RuntimeException e) {
-      lease.discard(e);
-      throw e;
-    }
+    });
   }
 
   static int update(Connection c, String sql, Object... args) throws SQLException {
+    return withStatement(c, sql, args, PreparedStatement::executeUpdate);
+  }
+
+  private interface StatementWork<T> {
+    T run(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Runs {@code work} on a (cached, see {@link StatementCache}) statement for {@code sql} with {@code args} bound. */
+  private static <T> T withStatement(Connection c, String sql, Object[] args, StatementWork<T> work)
+      throws SQLException {
     StatementCache.Lease lease = StatementCache.lease(c, sql);
     try {
-      int count = bind(lease.statement(), args).executeUpdate();
+      T result = work.run(bind(lease.statement(), args));
       lease.release();
-      return count;
+      return result;
     } catch (SQLException | RuntimeException e) {
       lease.discard(e);
       throw e;
