@@ -39,7 +39,8 @@ public final class Bench {
         --warmup 20s --measure 10s
         --rate N                open loop at N requests/s in total (default 0: closed loop, CO-corrected)
         --sessions 10000        fixture sessions for the HTTP scenarios
-        --revoke-pool 200000    extra fixture sessions the revoke scenario consumes
+        --revoke-pool 400000    extra fixture sessions the revoke scenario consumes (one per call, warm-up
+                                included, over every connection count: ~5,000/s for 30 s, twice)
         --scale-sizes 10000,1000000   (add 10000000 for the 10M figure; it loads for several minutes)
         --scale-active 10000    sessions the scale scenario authenticates, spread evenly over all stored ones
                                 (0: every stored session, at random)
@@ -62,7 +63,7 @@ public final class Bench {
       Duration measure = Duration.ofSeconds(10);
       double rate = 0;
       long sessions = 10_000;
-      long revokePool = 200_000;
+      long revokePool = 400_000;
       List<Long> scaleSizes = List.of(10_000L, 1_000_000L);
       long scaleActive = 10_000;
       List<String> jvmFlags = flags(System.getenv("LATCHKEY_JAVA_OPTS"));

@@ -92,6 +92,9 @@ final class Report {
       http.stream().map(LoadResult::scenario).distinct().forEach(s -> md.append("`").append(s).append("` ")
           .append(Scenarios.describe(s)).append("; "));
       md.append("CPU is the share of one core (200% = both cores).\n");
+      http.stream().filter(r -> r.requests() == 0).forEach(r -> md.append("\nNo `").append(r.scenario())
+          .append("` request at ").append(r.connections()).append(" connections completed inside the measured window")
+          .append(r.scenario().equals("revoke") ? ": the revoke pool ran out (raise `--revoke-pool`).\n" : ".\n"));
       http.stream().filter(r -> r.firstError() != null).forEach(r -> md.append("\nFirst error in `")
           .append(r.scenario()).append("` at ").append(r.connections()).append(" connections: `")
           .append(r.firstError().replace('`', '\'').replace('\n', ' ')).append("`\n"));
