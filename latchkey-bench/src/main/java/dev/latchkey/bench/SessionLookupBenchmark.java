@@ -19,12 +19,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * The two reads of an authenticate, through the server's real store: a session by its token hash
- * ({@link SessionStore#findByTokenHash}), and its user with emails, password and TOTPs. Point lookup of a session
- * by its token hash through the server's
- * real store: Hikari pool, the unique index on {@code token_hash} (SQLite in WAL mode, or PostgreSQL), row
- * mapping including the factors and custom-claims JSON. The hashes are precomputed so only the lookup is measured;
- * a different session is read each time, round-robin, so the same row is not served hot every call.
+ * The two reads of an authenticate, through the server's real store (Hikari pool, SQLite in WAL mode or PostgreSQL):
+ * a session by its token hash ({@link SessionStore#findByTokenHash}: the unique index on {@code token_hash}, row
+ * mapping including the factors and custom-claims JSON), and its user with emails, password and TOTPs. The hashes
+ * and user ids are precomputed so only the lookup is measured; a different row is read each time, round-robin, so
+ * the same row is not served hot every call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

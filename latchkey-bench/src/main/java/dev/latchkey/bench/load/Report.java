@@ -102,7 +102,8 @@ final class Report {
     if (!scale.isEmpty()) {
       md.append("\n### Scale (auth-token, ").append(scale.get(0).result().connections())
           .append(" connections; ").append(options.scaleActive() > 0
-              ? String.format(Locale.ROOT, "%,d sessions called, spread evenly over those stored", options.scaleActive())
+              ? String.format(Locale.ROOT, "%,d sessions called, spread evenly over those stored",
+                  options.scaleActive())
               : "every stored session called, at random")
           .append(")\n\n| Sessions stored | req/s | p50 ms | p99 ms | p99.9 ms | VmRSS MB | VmHWM MB "
               + "| database MB |\n")
@@ -138,13 +139,13 @@ final class Report {
     String chosen = dev.latchkey.server.crypto.CryptoProviders.select("auto", message -> {}) == null ? "jdk" : "accp";
     Optional<JmhRow> sign2 = jmh.stream().filter(r -> r.benchmark().equals(
         "RsaSigningProviderBenchmark.sign [" + chosen + "] (2 threads)")).findFirst();
-    Optional<JmhRow> mint2 = jmh.stream().filter(r -> r.benchmark().equals("JwtMintBenchmark.mintSessionJwt (2 threads)"))
-        .findFirst();
+    Optional<JmhRow> mint2 = jmh.stream()
+        .filter(r -> r.benchmark().equals("JwtMintBenchmark.mintSessionJwt (2 threads)")).findFirst();
     Optional<LoadResult> extend64 = find("auth-token-extend", "SQLite, 1 node", 64);
     if (sign2.isPresent() && extend64.isPresent()) {
       double ratio = extend64.get().throughput() / sign2.get().opsPerSecond();
-      t.append(String.format(Locale.ROOT, "| authenticate that mints (auth-token-extend @64): ≥ 90%% of the JMH RS256 "
-          + "signing rate of the chosen provider (%s) on 2 threads (%,.0f/s) | %.1f%%%s | %s |%n", chosen,
+      t.append(String.format(Locale.ROOT, "| authenticate that mints (auth-token-extend @64): ≥ 90%% of the JMH "
+          + "RS256 signing rate of the chosen provider (%s) on 2 threads (%,.0f/s) | %.1f%%%s | %s |%n", chosen,
           sign2.get().opsPerSecond(), 100 * ratio, mint2.map(m -> String.format(Locale.ROOT,
               " (%.1f%% of the whole mint's %,.0f/s)", 100 * extend64.get().throughput() / m.opsPerSecond(),
               m.opsPerSecond())).orElse(""), ratio >= 0.9 ? "yes" : "no"));

@@ -26,7 +26,7 @@ final class StatementCache {
 
   private StatementCache() {}
 
-  /** A statement for {@code sql} on {@code pooled}: give it back with {@link Lease#release()} or {@link Lease#discard}. */
+  /** A statement for {@code sql} on {@code pooled}; return it with {@link Lease#release} or {@link Lease#discard}. */
   static Lease lease(Connection pooled, String sql) throws SQLException {
     if (!pooled.isWrapperFor(SQLiteConnection.class)) {
       return new Lease(pooled.prepareStatement(sql), null, sql);
