@@ -1,5 +1,6 @@
 package dev.latchkey.backend;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -11,8 +12,8 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
-import dev.latchkey.server.crypto.KeyRing;
-import dev.latchkey.server.crypto.SigningKey;
+import dev.latchkey.server.keys.KeyRing;
+import dev.latchkey.server.keys.SigningKey;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.TestServer;
@@ -82,7 +83,7 @@ final class Fixture {
   }
 
   private static Stores open(TestServer server) {
-    return Stores.open(Settings.load(server.environment()).databaseUrl(), Duration.ofSeconds(10));
+    return JdbcStores.open(Settings.load(server.environment()).databaseUrl(), Duration.ofSeconds(10));
   }
 
   private static KeyRing ring(TestServer server, Stores stores) {

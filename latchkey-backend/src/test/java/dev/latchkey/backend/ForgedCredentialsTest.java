@@ -10,7 +10,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.latchkey.backend.LatchkeyException.Reason;
-import dev.latchkey.server.crypto.SigningKey;
+import dev.latchkey.server.keys.SigningKey;
 import dev.latchkey.server.testing.MutableClock;
 import dev.latchkey.server.testing.TestServer;
 import java.net.URI;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.backend.LatchkeyException.Reason;
-import dev.latchkey.server.crypto.SigningKey;
+import dev.latchkey.server.keys.SigningKey;
 import dev.latchkey.server.testing.MutableClock;
 import dev.latchkey.server.testing.TestServer;
 import java.net.InetSocketAddress;

@@ -12,7 +12,7 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.MACSigner;
 import dev.latchkey.backend.LatchkeyException.Reason;
-import dev.latchkey.server.crypto.SigningKey;
+import dev.latchkey.server.keys.SigningKey;
 import dev.latchkey.server.testing.MutableClock;
 import dev.latchkey.server.testing.TestServer;
 import java.security.interfaces.RSAPrivateKey;

@@ -1,16 +1,17 @@
 package dev.latchkey.bench;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.model.User;
 import dev.latchkey.server.crypto.CryptoProviders;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
-import dev.latchkey.server.crypto.KeyRing;
+import dev.latchkey.server.keys.KeyRing;
 import dev.latchkey.server.crypto.Secrets;
 import dev.latchkey.server.session.SessionJwts;
-import dev.latchkey.server.store.StoredSession;
-import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.SessionRecord;
+import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.store.Stores;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,10 +87,10 @@ final class BenchDatabase implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      this.stores = Stores.open("jdbc:sqlite:" + dir.resolve("latchkey.db"), DB_TIMEOUT);
+      this.stores = JdbcStores.open("jdbc:sqlite:" + dir.resolve("latchkey.db"), DB_TIMEOUT);
     } else {
       this.dir = null;
-      this.stores = Stores.open(jdbcUrl, DB_TIMEOUT);
+      this.stores = JdbcStores.open(jdbcUrl, DB_TIMEOUT);
       deleteUsersAndSessions();
     }
     this.keys = new KeyRing(stores.keys(), new KeyEncryption(null), ids, Clock.systemUTC(), KEY_RETENTION);
@@ -100,9 +101,9 @@ final class BenchDatabase implements AutoCloseable {
   }
 
   /** A session as a password sign-in creates it, with a few custom claims; not stored. */
-  StoredSession sampleSession(String userId, String token) {
+  SessionRecord sampleSession(String userId, String token) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    return new StoredSession(ids.session(), userId, Secrets.sha256(token), now, now, now.plus(Duration.ofHours(24)),
+    return new SessionRecord(ids.session(), userId, Secrets.sha256(token), now, now, now.plus(Duration.ofHours(24)),
         new Attributes("203.0.113.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"),
         List.of(AuthenticationFactor.password(now)), Map.of("plan", "pro", "tenant", "acme"), 1);
   }
@@ -112,8 +113,8 @@ final class BenchDatabase implements AutoCloseable {
     List<String> tokens = new ArrayList<>(users * sessionsPerUser);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     for (int u = 0; u < users; u++) {
-      StoredUser user = new StoredUser(ids.user(), "active", User.Name.EMPTY, Map.of(), Map.of(), null, now,
-          List.of(new StoredUser.StoredEmail(ids.email(), "bench-" + u + "@example.com", true)), null);
+      UserRecord user = new UserRecord(ids.user(), "active", User.Name.EMPTY, Map.of(), Map.of(), null, now,
+          List.of(new UserRecord.StoredEmail(ids.email(), "bench-" + u + "@example.com", true)), null);
       stores.users().create(user);
       for (int s = 0; s < sessionsPerUser; s++) {
         String token = Secrets.randomToken(Secrets.SESSION_TOKEN_BYTES);

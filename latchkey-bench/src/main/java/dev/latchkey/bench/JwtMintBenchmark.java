@@ -3,7 +3,7 @@ package dev.latchkey.bench;
 import dev.latchkey.server.crypto.Secrets;
 import dev.latchkey.server.session.SessionJwts;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredSession;
+import dev.latchkey.server.store.SessionRecord;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class JwtMintBenchmark {
   private BenchDatabase db;
-  private StoredSession session;
+  private SessionRecord session;
 
   @Setup(Level.Trial)
   public void setUp() {

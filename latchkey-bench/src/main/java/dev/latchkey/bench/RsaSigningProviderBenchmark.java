@@ -4,7 +4,7 @@ import dev.latchkey.server.crypto.CryptoProviders;
 import dev.latchkey.server.crypto.Secrets;
 import dev.latchkey.server.session.SessionJwts;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredSession;
+import dev.latchkey.server.store.SessionRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -39,7 +39,7 @@ public class RsaSigningProviderBenchmark {
   public String provider;
 
   private BenchDatabase db;
-  private StoredSession session;
+  private SessionRecord session;
   private SessionJwts jwts;
   private Provider jca;
   private byte[] signingInput;

@@ -2,8 +2,8 @@ package dev.latchkey.bench;
 
 import dev.latchkey.server.crypto.Secrets;
 import dev.latchkey.server.store.SessionStore;
-import dev.latchkey.server.store.StoredSession;
-import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.SessionRecord;
+import dev.latchkey.server.store.UserRecord;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +58,7 @@ public class SessionLookupBenchmark {
   }
 
   @Benchmark
-  public StoredSession findByTokenHash() {
+  public SessionRecord findByTokenHash() {
     String hash = hashes[next];
     next = next + 1 == hashes.length ? 0 : next + 1;
     return db.stores.sessions().findByTokenHash(hash)
@@ -67,7 +67,7 @@ public class SessionLookupBenchmark {
 
   /** The other read of every authenticate: the session's user with its emails, password and TOTPs. */
   @Benchmark
-  public StoredUser findUser() {
+  public UserRecord findUser() {
     String id = userIds[nextUser];
     nextUser = nextUser + 1 == userIds.length ? 0 : nextUser + 1;
     return db.stores.users().find(id).orElseThrow(() -> new IllegalStateException("a populated user is missing"));

@@ -1,32 +1,33 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
+
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.crypto.CryptoProviders;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
-import dev.latchkey.server.crypto.KeyRing;
-import dev.latchkey.server.email.EmailFactorPurger;
-import dev.latchkey.server.email.EmailLinks;
-import dev.latchkey.server.email.EmailOtpService;
-import dev.latchkey.server.email.MagicLinkService;
-import dev.latchkey.server.http.EmailServices;
+import dev.latchkey.server.keys.KeyRing;
+import dev.latchkey.server.factor.EmailFactorPurger;
+import dev.latchkey.server.factor.EmailLinks;
+import dev.latchkey.server.factor.otp.EmailOtpService;
+import dev.latchkey.server.factor.magiclink.MagicLinkService;
 import dev.latchkey.server.http.HttpApi;
-import dev.latchkey.server.limits.RateLimiter;
+import dev.latchkey.server.factor.RateLimiter;
 import dev.latchkey.server.mail.DevOutbox;
 import dev.latchkey.server.mail.MailTemplates;
 import dev.latchkey.server.mail.Mailer;
 import dev.latchkey.server.mail.SmtpMailer;
-import dev.latchkey.server.password.PasswordHasher;
-import dev.latchkey.server.password.PasswordPolicy;
-import dev.latchkey.server.password.PasswordResetService;
-import dev.latchkey.server.password.PasswordService;
+import dev.latchkey.server.factor.password.PasswordHasher;
+import dev.latchkey.server.factor.password.PasswordPolicy;
+import dev.latchkey.server.factor.password.PasswordResetService;
+import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.session.SessionJwts;
 import dev.latchkey.server.session.SessionPurger;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredProject;
+import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
-import dev.latchkey.server.totp.TotpPolicy;
-import dev.latchkey.server.totp.TotpService;
+import dev.latchkey.server.factor.totp.TotpPolicy;
+import dev.latchkey.server.factor.totp.TotpService;
 import dev.latchkey.server.user.UserService;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class LatchkeyServer implements AutoCloseable {
 
   private final Settings settings;
   private final Stores stores;
-  private final StoredProject project;
+  private final ProjectRecord project;
   private final Optional<String> generatedSecret;
   private final boolean createdProject;
   private final HttpApi http;
@@ -68,7 +69,7 @@ public final class LatchkeyServer implements AutoCloseable {
   private LatchkeyServer(Settings settings, Clock clock) {
     this.settings = settings;
     prepareDataDir(settings);
-    this.stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout(), settings.databasePoolSize());
+    this.stores = JdbcStores.open(settings.databaseUrl(), settings.databaseTimeout(), settings.databasePoolSize());
     try {
       ProjectBootstrap.Result boot = ProjectBootstrap.resolve(settings, stores.project(), clock);
       this.project = boot.project();
@@ -94,9 +95,19 @@ public final class LatchkeyServer implements AutoCloseable {
           clock);
       TotpService totps = new TotpService(stores.totps(), users, sessions, encryption,
           new TotpPolicy(settings.totpIssuer(), settings.totpMaxFailedAttempts(), settings.totpLockout()), ids, clock);
-      this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, stores, keys,
-          users, sessions, passwords, totps,
-          emailServices(settings, stores, users, sessions, hasher, policy, ids, limiter, clock));
+      MailTemplates templates = new MailTemplates(settings.mail().templatesDir());
+      DevOutbox outbox = settings.mail().smtpHost() == null ? new DevOutbox(settings.mail().devOutbox(), clock) : null;
+      Mailer mailer = outbox != null ? outbox : new SmtpMailer(settings.mail());
+      EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
+      this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, new HttpApi.Services(
+          stores, keys, users, sessions, passwords,
+          new PasswordResetService(stores.users(), stores.emailTokens(), links, templates, sessions, hasher, policy,
+              ids, limiter, clock),
+          new MagicLinkService(stores.users(), users, stores.emailTokens(), links, templates, sessions, limiter, clock),
+          new EmailOtpService(stores.users(), users, stores.otpCodes(), mailer, templates, sessions, limiter, clock),
+          totps,
+          outbox != null && settings.mail().devOutbox() ? outbox : null));
+      warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "latchkey-background");
         t.setDaemon(true);
@@ -118,32 +129,14 @@ public final class LatchkeyServer implements AutoCloseable {
     }
   }
 
-  private static EmailServices emailServices(Settings settings, Stores stores, UserService users,
-      SessionService sessions, PasswordHasher hasher, PasswordPolicy policy, Ids ids, RateLimiter limiter,
-      Clock clock) {
-    MailTemplates templates = new MailTemplates(settings.mail().templatesDir());
-    DevOutbox outbox = null;
-    Mailer mailer;
+  private static void warnAboutMailSettings(Settings settings) {
     if (settings.mail().smtpHost() == null) {
-      outbox = new DevOutbox(settings.mail().devOutbox(), clock);
-      mailer = outbox;
       LOG.warn("LATCHKEY_SMTP_HOST is not set: mails are not sent but kept in the dev outbox{}",
           settings.mail().devOutbox() ? ", served at GET /v1/dev/outbox"
               : " (set LATCHKEY_DEV_OUTBOX=true to read them at GET /v1/dev/outbox)");
-    } else {
-      mailer = new SmtpMailer(settings.mail());
-      if (settings.mail().devOutbox()) {
-        LOG.warn("LATCHKEY_DEV_OUTBOX=true is ignored: mails go to {} (LATCHKEY_SMTP_HOST)",
-            settings.mail().smtpHost());
-      }
+    } else if (settings.mail().devOutbox()) {
+      LOG.warn("LATCHKEY_DEV_OUTBOX=true is ignored: mails go to {} (LATCHKEY_SMTP_HOST)", settings.mail().smtpHost());
     }
-    EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
-    return new EmailServices(
-        new MagicLinkService(stores.users(), users, stores.emailTokens(), links, templates, sessions, limiter, clock),
-        new EmailOtpService(stores.users(), users, stores.otpCodes(), mailer, templates, sessions, limiter, clock),
-        new PasswordResetService(stores.users(), stores.emailTokens(), links, templates, sessions, hasher, policy,
-            ids, limiter, clock),
-        settings.mail().devOutbox() ? outbox : null);
   }
 
   /** Opens the database, prepares keys and starts listening; throws if any of it fails. */
@@ -159,6 +152,11 @@ public final class LatchkeyServer implements AutoCloseable {
     return server;
   }
 
+  /** The stores this server runs on: for tools embedding a server; the HTTP API is the way in for everything else. */
+  public Stores stores() {
+    return stores;
+  }
+
   public String baseUrl() {
     return "http://" + (settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind()) + ":"
         + http.port();
@@ -168,7 +166,7 @@ public final class LatchkeyServer implements AutoCloseable {
     return http.port();
   }
 
-  public StoredProject project() {
+  public ProjectRecord project() {
     return project;
   }
 

@@ -1,12 +1,14 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
+
 import dev.latchkey.server.config.ConfigException;
 import dev.latchkey.server.config.DatabaseUrl;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
-import dev.latchkey.server.crypto.KeyRing;
-import dev.latchkey.server.store.StoredProject;
+import dev.latchkey.server.keys.KeyRing;
+import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -88,7 +90,7 @@ public final class Main implements Callable<Integer> {
     }
 
     private static void printBanner(PrintWriter out, LatchkeyServer server) {
-      StoredProject p = server.project();
+      ProjectRecord p = server.project();
       out.println();
       out.println("Latchkey is running at " + server.baseUrl());
       out.println("  project_id:   " + p.projectId());
@@ -135,9 +137,9 @@ public final class Main implements Callable<Integer> {
           // Opening would fail on a missing directory, or leave an empty database behind in an existing one.
           throw noProject;
         }
-        try (Stores stores = Stores.open(settings.databaseUrl(), settings.databaseTimeout(),
+        try (Stores stores = JdbcStores.open(settings.databaseUrl(), settings.databaseTimeout(),
             settings.databasePoolSize())) {
-          StoredProject project = stores.project().get().orElseThrow(() -> noProject);
+          ProjectRecord project = stores.project().get().orElseThrow(() -> noProject);
           KeyRing keys = new KeyRing(stores.keys(), new KeyEncryption(settings.keyEncryptionKey()),
               Ids.forProject(project.projectId()), Clock.systemUTC(), settings.keyRetention());
           keys.refresh();

@@ -2,8 +2,8 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.config.ConfigException;
 import dev.latchkey.server.config.DatabaseUrl;
-import dev.latchkey.server.store.DatabaseCopy;
-import dev.latchkey.server.store.Stores;
+import dev.latchkey.server.store.jdbc.DatabaseCopy;
+import dev.latchkey.server.store.jdbc.JdbcStores;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
@@ -49,7 +49,8 @@ final class MigrateCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    try (Stores sourceStores = Stores.open(source, TIMEOUT, 2); Stores targetStores = Stores.open(target, TIMEOUT, 2)) {
+    try (JdbcStores sourceStores = JdbcStores.open(source, TIMEOUT, 2);
+        JdbcStores targetStores = JdbcStores.open(target, TIMEOUT, 2)) {
       Map<String, Long> copied;
       try {
         copied = DatabaseCopy.copy(sourceStores, targetStores, replace, (table, done, total) -> {

@@ -6,7 +6,7 @@ import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.Secrets;
 import dev.latchkey.server.store.ProjectStore;
-import dev.latchkey.server.store.StoredProject;
+import dev.latchkey.server.store.ProjectRecord;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -19,7 +19,7 @@ final class ProjectBootstrap {
   private ProjectBootstrap() {}
 
   /** The project, and the generated secret when this start created it (to show once; it is stored hashed). */
-  record Result(StoredProject project, boolean created, Optional<String> generatedSecret) {
+  record Result(ProjectRecord project, boolean created, Optional<String> generatedSecret) {
     @Override
     public String toString() {
       return "Result[project=" + project.projectId() + ", created=" + created + "]";
@@ -27,20 +27,20 @@ final class ProjectBootstrap {
   }
 
   static Result resolve(Settings s, ProjectStore store, Clock clock) {
-    Optional<StoredProject> existing = store.get();
+    Optional<ProjectRecord> existing = store.get();
     if (existing.isEmpty()) {
       String projectId = s.projectId() != null ? s.projectId() : Ids.newProjectId();
       String secret = s.secret() != null ? s.secret() : Ids.newSecret(projectId);
       String publicToken = s.publicToken() != null ? s.publicToken() : Ids.newPublicToken(projectId);
-      StoredProject wanted = new StoredProject(projectId, Secrets.sha256(secret), publicToken, clock.instant());
-      StoredProject stored = store.createIfAbsent(wanted);
+      ProjectRecord wanted = new ProjectRecord(projectId, Secrets.sha256(secret), publicToken, clock.instant());
+      ProjectRecord stored = store.createIfAbsent(wanted);
       boolean created = stored.projectId().equals(projectId) && stored.secretHash().equals(wanted.secretHash());
       if (created) {
         return new Result(stored, true, s.secret() == null ? Optional.of(secret) : Optional.empty());
       }
       existing = Optional.of(stored);
     }
-    StoredProject p = existing.get();
+    ProjectRecord p = existing.get();
     if (s.projectId() != null && !s.projectId().equals(p.projectId())) {
       throw new ConfigException("LATCHKEY_PROJECT_ID=" + s.projectId() + " but the database at "
           + DatabaseUrl.redact(s.databaseUrl()) + " belongs to " + p.projectId()
@@ -50,7 +50,7 @@ final class ProjectBootstrap {
     String secretHash = s.secret() != null ? Secrets.sha256(s.secret()) : p.secretHash();
     String publicToken = s.publicToken() != null ? s.publicToken() : p.publicToken();
     if (!secretHash.equals(p.secretHash()) || !publicToken.equals(p.publicToken())) {
-      p = new StoredProject(p.projectId(), secretHash, publicToken, p.createdAt());
+      p = new ProjectRecord(p.projectId(), secretHash, publicToken, p.createdAt());
       store.update(p);
     }
     return new Result(p, false, Optional.empty());

@@ -1,5 +1,7 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.error.ErrorCode;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

@@ -2,8 +2,9 @@ package dev.latchkey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.server.store.StoredKey;
+import dev.latchkey.server.store.KeyRecord;
 import dev.latchkey.server.store.Stores;
+import dev.latchkey.server.store.jdbc.JdbcStores;
 import dev.latchkey.server.testing.ApiClient;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -139,10 +140,10 @@ class LauncherTest {
     assertThat(rotate.exitCode()).as("exit code; stderr: %s", rotate.stderr()).isZero();
     Matcher kid = Pattern.compile("New signing key (\\S+);").matcher(rotate.stdout());
     assertThat(kid.find()).as("stdout names the new kid: %s", rotate.stdout()).isTrue();
-    try (Stores stores = Stores.open("jdbc:sqlite:" + data.resolve("latchkey.db"), Duration.ofSeconds(5))) {
-      List<StoredKey> keys = stores.keys().all();
+    try (Stores stores = JdbcStores.open("jdbc:sqlite:" + data.resolve("latchkey.db"), Duration.ofSeconds(5))) {
+      List<KeyRecord> keys = stores.keys().all();
       assertThat(keys).hasSize(2);
-      assertThat(keys).filteredOn(k -> k.retiredAt() == null).extracting(StoredKey::kid)
+      assertThat(keys).filteredOn(k -> k.retiredAt() == null).extracting(KeyRecord::kid)
           .containsExactly(kid.group(1));
     }
   }

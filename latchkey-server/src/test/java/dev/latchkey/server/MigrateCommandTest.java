@@ -1,9 +1,11 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.server.store.StoredKey;
+import dev.latchkey.server.store.KeyRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.NodeProcess;
@@ -65,8 +67,8 @@ class MigrateCommandTest {
       NodeProcess.Finished rotate = NodeProcess.run(tmp.resolve("rotate"), env, "keys", "rotate");
       assertThat(rotate.exitCode()).as(rotate.stderr()).isZero();
     }
-    try (Stores stores = Stores.open("jdbc:sqlite:" + sqlite, Duration.ofSeconds(5))) {
-      sourceKids = stores.keys().all().stream().map(StoredKey::kid).sorted().toList();
+    try (Stores stores = JdbcStores.open("jdbc:sqlite:" + sqlite, Duration.ofSeconds(5))) {
+      sourceKids = stores.keys().all().stream().map(KeyRecord::kid).sorted().toList();
     }
     assertThat(sourceKids).hasSize(2);
 
@@ -86,8 +88,8 @@ class MigrateCommandTest {
       assertThat(counts(target.url())).isEqualTo(sourceCounts);
       assertThat(sourceCounts).containsEntry("project", 1L).containsEntry("users", 4L).containsEntry("emails", 4L)
           .containsEntry("passwords", 3L).containsEntry("sessions", 4L).containsEntry("signing_keys", 2L);
-      try (Stores from = Stores.open("jdbc:sqlite:" + sqlite, Duration.ofSeconds(5));
-          Stores to = Stores.open(target.url(), Duration.ofSeconds(5), 2)) {
+      try (Stores from = JdbcStores.open("jdbc:sqlite:" + sqlite, Duration.ofSeconds(5));
+          Stores to = JdbcStores.open(target.url(), Duration.ofSeconds(5), 2)) {
         assertThat(to.project().get()).isEqualTo(from.project().get());
         assertThat(to.keys().all()).isEqualTo(from.keys().all());
         for (ApiClient.Reply r : signUps) {

@@ -1,12 +1,13 @@
 package dev.latchkey.bench.load;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.model.User;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.Secrets;
-import dev.latchkey.server.store.StoredSession;
-import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.SessionRecord;
+import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.store.Stores;
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -63,7 +64,7 @@ final class SessionFixture {
     String flavor = projectId.startsWith("project-test-") ? "test" : "live";
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Sample sample;
-    try (Stores stores = Stores.open(url, Duration.ofSeconds(10))) {
+    try (Stores stores = JdbcStores.open(url, Duration.ofSeconds(10))) {
       sample = sampleRow(stores, url, ids, now);
     }
     long users = (sessions + SESSIONS_PER_USER - 1) / SESSIONS_PER_USER;
@@ -128,9 +129,9 @@ final class SessionFixture {
 
   /** Proves the loaded rows read back through the server's own store: first, last and a middle session. */
   private static void verify(String url, long seed, long sessions) {
-    try (Stores stores = Stores.open(url, Duration.ofSeconds(10))) {
+    try (Stores stores = JdbcStores.open(url, Duration.ofSeconds(10))) {
       for (long i : new long[] {0, sessions / 2, sessions - 1}) {
-        StoredSession s = stores.sessions().findByTokenHash(Secrets.sha256(token(seed, i)))
+        SessionRecord s = stores.sessions().findByTokenHash(Secrets.sha256(token(seed, i)))
             .orElseThrow(() -> new IllegalStateException("fixture session " + i + " is not found by its token"));
         if (s.factors().isEmpty()) {
           throw new IllegalStateException("fixture session " + i + " lost its factors: " + s);
@@ -143,10 +144,10 @@ final class SessionFixture {
 
   /** Writes one user and session through the server's stores, reads the raw columns back, deletes them. */
   private static Sample sampleRow(Stores stores, String url, Ids ids, Instant now) throws SQLException {
-    StoredUser user = new StoredUser(ids.user(), "active", User.Name.EMPTY, Map.of(), Map.of(), null, now,
+    UserRecord user = new UserRecord(ids.user(), "active", User.Name.EMPTY, Map.of(), Map.of(), null, now,
         List.of(), null);
     stores.users().create(user);
-    StoredSession session = new StoredSession(ids.session(), user.userId(),
+    SessionRecord session = new SessionRecord(ids.session(), user.userId(),
         Secrets.sha256(Secrets.randomToken(Secrets.SESSION_TOKEN_BYTES)), now, now, now.plus(Duration.ofDays(1)),
         new Attributes("203.0.113.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"),
         List.of(AuthenticationFactor.password(now)), Map.of("plan", "pro", "tenant", "acme"), 1);

@@ -19,13 +19,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * Self-signed certificates that carry a signing key's public half in the JWKS ({@code x5c}, {@code x5tS256}). Nobody
  * is asked to trust them; the official Java SDK only requires the fields to be present.
  */
-final class Certificates {
+public final class Certificates {
   /** Longer than any key is kept: rotation, not certificate expiry, ends a key's life. */
   private static final Duration VALIDITY = Duration.ofDays(3650);
 
   private Certificates() {}
 
-  static X509Certificate selfSigned(KeyPair pair, String kid, Instant now) {
+  public static X509Certificate selfSigned(KeyPair pair, String kid, Instant now) {
     try {
       X500Name subject = new X500Name("CN=" + kid);
       var builder = new JcaX509v3CertificateBuilder(subject, new BigInteger(64, new java.security.SecureRandom()),
@@ -37,7 +37,7 @@ final class Certificates {
     }
   }
 
-  static X509Certificate parse(byte[] der) {
+  public static X509Certificate parse(byte[] der) {
     try {
       return (X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(der));
@@ -46,7 +46,7 @@ final class Certificates {
     }
   }
 
-  static X509Certificate parseBase64(String text) {
+  public static X509Certificate parseBase64(String text) {
     return parse(Base64.getDecoder().decode(text));
   }
 }

@@ -1,6 +1,6 @@
 package dev.latchkey.server.http;
 
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Set;

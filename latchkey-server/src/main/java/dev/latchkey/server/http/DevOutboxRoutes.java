@@ -1,6 +1,6 @@
 package dev.latchkey.server.http;
 
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.mail.DevOutbox;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;

@@ -8,11 +8,11 @@ import dev.latchkey.model.MagicLinkAuthenticateRequest;
 import dev.latchkey.model.MagicLinkEmailRequest;
 import dev.latchkey.model.OtpAuthenticateRequest;
 import dev.latchkey.model.OtpEmailRequest;
-import dev.latchkey.server.email.EmailOtpService;
-import dev.latchkey.server.email.MagicLinkService;
+import dev.latchkey.server.factor.otp.EmailOtpService;
+import dev.latchkey.server.factor.magiclink.MagicLinkService;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 
@@ -78,7 +78,7 @@ final class EmailRoutes {
   }
 
   /** Latchkey never revokes other sessions on these sign-ins, so {@code reset_sessions} is always false. */
-  private static FactorAuthenticateResponse authenticated(Context ctx, StoredUser user, String methodId,
+  private static FactorAuthenticateResponse authenticated(Context ctx, UserRecord user, String methodId,
       IssuedSession s) {
     return new FactorAuthenticateResponse(200, Replies.requestId(ctx), user.userId(), methodId, false,
         s == null ? "" : s.token(), s == null ? "" : s.jwt(), s == null ? null : SessionService.toWire(s.session()),

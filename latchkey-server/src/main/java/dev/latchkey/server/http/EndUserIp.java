@@ -1,7 +1,7 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.model.Attributes;
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import io.javalin.http.Context;
 import java.util.Locale;
 

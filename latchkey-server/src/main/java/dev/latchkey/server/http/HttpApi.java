@@ -1,14 +1,18 @@
 package dev.latchkey.server.http;
 
-import dev.latchkey.server.ErrorCode;
-import dev.latchkey.server.LatchkeyException;
-import dev.latchkey.server.crypto.KeyRing;
-import dev.latchkey.server.password.PasswordService;
+import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.error.ApiException;
+import dev.latchkey.server.keys.KeyRing;
+import dev.latchkey.server.factor.magiclink.MagicLinkService;
+import dev.latchkey.server.factor.otp.EmailOtpService;
+import dev.latchkey.server.factor.password.PasswordResetService;
+import dev.latchkey.server.factor.password.PasswordService;
+import dev.latchkey.server.mail.DevOutbox;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.StoreException;
-import dev.latchkey.server.store.StoredProject;
+import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
-import dev.latchkey.server.totp.TotpService;
+import dev.latchkey.server.factor.totp.TotpService;
 import dev.latchkey.server.user.UserService;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -38,8 +42,21 @@ public final class HttpApi {
   private final Javalin app;
   private final List<String> routes;
 
-  public HttpApi(String bind, int port, List<String> corsOrigins, StoredProject project, Stores stores, KeyRing keys,
-      UserService users, SessionService sessions, PasswordService passwords, TotpService totps, EmailServices email) {
+  /**
+   * The domain services the HTTP API serves. {@code devOutbox} is null unless the dev outbox is both in use (no SMTP
+   * server) and served ({@code LATCHKEY_DEV_OUTBOX=true}); only then does {@code /v1/dev/outbox} exist.
+   */
+  public record Services(Stores stores, KeyRing keys, UserService users, SessionService sessions,
+      PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
+      EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox) {}
+
+  public HttpApi(String bind, int port, List<String> corsOrigins, ProjectRecord project, Services services) {
+    Stores stores = services.stores();
+    KeyRing keys = services.keys();
+    UserService users = services.users();
+    SessionService sessions = services.sessions();
+    PasswordService passwords = services.passwords();
+    TotpService totps = services.totps();
     String flavor = project.projectId().startsWith("project-test-") ? "test" : "live";
     ProjectAuth auth = new ProjectAuth(project);
     Cors cors = new Cors(corsOrigins);
@@ -81,20 +98,21 @@ public final class HttpApi {
       });
       new HealthRoutes(stores).register(table);
       new UserRoutes(users).register(table);
-      new PasswordRoutes(passwords, email.resets()).register(table);
-      new EmailRoutes(email.magicLinks(), email.otps()).register(table);
-      if (email.devOutbox() != null) {
-        new DevOutboxRoutes(email.devOutbox()).register(table);
+      new PasswordRoutes(passwords, services.passwordResets()).register(table);
+      new EmailRoutes(services.magicLinks(), services.emailCodes()).register(table);
+      if (services.devOutbox() != null) {
+        new DevOutboxRoutes(services.devOutbox()).register(table);
       }
       new SessionRoutes(sessions, users, keys, project.projectId()).register(table);
       SdkAuth sdkAuth = new SdkAuth(project, sessions);
       new SdkRoutes(sdkAuth, sessions, users, passwords, project).register(table);
-      new SdkFactorRoutes(sdkAuth, users, passwords, email.resets(), email.magicLinks(), email.otps(), totps)
+      new SdkFactorRoutes(sdkAuth, users, passwords, services.passwordResets(), services.magicLinks(),
+          services.emailCodes(), totps)
           .register(table);
       new TotpRoutes(totps).register(table);
       registered.set(table.registered());
 
-      config.routes.exception(LatchkeyException.class, (e, ctx) -> {
+      config.routes.exception(ApiException.class, (e, ctx) -> {
         // Whole seconds, rounded up, so a client that waits exactly this long is not refused again.
         e.retryAfter().ifPresent(d -> ctx.header("Retry-After",
             String.valueOf(Math.max(1, (d.toMillis() + 999) / 1000))));

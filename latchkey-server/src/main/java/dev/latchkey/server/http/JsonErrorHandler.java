@@ -1,7 +1,7 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.model.ErrorBody;
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;

@@ -1,15 +1,15 @@
 package dev.latchkey.server.http;
 
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.crypto.Secrets;
-import dev.latchkey.server.store.StoredProject;
+import dev.latchkey.server.store.ProjectRecord;
 import io.javalin.http.Context;
 
 /** HTTP Basic {@code project_id:secret} on backend endpoints; any other credential is 401. */
 final class ProjectAuth {
-  private final StoredProject project;
+  private final ProjectRecord project;
 
-  ProjectAuth(StoredProject project) {
+  ProjectAuth(ProjectRecord project) {
     this.project = project;
   }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.model.ErrorBody;
 import dev.latchkey.model.WireJson;
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import io.javalin.http.Context;
 import java.util.UUID;
 

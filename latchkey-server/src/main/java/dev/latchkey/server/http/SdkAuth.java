@@ -1,11 +1,11 @@
 package dev.latchkey.server.http;
 
-import dev.latchkey.server.ErrorCode;
-import dev.latchkey.server.LatchkeyException;
+import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.error.ApiException;
 import dev.latchkey.server.crypto.Secrets;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredProject;
-import dev.latchkey.server.store.StoredSession;
+import dev.latchkey.server.store.ProjectRecord;
+import dev.latchkey.server.store.SessionRecord;
 import io.javalin.http.Context;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -24,16 +24,16 @@ final class SdkAuth {
   /** What {@code Secrets.randomToken(SESSION_TOKEN_BYTES)} produces: 44 base64url characters. */
   private static final Pattern SESSION_TOKEN = Pattern.compile("[A-Za-z0-9_-]{44}");
 
-  private final StoredProject project;
+  private final ProjectRecord project;
   private final SessionService sessions;
 
-  SdkAuth(StoredProject project, SessionService sessions) {
+  SdkAuth(ProjectRecord project, SessionService sessions) {
     this.project = project;
     this.sessions = sessions;
   }
 
   /** A signed-in caller: the session token it presented and the live session it names. */
-  record SignedIn(String token, StoredSession session) {
+  record SignedIn(String token, SessionRecord session) {
     SessionService.SessionRef ref() {
       return SessionService.SessionRef.of(token, null);
     }
@@ -78,7 +78,7 @@ final class SdkAuth {
     }
     try {
       return Optional.of(resolve(token.get()));
-    } catch (LatchkeyException e) {
+    } catch (ApiException e) {
       if (e.code() == ErrorCode.SESSION_NOT_FOUND) {
         return Optional.empty();
       }

@@ -1,5 +1,7 @@
 package dev.latchkey.server.http;
 
+
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.FactorAuthenticateResponse;
@@ -16,17 +18,17 @@ import dev.latchkey.model.TotpAuthenticateResponse;
 import dev.latchkey.model.TotpCreateRequest;
 import dev.latchkey.model.TotpRecoverRequest;
 import dev.latchkey.model.TotpRecoveryCodesResponse.TotpRecoveryCodes;
-import dev.latchkey.server.ErrorCode;
-import dev.latchkey.server.LatchkeyException;
-import dev.latchkey.server.email.EmailOtpService;
-import dev.latchkey.server.email.MagicLinkService;
-import dev.latchkey.server.password.PasswordPolicy;
-import dev.latchkey.server.password.PasswordResetService;
-import dev.latchkey.server.password.PasswordService;
+import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.error.ApiException;
+import dev.latchkey.server.factor.otp.EmailOtpService;
+import dev.latchkey.server.factor.magiclink.MagicLinkService;
+import dev.latchkey.server.factor.password.PasswordPolicy;
+import dev.latchkey.server.factor.password.PasswordResetService;
+import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredUser;
-import dev.latchkey.server.totp.TotpService;
+import dev.latchkey.server.store.UserRecord;
+import dev.latchkey.server.factor.totp.TotpService;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 import java.util.List;
@@ -312,23 +314,23 @@ final class SdkFactorRoutes {
    * Latchkey does not add a new email to a user from a device, so any other address is refused.
    */
   private String ownEmail(SdkAuth.SignedIn caller, String requested) {
-    StoredUser user;
+    UserRecord user;
     try {
       user = users.get(caller.session().userId());
-    } catch (LatchkeyException e) {
+    } catch (ApiException e) {
       throw ErrorCode.SESSION_NOT_FOUND.exception();
     }
     if (requested == null || requested.isBlank()) {
-      return user.emails().stream().findFirst().map(StoredUser.StoredEmail::email)
+      return user.emails().stream().findFirst().map(UserRecord.StoredEmail::email)
           .orElseThrow(() -> ErrorCode.EMAIL_NOT_FOUND.exception("The signed-in user has no email address."));
     }
     String wanted = requested.strip();
-    return user.emails().stream().map(StoredUser.StoredEmail::email).filter(e -> e.equalsIgnoreCase(wanted))
+    return user.emails().stream().map(UserRecord.StoredEmail::email).filter(e -> e.equalsIgnoreCase(wanted))
         .findFirst().orElseThrow(() -> ErrorCode.EMAIL_NOT_FOUND.exception(
             "A secondary send goes to the signed-in user's own email; " + wanted + " is not one of them."));
   }
 
-  private static FactorAuthenticateResponse factorAuthenticated(Context ctx, StoredUser user, String methodId,
+  private static FactorAuthenticateResponse factorAuthenticated(Context ctx, UserRecord user, String methodId,
       IssuedSession s) {
     return new FactorAuthenticateResponse(200, Replies.requestId(ctx), user.userId(), methodId, false, s.token(),
         s.jwt(), SessionService.toWire(s.session()), UserService.toWire(user));

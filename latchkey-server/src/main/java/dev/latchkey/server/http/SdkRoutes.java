@@ -7,14 +7,14 @@ import dev.latchkey.model.PasswordCreateResponse;
 import dev.latchkey.model.RevokeResponse;
 import dev.latchkey.model.User;
 import dev.latchkey.model.UserUpdateRequest;
-import dev.latchkey.server.ErrorCode;
-import dev.latchkey.server.LatchkeyException;
+import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.error.ApiException;
 import dev.latchkey.server.crypto.Secrets;
-import dev.latchkey.server.password.PasswordService;
+import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredProject;
-import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.ProjectRecord;
+import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 import java.util.List;
@@ -29,10 +29,10 @@ final class SdkRoutes {
   private final SessionService sessions;
   private final UserService users;
   private final PasswordService passwords;
-  private final StoredProject project;
+  private final ProjectRecord project;
 
   SdkRoutes(SdkAuth auth, SessionService sessions, UserService users, PasswordService passwords,
-      StoredProject project) {
+      ProjectRecord project) {
     this.auth = auth;
     this.sessions = sessions;
     this.users = users;
@@ -170,10 +170,10 @@ final class SdkRoutes {
   }
 
   /** The session's user; a user deleted since the session was read took its sessions with it. */
-  private StoredUser userOf(String userId) {
+  private UserRecord userOf(String userId) {
     try {
       return users.get(userId);
-    } catch (LatchkeyException e) {
+    } catch (ApiException e) {
       throw ErrorCode.SESSION_NOT_FOUND.exception();
     }
   }

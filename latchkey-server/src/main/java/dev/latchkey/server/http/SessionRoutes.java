@@ -6,12 +6,12 @@ import dev.latchkey.model.RevokeResponse;
 import dev.latchkey.model.SessionAuthenticateRequest;
 import dev.latchkey.model.SessionListResponse;
 import dev.latchkey.model.SessionRevokeRequest;
-import dev.latchkey.server.ErrorCode;
-import dev.latchkey.server.crypto.KeyRing;
-import dev.latchkey.server.crypto.SigningKey;
+import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.keys.KeyRing;
+import dev.latchkey.server.keys.SigningKey;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 
@@ -40,7 +40,7 @@ final class SessionRoutes {
   }
 
   /** The reply of every call that authenticates; {@code session} null means none was created or touched. */
-  static AuthenticateResponse authenticated(Context ctx, StoredUser user, IssuedSession s) {
+  static AuthenticateResponse authenticated(Context ctx, UserRecord user, IssuedSession s) {
     return new AuthenticateResponse(200, Replies.requestId(ctx), user.userId(), s == null ? "" : s.token(),
         s == null ? "" : s.jwt(), s == null ? null : SessionService.toWire(s.session()), UserService.toWire(user));
   }
@@ -49,10 +49,10 @@ final class SessionRoutes {
     SessionAuthenticateRequest r = Bodies.read(ctx, SessionAuthenticateRequest.class);
     IssuedSession s = sessions.authenticate(SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()),
         new SessionService.Change(r.sessionDurationMinutes(), r.sessionCustomClaims(), null));
-    StoredUser user;
+    UserRecord user;
     try {
       user = users.get(s.session().userId());
-    } catch (dev.latchkey.server.LatchkeyException e) {
+    } catch (dev.latchkey.server.error.ApiException e) {
       // The user was deleted between the two reads; its sessions went with it.
       throw ErrorCode.SESSION_NOT_FOUND.exception();
     }

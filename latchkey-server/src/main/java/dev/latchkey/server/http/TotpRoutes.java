@@ -11,8 +11,8 @@ import dev.latchkey.model.TotpRecoveryCodesResponse;
 import dev.latchkey.model.UserChangeResponse;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredUser;
-import dev.latchkey.server.totp.TotpService;
+import dev.latchkey.server.store.UserRecord;
+import dev.latchkey.server.factor.totp.TotpService;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 
@@ -55,7 +55,7 @@ final class TotpRoutes {
   }
 
   private void delete(Context ctx) {
-    StoredUser user = totps.delete(ctx.pathParam("totp_id"));
+    UserRecord user = totps.delete(ctx.pathParam("totp_id"));
     Replies.json(ctx, 200, new UserChangeResponse(200, Replies.requestId(ctx), user.userId(),
         UserService.toWire(user)));
   }

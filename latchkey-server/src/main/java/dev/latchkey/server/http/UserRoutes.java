@@ -7,7 +7,7 @@ import dev.latchkey.model.UserCreateResponse;
 import dev.latchkey.model.UserDeleteResponse;
 import dev.latchkey.model.UserUpdateRequest;
 import dev.latchkey.model.UserUpdateResponse;
-import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 
@@ -27,7 +27,7 @@ final class UserRoutes {
   }
 
   private void create(Context ctx) {
-    StoredUser u = users.create(Bodies.read(ctx, UserCreateRequest.class));
+    UserRecord u = users.create(Bodies.read(ctx, UserCreateRequest.class));
     Replies.json(ctx, 200, new UserCreateResponse(200, Replies.requestId(ctx), u.userId(),
         u.emails().isEmpty() ? "" : u.emails().get(0).emailId(), u.status(), "", UserService.toWire(u)));
   }

@@ -1,6 +1,6 @@
 package dev.latchkey.server.mail;
 
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.config.MailSettings;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

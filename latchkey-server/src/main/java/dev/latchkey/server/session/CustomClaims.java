@@ -3,7 +3,7 @@ package dev.latchkey.server.session;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.model.WireJson;
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package dev.latchkey.server.session;
 
-import dev.latchkey.server.store.StoredSession;
+import dev.latchkey.server.store.SessionRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +38,7 @@ final class RecentJwts {
   private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.MIN);
 
   /** The JWT to reuse for {@code session} as stored now, or null when a new one must be minted. */
-  String find(StoredSession session, String signingKid, Instant now) {
+  String find(SessionRecord session, String signingKid, Instant now) {
     Entry e = bySession.get(session.sessionId());
     if (e == null || e.version() != session.version() || !e.kid().equals(signingKid)
         || !now.isBefore(e.issuedAt().plus(REUSE_WINDOW))) {
@@ -48,7 +48,7 @@ final class RecentJwts {
   }
 
   /** Remembers {@code jwt}, minted from {@code session} with key {@code kid} at {@code issuedAt} (whole seconds). */
-  void remember(StoredSession session, String kid, Instant issuedAt, String jwt, Instant now) {
+  void remember(SessionRecord session, String kid, Instant issuedAt, String jwt, Instant now) {
     if (bySession.size() >= MAX_ENTRIES && !bySession.containsKey(session.sessionId())) {
       sweep(now);
       if (bySession.size() >= MAX_ENTRIES) {

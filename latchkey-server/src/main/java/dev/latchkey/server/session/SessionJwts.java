@@ -11,10 +11,10 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.model.AuthenticationFactor;
-import dev.latchkey.server.ErrorCode;
-import dev.latchkey.server.crypto.KeyRing;
-import dev.latchkey.server.crypto.SigningKey;
-import dev.latchkey.server.store.StoredSession;
+import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.keys.KeyRing;
+import dev.latchkey.server.keys.SigningKey;
+import dev.latchkey.server.store.SessionRecord;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -65,7 +65,7 @@ public final class SessionJwts {
   }
 
   /** A fresh JWT for the session as it is now, signed at {@code now} with the current signing key. */
-  public String mint(StoredSession s, List<String> roles, Instant now) {
+  public String mint(SessionRecord s, List<String> roles, Instant now) {
     return mint(s, roles, now, keys.signingKey());
   }
 
@@ -74,8 +74,8 @@ public final class SessionJwts {
     return keys.signingKey();
   }
 
-  /** {@link #mint(StoredSession, List, Instant)} with a given key, so the caller knows which key signed. */
-  String mint(StoredSession s, List<String> roles, Instant now, SigningKey key) {
+  /** {@link #mint(SessionRecord, List, Instant)} with a given key, so the caller knows which key signed. */
+  String mint(SessionRecord s, List<String> roles, Instant now, SigningKey key) {
     long iat = now.getEpochSecond();
     // Built as a map rather than a JWTClaimsSet: Nimbus writes a one-element audience as a bare string, and
     // Stytch's contract (and its SDKs) expect "aud" to be an array.
@@ -172,7 +172,7 @@ public final class SessionJwts {
     }
   }
 
-  private static Map<String, Object> sessionClaim(StoredSession s, List<String> roles) {
+  private static Map<String, Object> sessionClaim(SessionRecord s, List<String> roles) {
     Map<String, Object> claim = new LinkedHashMap<>();
     claim.put("id", s.sessionId());
     claim.put("started_at", s.startedAt().toString());

@@ -2,12 +2,12 @@ package dev.latchkey.server.session;
 
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.Secrets;
-import dev.latchkey.server.crypto.SigningKey;
+import dev.latchkey.server.keys.SigningKey;
 import dev.latchkey.server.store.SessionStore;
-import dev.latchkey.server.store.StoredSession;
+import dev.latchkey.server.store.SessionRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +109,7 @@ public final class SessionService {
     Map<String, Object> claims = CustomClaims.merge(Map.of(), customClaims);
     Instant now = now();
     String token = Secrets.randomToken(Secrets.SESSION_TOKEN_BYTES);
-    StoredSession session = new StoredSession(ids.session(), userId, Secrets.sha256(token), now, now,
+    SessionRecord session = new SessionRecord(ids.session(), userId, Secrets.sha256(token), now, now,
         now.plus(Duration.ofMinutes(durationMinutes)), attributes, List.of(factor), claims, 1);
     store.create(session);
     return new IssuedSession(session, token, jwtFor(session, now));
@@ -152,13 +152,13 @@ public final class SessionService {
    * Finds the live session a request names; {@code session_not_found} when there is none. The JWT may be past its
    * {@code exp}: a good signature and a live session are enough.
    */
-  public StoredSession resolve(SessionRef ref) {
+  public SessionRecord resolve(SessionRef ref) {
     checkRef(ref);
     if (ref.isEmpty()) {
       throw ErrorCode.NO_SESSION_ARGUMENTS.exception();
     }
     Instant now = now();
-    Optional<StoredSession> found;
+    Optional<SessionRecord> found;
     if (ref.token() != null) {
       String hash = Secrets.sha256(ref.token());
       found = store.findByTokenHash(hash).filter(s -> Secrets.constantTimeEquals(s.tokenHash(), hash));
@@ -179,14 +179,14 @@ public final class SessionService {
     checkRef(ref);
     checkDuration(change.durationMinutes());
     CustomClaims.checkNames(change.customClaims());
-    StoredSession current = resolve(ref);
+    SessionRecord current = resolve(ref);
     for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       Instant now = now();
       Instant expires = change.durationMinutes() == null ? current.expiresAt()
           : now.plus(Duration.ofMinutes(change.durationMinutes()));
       List<AuthenticationFactor> factors = change.factor() == null ? current.factors()
           : withFactor(current.factors(), change.factor());
-      StoredSession next = current.next(now, expires, factors,
+      SessionRecord next = current.next(now, expires, factors,
           CustomClaims.merge(current.customClaims(), change.customClaims()));
       if (sameContent(current, next) && !lastAccessedWriteInterval.isZero()) {
         // Nothing asked for changes. While the last JWT is reused nothing is written at all; when a JWT must be
@@ -232,28 +232,28 @@ public final class SessionService {
   }
 
   /** The session's most recent JWT if it may be reused (see {@link RecentJwts}), else a new one, remembered. */
-  private String jwtFor(StoredSession session, Instant now) {
+  private String jwtFor(SessionRecord session, Instant now) {
     SigningKey key = jwts.signingKey();
     String reused = recentJwts.find(session, key.kid(), now);
     return reused != null ? reused : mint(session, key, now);
   }
 
   /** A new JWT for the session signed by {@code key}, remembered for reuse. */
-  private String mint(StoredSession session, SigningKey key, Instant now) {
+  private String mint(SessionRecord session, SigningKey key, Instant now) {
     String jwt = jwts.mint(session, DEFAULT_ROLES, now, key);
     recentJwts.remember(session, key.kid(), Instant.ofEpochSecond(now.getEpochSecond()), jwt, now);
     return jwt;
   }
 
   /** Whether the two states differ only in {@code last_accessed_at} (and version): nothing a caller asked to change. */
-  private static boolean sameContent(StoredSession a, StoredSession b) {
+  private static boolean sameContent(SessionRecord a, SessionRecord b) {
     return a.expiresAt().equals(b.expiresAt()) && a.factors().equals(b.factors())
         && a.customClaims().equals(b.customClaims());
   }
 
   private String liveSessionId(String sessionId) {
     Instant now = now();
-    return store.findById(sessionId).filter(s -> s.isActiveAt(now)).map(StoredSession::sessionId)
+    return store.findById(sessionId).filter(s -> s.isActiveAt(now)).map(SessionRecord::sessionId)
         .orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
   }
 
@@ -262,12 +262,12 @@ public final class SessionService {
     return store.deleteForUser(userId, keepSessionId);
   }
 
-  public List<StoredSession> listActive(String userId) {
+  public List<SessionRecord> listActive(String userId) {
     return store.listActive(userId, now());
   }
 
   /** The wire form of a stored session. */
-  public static dev.latchkey.model.Session toWire(StoredSession s) {
+  public static dev.latchkey.model.Session toWire(SessionRecord s) {
     return new dev.latchkey.model.Session(s.sessionId(), s.userId(), s.startedAt(), s.lastAccessedAt(),
         s.expiresAt(), s.attributes(), s.factors(), s.customClaims(), DEFAULT_ROLES);
   }

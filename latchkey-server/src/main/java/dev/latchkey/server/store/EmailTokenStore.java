@@ -8,16 +8,16 @@ import java.util.Optional;
  * {@link #consume}, which deletes it: of two concurrent uses exactly one gets the token.
  */
 public interface EmailTokenStore {
-  void create(StoredEmailToken token);
+  void create(EmailTokenRecord token);
 
   /** The token of that hash and kind, without using it; expired or not. */
-  Optional<StoredEmailToken> find(String tokenHash, String kind);
+  Optional<EmailTokenRecord> find(String tokenHash, String kind);
 
   /**
    * Deletes the token of that hash and kind and returns it, whether or not it has expired (the caller decides);
    * empty when there is none, or another caller consumed it first.
    */
-  Optional<StoredEmailToken> consume(String tokenHash, String kind);
+  Optional<EmailTokenRecord> consume(String tokenHash, String kind);
 
   /** Deletes the token (a mail that could not be delivered leaves no usable token); false when there was none. */
   boolean delete(String tokenHash);

@@ -9,14 +9,14 @@ import java.util.Optional;
  */
 public interface OtpCodeStore {
   /** Stores the code, replacing (and so voiding) any earlier code of the same method. */
-  void replace(StoredOtpCode code);
+  void replace(OtpCodeRecord code);
 
   /**
    * Counts one guess against the method's live code and returns the code as read before the guess (under
    * concurrent guesses its {@code attempts} may already be behind); empty when there is no code, it expired at or
    * before {@code now}, or it has had {@code maxAttempts} guesses already.
    */
-  Optional<StoredOtpCode> claimAttempt(String methodId, Instant now, int maxAttempts);
+  Optional<OtpCodeRecord> claimAttempt(String methodId, Instant now, int maxAttempts);
 
   /** Deletes the method's code if it is still the one with this hash (a right guess uses it up); true if it was. */
   boolean consume(String methodId, String codeHash);

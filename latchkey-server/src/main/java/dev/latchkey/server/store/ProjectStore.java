@@ -4,11 +4,11 @@ import java.util.Optional;
 
 /** The deployment's project credentials. */
 public interface ProjectStore {
-  Optional<StoredProject> get();
+  Optional<ProjectRecord> get();
 
   /** Inserts the project unless one exists; returns the project that is stored afterwards. */
-  StoredProject createIfAbsent(StoredProject project);
+  ProjectRecord createIfAbsent(ProjectRecord project);
 
   /** Replaces the secret hash and public token (when the operator sets them in the environment). */
-  void update(StoredProject project);
+  void update(ProjectRecord project);
 }

@@ -6,17 +6,17 @@ import java.util.Optional;
 
 /** Sessions, looked up by the hash of their token or by id. Every write is durable when the call returns. */
 public interface SessionStore {
-  void create(StoredSession session);
+  void create(SessionRecord session);
 
-  Optional<StoredSession> findByTokenHash(String tokenHash);
+  Optional<SessionRecord> findByTokenHash(String tokenHash);
 
-  Optional<StoredSession> findById(String sessionId);
+  Optional<SessionRecord> findById(String sessionId);
 
   /**
    * Replaces the stored session with {@code next} if its version is still {@code next.version() - 1}. Returns false
    * when another writer got there first (the caller re-reads and retries) or the session is gone.
    */
-  boolean update(StoredSession next);
+  boolean update(SessionRecord next);
 
   /** Deletes the session; false when there was none. */
   boolean delete(String sessionId);
@@ -25,7 +25,7 @@ public interface SessionStore {
   int deleteForUser(String userId, String keepSessionId);
 
   /** Sessions of the user that expire after {@code now}, oldest first. */
-  List<StoredSession> listActive(String userId, Instant now);
+  List<SessionRecord> listActive(String userId, Instant now);
 
   /**
    * Deletes sessions that expired at or before {@code now}; returns how many. When another node sharing the

@@ -1,178 +1,43 @@
 package dev.latchkey.server.store;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import dev.latchkey.server.config.DatabaseUrl;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
 
 /**
- * Every store over one database, chosen by its JDBC URL: an embedded SQLite file, or PostgreSQL shared by many
- * nodes. Opening migrates the schema with Flyway (the same migrations on both); failing to open is fatal (there is
- * no silent fallback to another database).
- *
- * <pre>{@code
- * try (Stores stores = Stores.open("jdbc:postgresql://db/latchkey?user=latchkey", Duration.ofSeconds(10), 10)) {
- *   stores.users().find("user-live-...");
- * }
- * }</pre>
+ * Every store over one database: what the services are given. The JDBC implementation ({@code
+ * store.jdbc.JdbcStores}) opens SQLite or PostgreSQL and is chosen once, at start-up, by the composition root;
+ * nothing else in the server knows which database it talks to.
  */
-public final class Stores implements AutoCloseable {
+public interface Stores extends AutoCloseable {
   /** The channel a key rotation is announced on, so every node re-reads the keys at once. */
-  public static final String KEYS_CHANGED = "latchkey_keys_changed";
+  String KEYS_CHANGED = "latchkey_keys_changed";
 
-  private final HikariDataSource dataSource;
-  private final String jdbcUrl;
-  private final Duration timeout;
-  private final Dialect dialect;
-  private final UserStore users;
-  private final SessionStore sessions;
-  private final KeyStore keys;
-  private final ProjectStore project;
-  private final TotpStore totps;
-  private final EmailTokenStore emailTokens;
-  private final OtpCodeStore otpCodes;
-  private final RateCounterStore rateCounters;
+  UserStore users();
 
-  private ChangeListener listener;
+  SessionStore sessions();
 
-  private Stores(HikariDataSource dataSource, String jdbcUrl, Duration timeout, Dialect dialect) {
-    this.dataSource = dataSource;
-    this.jdbcUrl = jdbcUrl;
-    this.timeout = timeout;
-    this.dialect = dialect;
-    Jdbc jdbc = new Jdbc(dataSource, dialect, timeout);
-    this.users = new JdbcUserStore(jdbc);
-    this.sessions = new JdbcSessionStore(jdbc);
-    this.keys = new JdbcKeyStore(jdbc);
-    this.project = new JdbcProjectStore(jdbc);
-    this.totps = new JdbcTotpStore(jdbc);
-    this.emailTokens = new JdbcEmailTokenStore(jdbc);
-    this.otpCodes = new JdbcOtpCodeStore(jdbc);
-    this.rateCounters = new JdbcRateCounterStore(jdbc);
-  }
+  KeyStore keys();
 
-  /** {@link #open(String, Duration, int)} with a pool of 10 connections on PostgreSQL. */
-  public static Stores open(String jdbcUrl, Duration timeout) {
-    return open(jdbcUrl, timeout, 10);
-  }
+  ProjectStore project();
 
-  /**
-   * Opens the database at {@code jdbcUrl} ({@code jdbc:sqlite:...} or {@code jdbc:postgresql:...}) and migrates it;
-   * {@code timeout} bounds how long a request waits for a connection or a statement before it fails with
-   * {@link StoreException}; {@code poolSize} is the number of PostgreSQL connections (SQLite uses 4).
-   */
-  public static Stores open(String jdbcUrl, Duration timeout, int poolSize) {
-    Dialect dialect = Dialect.of(jdbcUrl);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setPoolName("latchkey-db");
-    config.setConnectionTimeout(timeout.toMillis());
-    config.setValidationTimeout(Math.min(timeout.toMillis(), Duration.ofSeconds(5).toMillis()));
-    dialect.configure(config, timeout, poolSize);
-    HikariDataSource ds;
-    try {
-      ds = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      // Hikari's message may quote the URL, and with it the password.
-      throw new StoreException("Cannot open the database " + DatabaseUrl.redact(jdbcUrl) + ": "
-          + DatabaseUrl.redact(String.valueOf(rootMessage(e))) + " (check LATCHKEY_DATABASE_URL, and that the "
-          + "database is running and reachable)", e);
-    }
-    try {
-      // On PostgreSQL Flyway holds an advisory lock while it migrates, so nodes starting together migrate once.
-      // It connects without the pool's statement_timeout: building an index on a large table may take minutes.
-      var flyway = Flyway.configure().locations("classpath:db/migration");
-      (dialect == Dialect.POSTGRESQL ? flyway.dataSource(jdbcUrl, null, null) : flyway.dataSource(ds)).load()
-          .migrate();
-    } catch (RuntimeException e) {
-      ds.close();
-      // Flyway's messages quote the JDBC URL, password parameter included: redact, and keep no cause that would
-      // print it again in a stack trace.
-      throw new StoreException("Cannot migrate the database " + DatabaseUrl.redact(jdbcUrl) + ": "
-          + DatabaseUrl.redact(String.valueOf(e.getMessage())), null);
-    }
-    return new Stores(ds, jdbcUrl, timeout, dialect);
-  }
+  TotpStore totps();
 
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage();
-  }
+  EmailTokenStore emailTokens();
+
+  OtpCodeStore otpCodes();
+
+  RateCounterStore rateCounters();
+
+  /** True when the database answers a trivial query within a second. */
+  boolean isReady();
 
   /**
    * Runs {@code handlers} (by channel, e.g. {@link #KEYS_CHANGED}) whenever another node announces a change, and
-   * once after every reconnect. Only PostgreSQL announces changes; on SQLite this does nothing. Call at most once.
+   * once after every reconnect. Only a database shared by several nodes announces changes; otherwise this does
+   * nothing. Call at most once.
    */
-  public synchronized void watch(Map<String, Runnable> handlers) {
-    if (listener != null) {
-      throw new IllegalStateException("watch() was already called");
-    }
-    if (dialect == Dialect.POSTGRESQL) {
-      listener = new ChangeListener(jdbcUrl, timeout, handlers);
-      listener.start();
-    }
-  }
+  void watch(Map<String, Runnable> handlers);
 
-  /** For {@link DatabaseCopy}, which works on tables, not aggregates. */
-  HikariDataSource dataSource() {
-    return dataSource;
-  }
-
-  public UserStore users() {
-    return users;
-  }
-
-  public SessionStore sessions() {
-    return sessions;
-  }
-
-  public KeyStore keys() {
-    return keys;
-  }
-
-  public ProjectStore project() {
-    return project;
-  }
-
-  public TotpStore totps() {
-    return totps;
-  }
-
-  public EmailTokenStore emailTokens() {
-    return emailTokens;
-  }
-
-  public OtpCodeStore otpCodes() {
-    return otpCodes;
-  }
-
-  public RateCounterStore rateCounters() {
-    return rateCounters;
-  }
-
-  /** True when the database answers a trivial query within a second. */
-  public boolean isReady() {
-    try (Connection c = dataSource.getConnection()) {
-      return c.isValid(1);
-    } catch (SQLException | RuntimeException e) {
-      return false;
-    }
-  }
-
+  /** Closes the connections; idempotent. Throws nothing checked. */
   @Override
-  public void close() {
-    synchronized (this) {
-      if (listener != null) {
-        listener.close();
-      }
-    }
-    dataSource.close();
-  }
+  void close();
 }

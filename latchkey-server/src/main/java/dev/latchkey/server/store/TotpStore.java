@@ -13,11 +13,11 @@ public interface TotpStore {
    * Inserts the registration and its recovery codes in one transaction, first deleting the user's unverified
    * registration if it expired at or before {@code now}. {@link DuplicateKeyException} when the user still has one.
    */
-  void create(StoredTotp totp, Instant now);
+  void create(TotpRecord totp, Instant now);
 
-  Optional<StoredTotp> findByUser(String userId);
+  Optional<TotpRecord> findByUser(String userId);
 
-  Optional<StoredTotp> findById(String totpId);
+  Optional<TotpRecord> findById(String totpId);
 
   /**
    * Counts one attempt unless the registration is locked at {@code now}: the attempt that reaches

@@ -5,18 +5,18 @@ import java.util.Optional;
 /** Users with their emails and passwords. Emails are stored lower-cased and are unique across users. */
 public interface UserStore {
   /** Inserts the user, its emails and its password in one transaction; {@link DuplicateKeyException} on a taken email. */
-  void create(StoredUser user);
+  void create(UserRecord user);
 
-  Optional<StoredUser> find(String userId);
+  Optional<UserRecord> find(String userId);
 
   /** {@code email} must already be lower-cased. */
-  Optional<StoredUser> findByEmail(String email);
+  Optional<UserRecord> findByEmail(String email);
 
   /** Writes name, metadata and external id; false when the user does not exist. */
-  boolean update(StoredUser user);
+  boolean update(UserRecord user);
 
   /** Sets or replaces the user's password. */
-  void setPassword(String userId, StoredUser.StoredPassword password);
+  void setPassword(String userId, UserRecord.StoredPassword password);
 
   /**
    * Marks the user's email verified and a {@code pending} user {@code active}: the user has just proven they read

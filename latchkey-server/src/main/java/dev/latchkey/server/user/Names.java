@@ -21,11 +21,11 @@ final class Names {
       return current;
     }
     if (given.length() > MAX_PART) {
-      throw dev.latchkey.server.ErrorCode.INVALID_FIELD_TYPE.exception(
+      throw dev.latchkey.server.error.ErrorCode.INVALID_FIELD_TYPE.exception(
           "A name part may have at most " + MAX_PART + " characters.");
     }
     if (hasUnpairedSurrogate(given)) {
-      throw dev.latchkey.server.ErrorCode.INVALID_FIELD_TYPE.exception(
+      throw dev.latchkey.server.error.ErrorCode.INVALID_FIELD_TYPE.exception(
           "A name part must be valid Unicode text: it has an unpaired surrogate (\\ud800-\\udfff).");
     }
     return given;

@@ -3,11 +3,11 @@ package dev.latchkey.server.user;
 import dev.latchkey.model.User;
 import dev.latchkey.model.UserCreateRequest;
 import dev.latchkey.model.UserUpdateRequest;
-import dev.latchkey.server.ErrorCode;
+import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.DuplicateKeyException;
-import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.store.UserStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,31 +34,31 @@ public final class UserService {
   }
 
   /** A user not yet stored, from the fields every way of creating one shares. */
-  public StoredUser newUser(String email, User.Name name, boolean pending, Map<String, Object> trusted,
+  public UserRecord newUser(String email, User.Name name, boolean pending, Map<String, Object> trusted,
       Map<String, Object> untrusted, String externalId) {
-    String normalized = Emails.normalize(email);
+    String normalized = EmailAddresses.normalize(email);
     checkExternalId(externalId);
-    return new StoredUser(ids.user(), pending ? "pending" : "active", Names.merge(User.Name.EMPTY, name),
+    return new UserRecord(ids.user(), pending ? "pending" : "active", Names.merge(User.Name.EMPTY, name),
         Metadata.merge(Map.of(), trusted, "trusted_metadata"), Metadata.merge(Map.of(), untrusted,
-            "untrusted_metadata"), externalId, now(), List.of(new StoredUser.StoredEmail(ids.email(), normalized,
+            "untrusted_metadata"), externalId, now(), List.of(new UserRecord.StoredEmail(ids.email(), normalized,
                 false)), null);
   }
 
-  public StoredUser create(UserCreateRequest r) {
+  public UserRecord create(UserCreateRequest r) {
     if (r.phoneNumber() != null && !r.phoneNumber().isEmpty()) {
       throw ErrorCode.PHONE_NUMBERS_NOT_SUPPORTED.exception();
     }
     if (r.email() == null || r.email().isEmpty()) {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("email is required (phone numbers are not supported yet).");
     }
-    StoredUser user = newUser(r.email(), r.name(), Boolean.TRUE.equals(r.createUserAsPending()),
+    UserRecord user = newUser(r.email(), r.name(), Boolean.TRUE.equals(r.createUserAsPending()),
         r.trustedMetadata(), r.untrustedMetadata(), r.externalId());
     insert(user);
     return user;
   }
 
   /** Stores a new user; a taken email or external id is a 400 naming it. */
-  public void insert(StoredUser user) {
+  public void insert(UserRecord user) {
     try {
       store.create(user);
     } catch (DuplicateKeyException e) {
@@ -67,17 +67,17 @@ public final class UserService {
     }
   }
 
-  public StoredUser get(String userId) {
+  public UserRecord get(String userId) {
     checkUserId(userId);
     return store.find(userId).orElseThrow(ErrorCode.USER_NOT_FOUND::exception);
   }
 
-  public StoredUser update(String userId, UserUpdateRequest r) {
-    StoredUser u = get(userId);
+  public UserRecord update(String userId, UserUpdateRequest r) {
+    UserRecord u = get(userId);
     if (r.externalId() != null) {
       checkExternalId(r.externalId());
     }
-    StoredUser next = new StoredUser(u.userId(), u.status(), Names.merge(u.name(), r.name()),
+    UserRecord next = new UserRecord(u.userId(), u.status(), Names.merge(u.name(), r.name()),
         Metadata.merge(u.trustedMetadata(), r.trustedMetadata(), "trusted_metadata"),
         Metadata.merge(u.untrustedMetadata(), r.untrustedMetadata(), "untrusted_metadata"),
         r.externalId() != null ? r.externalId() : u.externalId(), u.createdAt(), u.emails(), u.password(),
@@ -101,7 +101,7 @@ public final class UserService {
   }
 
   /** The wire form: every list present, even when empty. */
-  public static User toWire(StoredUser u) {
+  public static User toWire(UserRecord u) {
     return new User(u.userId(),
         u.emails().stream().map(e -> new User.Email(e.emailId(), e.email(), e.verified())).toList(),
         u.status(), List.of(), List.of(), List.of(), u.totps(), List.of(), List.of(), false,

@@ -1,5 +1,7 @@
 package dev.latchkey.server.api;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
+
 import static dev.latchkey.server.api.Wire.assertError;
 import static dev.latchkey.server.api.Wire.authenticateJwt;
 import static dev.latchkey.server.api.Wire.authenticateToken;
@@ -16,8 +18,8 @@ import dev.latchkey.server.LatchkeyServer;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
-import dev.latchkey.server.crypto.KeyRing;
-import dev.latchkey.server.store.StoredKey;
+import dev.latchkey.server.keys.KeyRing;
+import dev.latchkey.server.store.KeyRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.testing.ApiClient.Reply;
 import dev.latchkey.server.testing.MutableClock;
@@ -44,7 +46,7 @@ class RestartAndRotationTest {
   }
 
   private static Stores openStores(TestServer server) {
-    return Stores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"), Duration.ofSeconds(10));
+    return JdbcStores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"), Duration.ofSeconds(10));
   }
 
   /** What {@code bin/latchkey keys rotate} does, against the stopped server's database. */
@@ -160,9 +162,9 @@ class RestartAndRotationTest {
           .isEqualTo(created.text("user_id"));
       server.stop();
       try (Stores stores = openStores(server)) {
-        List<StoredKey> keys = stores.keys().all();
+        List<KeyRecord> keys = stores.keys().all();
         assertThat(keys).hasSize(1);
-        for (StoredKey k : keys) {
+        for (KeyRecord k : keys) {
           assertThat(k.keyEncryption()).isEqualTo("aes-256-gcm");
           assertThat(isPlainPkcs8RsaKey(k.privateKey())).as("stored private key of " + k.kid()).isFalse();
         }
@@ -176,7 +178,7 @@ class RestartAndRotationTest {
     try (TestServer server = TestServer.start()) {
       server.stop();
       try (Stores stores = openStores(server)) {
-        StoredKey k = stores.keys().all().get(0);
+        KeyRecord k = stores.keys().all().get(0);
         assertThat(k.keyEncryption()).isEqualTo("none");
         assertThat(isPlainPkcs8RsaKey(k.privateKey())).isTrue();
       }

@@ -1,5 +1,7 @@
 package dev.latchkey.server.api;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
+
 import static dev.latchkey.server.api.Wire.assertError;
 import static dev.latchkey.server.api.Wire.authenticateJwt;
 import static dev.latchkey.server.api.Wire.authenticateToken;
@@ -12,10 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
-import dev.latchkey.server.crypto.KeyRing;
+import dev.latchkey.server.keys.KeyRing;
 import dev.latchkey.server.session.SessionJwts;
 import dev.latchkey.server.session.SessionService;
-import dev.latchkey.server.store.StoredSession;
+import dev.latchkey.server.store.SessionRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.ApiClient.Reply;
@@ -154,13 +156,13 @@ class SessionHotPathTest {
     // Another process rotates the key in the shared database (what `latchkey keys rotate` does)...
     String newJwt;
     String newKid;
-    try (Stores stores = Stores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
+    try (Stores stores = JdbcStores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
         Duration.ofSeconds(10))) {
       KeyRing keys = new KeyRing(stores.keys(), new KeyEncryption(null), Ids.forProject(server.projectId), clock,
           Duration.ofHours(1));
       keys.refresh();
       newKid = keys.rotate();
-      StoredSession session = stores.sessions().findById(sessionId).orElseThrow();
+      SessionRecord session = stores.sessions().findById(sessionId).orElseThrow();
       newJwt = new SessionJwts(keys, server.projectId).mint(session, SessionService.DEFAULT_ROLES, clock.instant());
     }
     // ...and the server learns of it when it first sees a JWT with the new kid.

@@ -1,5 +1,7 @@
 package dev.latchkey.server.api;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
+
 import static dev.latchkey.server.api.Wire.assertError;
 import static dev.latchkey.server.api.Wire.authenticateJwt;
 import static dev.latchkey.server.api.Wire.payload;
@@ -14,7 +16,7 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import dev.latchkey.server.store.StoredKey;
+import dev.latchkey.server.store.KeyRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.ApiClient.Reply;
@@ -47,9 +49,9 @@ class SessionJwtForgeryTest {
     server = TestServer.start();
     api = server.api();
     created = signUp(api, 60);
-    try (Stores stores = Stores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
+    try (Stores stores = JdbcStores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
         Duration.ofSeconds(10))) {
-      StoredKey k = stores.keys().all().get(0);
+      KeyRecord k = stores.keys().all().get(0);
       kid = k.kid();
       realKey = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder()
           .decode(k.privateKey())));

@@ -1,5 +1,7 @@
 package dev.latchkey.server.api;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
+
 import static dev.latchkey.server.api.Wire.assertError;
 import static dev.latchkey.server.api.Wire.authenticateJwt;
 import static dev.latchkey.server.api.Wire.authenticateToken;
@@ -702,7 +704,7 @@ class SessionsApiTest {
       clock.advance(Duration.ofMinutes(5));
       server.stop();
 
-      try (Stores stores = Stores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
+      try (Stores stores = JdbcStores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
           Duration.ofSeconds(10))) {
         assertThat(stores.sessions().findById(shortId)).isPresent();
 

@@ -1,5 +1,7 @@
 package dev.latchkey.server.api;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
+
 import static dev.latchkey.server.api.Wire.assertError;
 import static dev.latchkey.server.api.Wire.body;
 import static dev.latchkey.server.api.Wire.payload;
@@ -194,7 +196,7 @@ class TotpApiTest {
       clock.advance(Duration.ofMinutes(5));
       server.stop();
 
-      try (Stores stores = Stores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
+      try (Stores stores = JdbcStores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
           Duration.ofSeconds(10))) {
         assertThat(stores.totps().findById(pendingId)).isPresent();
 
@@ -229,7 +231,7 @@ class TotpApiTest {
       List<String> codes = strings(created.json().path("recovery_codes"));
       server.stop();
 
-      try (Stores stores = Stores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
+      try (Stores stores = JdbcStores.open("jdbc:sqlite:" + server.dataDir().resolve("latchkey.db"),
           Duration.ofSeconds(10))) {
         var stored = stores.totps().findByUser(userId).orElseThrow();
         assertThat(stored.secretEncryption()).isEqualTo("aes-256-gcm");

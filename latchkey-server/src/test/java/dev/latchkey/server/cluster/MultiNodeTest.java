@@ -1,13 +1,15 @@
 package dev.latchkey.server.cluster;
 
+import dev.latchkey.server.store.jdbc.JdbcStores;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.User;
-import dev.latchkey.server.store.StoredSession;
-import dev.latchkey.server.store.StoredUser;
+import dev.latchkey.server.store.SessionRecord;
+import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.NodeProcess;
@@ -177,15 +179,15 @@ class MultiNodeTest {
   void expiredSessionsArePurgedByTheThreeNodesTogetherExactlyOnce() {
     int expired = 50;
     List<String> ids = new ArrayList<>();
-    try (Stores stores = Stores.open(cluster.database.url(), Duration.ofSeconds(10), 2)) {
+    try (Stores stores = JdbcStores.open(cluster.database.url(), Duration.ofSeconds(10), 2)) {
       String userId = "user-test-" + UUID.randomUUID();
       Instant longAgo = Instant.parse("2025-01-01T00:00:00Z");
-      stores.users().create(new StoredUser(userId, "active", new User.Name("", "", ""), Map.of(), Map.of(), null,
+      stores.users().create(new UserRecord(userId, "active", new User.Name("", "", ""), Map.of(), Map.of(), null,
           longAgo, List.of(), null));
       for (int i = 0; i < expired; i++) {
         String id = "session-test-" + UUID.randomUUID();
         ids.add(id);
-        stores.sessions().create(new StoredSession(id, userId, "hash-" + id, longAgo, longAgo,
+        stores.sessions().create(new SessionRecord(id, userId, "hash-" + id, longAgo, longAgo,
             longAgo.plusSeconds(300), Attributes.EMPTY, List.of(), Map.of(), 1));
       }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
-import dev.latchkey.server.store.StoredSession;
+import dev.latchkey.server.store.SessionRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,8 +16,8 @@ class RecentJwtsTest {
   private static final Instant T0 = Instant.parse("2030-01-01T10:00:00Z");
   private final RecentJwts recent = new RecentJwts();
 
-  private static StoredSession session(String id, long version) {
-    return new StoredSession(id, "user-1", "hash-" + id, T0, T0, T0.plus(Duration.ofHours(1)), Attributes.EMPTY,
+  private static SessionRecord session(String id, long version) {
+    return new SessionRecord(id, "user-1", "hash-" + id, T0, T0, T0.plus(Duration.ofHours(1)), Attributes.EMPTY,
         List.of(AuthenticationFactor.password(T0)), Map.of(), version);
   }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Assumptions;
  *
  * <pre>{@code
  * try (TestPostgres.Database db = TestPostgres.createDatabase()) {
- *   Stores stores = Stores.open(db.url(), Duration.ofSeconds(5));
+ *   Stores stores = JdbcStores.open(db.url(), Duration.ofSeconds(5));
  * }
  * }</pre>
  */

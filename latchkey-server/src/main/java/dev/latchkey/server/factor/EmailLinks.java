@@ -1,0 +1,136 @@
+package dev.latchkey.server.factor;
+
+import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.crypto.Secrets;
+import dev.latchkey.server.mail.Mailer;
+import dev.latchkey.server.mail.OutgoingMail;
+import dev.latchkey.server.store.EmailTokenStore;
+import dev.latchkey.server.store.EmailTokenRecord;
+import java.net.URLEncoder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Single-use tokens mailed as links (magic links, password resets): the allow-list of link targets, the link's
+ * form ({@code <url>?stytch_token_type=<type>&token=<token>}, {@code &} when the URL has a query already), and
+ * the rule that a token whose mail was not accepted is deleted before the error reaches the caller.
+ */
+public final class EmailLinks {
+  /** 33 random bytes: 264 bits, a 44-character token like Stytch's. */
+  static final int TOKEN_BYTES = 33;
+  /** base64url without padding of 32 bytes. */
+  private static final Pattern PKCE_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+  private final List<String> redirectUrls;
+  private final EmailTokenStore tokens;
+  private final Mailer mailer;
+  private final Clock clock;
+
+  public EmailLinks(List<String> redirectUrls, EmailTokenStore tokens, Mailer mailer, Clock clock) {
+    this.redirectUrls = List.copyOf(redirectUrls);
+    this.tokens = tokens;
+    this.mailer = mailer;
+    this.clock = clock;
+  }
+
+  /**
+   * The URL a link will point to: {@code requested} when it is exactly one of {@code LATCHKEY_REDIRECT_URLS},
+   * the first of them when nothing is requested; 400 otherwise, naming {@code field}.
+   */
+  public String redirectUrl(String requested, String field) {
+    if (requested == null || requested.isEmpty()) {
+      if (redirectUrls.isEmpty()) {
+        throw ErrorCode.NO_REDIRECT_URLS_SET.exception("No " + field + " was given and the server has no default: "
+            + "set LATCHKEY_REDIRECT_URLS on the server.");
+      }
+      return redirectUrls.get(0);
+    }
+    if (!redirectUrls.contains(requested)) {
+      throw ErrorCode.NO_MATCH_FOR_PROVIDED_MAGIC_LINK_URL.exception(field + " is not one of the server's "
+          + "LATCHKEY_REDIRECT_URLS (the match is exact: scheme, host, port, path and query).");
+    }
+    return requested;
+  }
+
+  /** Checks an expiration in minutes against its range; null gives the default. */
+  public static int minutes(Integer value, int fallback, int min, int max, String field) {
+    if (value == null) {
+      return fallback;
+    }
+    if (value < min || value > max) {
+      throw ErrorCode.INVALID_EXPIRATION_MINUTES.exception(field + " must be between " + min + " and " + max
+          + "; got " + value + ".");
+    }
+    return value;
+  }
+
+  /**
+   * Stores a new token of {@code kind} for the user's email, mails the link {@code compose} makes of it, and
+   * returns once the mail is accepted. If it is not, the token is deleted first, so no usable token is left.
+   */
+  public void issue(String kind, String tokenType, String url, String userId, String emailId, String codeChallenge,
+      int minutes, Function<String, OutgoingMail> compose) {
+    String token = Secrets.randomToken(TOKEN_BYTES);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    EmailTokenRecord stored = new EmailTokenRecord(Secrets.sha256(token), kind, userId, emailId, codeChallenge, now,
+        now.plus(Duration.ofMinutes(minutes)));
+    tokens.create(stored);
+    String link = url + (url.contains("?") ? "&" : "?") + "stytch_token_type=" + tokenType + "&token="
+        + URLEncoder.encode(token, StandardCharsets.UTF_8);
+    try {
+      mailer.send(compose.apply(link));
+    } catch (RuntimeException e) {
+      tokens.delete(stored.tokenHash());
+      throw e;
+    }
+  }
+
+  /** A PKCE challenge as sent (null or empty: none); 400 unless it has the shape of a SHA-256 in base64url. */
+  public static String codeChallenge(String challenge) {
+    if (challenge == null || challenge.isEmpty()) {
+      return null;
+    }
+    if (!PKCE_CHALLENGE.matcher(challenge).matches()) {
+      throw ErrorCode.INVALID_PKCE_CODE_CHALLENGE.exception();
+    }
+    return challenge;
+  }
+
+  /**
+   * PKCE (RFC 7636, S256): a token bound to a challenge needs the verifier whose base64url SHA-256 it is, and a
+   * token without one takes no verifier. Checked before the token is spent, so a wrong verifier does not burn it.
+   */
+  public static void checkPkce(EmailTokenRecord token, String verifier) {
+    boolean given = verifier != null && !verifier.isEmpty();
+    if (token.codeChallenge() == null) {
+      if (given) {
+        throw ErrorCode.PKCE_DID_NOT_EXPECT_CODE_VERIFIER.exception();
+      }
+      return;
+    }
+    if (!given) {
+      throw ErrorCode.PKCE_EXPECTED_CODE_VERIFIER.exception();
+    }
+    String computed = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(verifier));
+    if (!Secrets.constantTimeEquals(computed, token.codeChallenge())) {
+      throw ErrorCode.PKCE_MISMATCH.exception();
+    }
+  }
+
+  private static byte[] sha256(String verifier) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}

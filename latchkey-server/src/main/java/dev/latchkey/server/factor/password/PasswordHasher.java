@@ -1,0 +1,36 @@
+package dev.latchkey.server.factor.password;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+
+/**
+ * Argon2id with the configured cost. Hashes are PHC strings ({@code $argon2id$v=19$m=...}) that carry their own
+ * parameters, so raising the cost later still verifies old hashes.
+ */
+public final class PasswordHasher {
+  private static final int SALT_BYTES = 16;
+  private static final int HASH_BYTES = 32;
+
+  private final Argon2Function argon2;
+  /** A hash of a random password with the configured cost: verified against when the email is unknown. */
+  private final String decoy;
+
+  public PasswordHasher(int memoryKib, int iterations, int parallelism) {
+    this.argon2 = Argon2Function.getInstance(memoryKib, iterations, parallelism, HASH_BYTES, Argon2.ID);
+    this.decoy = hash(dev.latchkey.server.crypto.Secrets.randomToken(24));
+  }
+
+  public String hash(String password) {
+    return Password.hash(password).addRandomSalt(SALT_BYTES).with(argon2).getResult();
+  }
+
+  public boolean verify(String password, String hash) {
+    return Argon2Function.getInstanceFromHash(hash).check(password, hash);
+  }
+
+  /** Spends the same work as a real verification, so an unknown email takes as long as a wrong password. */
+  public void verifyDecoy(String password) {
+    verify(password, decoy);
+  }
+}

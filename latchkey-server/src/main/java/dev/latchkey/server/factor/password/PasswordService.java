@@ -1,0 +1,189 @@
+package dev.latchkey.server.factor.password;
+
+import dev.latchkey.model.Attributes;
+import dev.latchkey.model.AuthenticationFactor;
+import dev.latchkey.model.PasswordAuthenticateRequest;
+import dev.latchkey.model.PasswordCreateRequest;
+import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.crypto.Ids;
+import dev.latchkey.server.factor.RateLimiter;
+import dev.latchkey.server.session.CustomClaims;
+import dev.latchkey.server.session.IssuedSession;
+import dev.latchkey.server.session.SessionService;
+import dev.latchkey.server.store.UserRecord;
+import dev.latchkey.server.store.UserStore;
+import dev.latchkey.server.user.EmailAddresses;
+import dev.latchkey.server.user.UserService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Password sign-up and sign-in. A wrong password, an unknown email and a user without a password all give the same
+ * error after the same Argon2id work, so the reply does not tell an attacker which emails have accounts.
+ */
+public final class PasswordService {
+  private final UserStore users;
+  private final UserService userService;
+  private final SessionService sessions;
+  private final PasswordHasher hasher;
+  private final PasswordPolicy policy;
+  private final Ids ids;
+  private final RateLimiter limiter;
+  private final Clock clock;
+
+  public PasswordService(UserStore users, UserService userService, SessionService sessions, PasswordHasher hasher,
+      PasswordPolicy policy, Ids ids, RateLimiter limiter, Clock clock) {
+    this.users = users;
+    this.userService = userService;
+    this.sessions = sessions;
+    this.hasher = hasher;
+    this.policy = policy;
+    this.ids = ids;
+    this.limiter = limiter;
+    this.clock = clock;
+  }
+
+  /** The user after the call, and the session when one was created or touched (else null). */
+  public record Outcome(UserRecord user, IssuedSession session) {}
+
+  public Outcome create(PasswordCreateRequest r, Attributes attributes) {
+    String password = required(r.password(), "password");
+    requireWellFormed(password);
+    String email = EmailAddresses.normalize(r.email());
+    SessionService.checkDuration(r.sessionDurationMinutes());
+    CustomClaims.checkNames(r.sessionCustomClaims());
+    policy.require(password, email);
+    UserRecord user = userService.newUser(email, r.name(), false, r.trustedMetadata(), r.untrustedMetadata(), null)
+        .withPassword(new UserRecord.StoredPassword(ids.password(), hasher.hash(password), false));
+    userService.insert(user);
+    IssuedSession session = r.sessionDurationMinutes() == null ? null
+        : sessions.start(user.userId(), AuthenticationFactor.password(now()), r.sessionDurationMinutes(),
+            r.sessionCustomClaims(), attributes);
+    return new Outcome(user, session);
+  }
+
+  /**
+   * Signs in with email and password. Failed attempts count against the end user's IP ({@code clientIp}; null when
+   * not known, then nothing is counted per IP) and the email address (known or not, so the limit does not tell which
+   * emails have accounts); past a limit the attempt is refused with 429 before the password is checked.
+   */
+  public Outcome authenticate(PasswordAuthenticateRequest r, Attributes attributes, String clientIp) {
+    String password = required(r.password(), "password");
+    String email = EmailAddresses.normalize(r.email());
+    SessionService.SessionRef ref = SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt());
+    SessionService.checkRef(ref);
+    SessionService.checkDuration(r.sessionDurationMinutes());
+    CustomClaims.checkNames(r.sessionCustomClaims());
+    if (password.length() > PasswordPolicy.MAX_LENGTH) {
+      throw ErrorCode.INVALID_CREDENTIALS.exception();
+    }
+    requireWellFormed(password);
+    String subject = "password:" + email;
+    RateLimiter.Attempt attempt = limiter.begin(clientIp, subject);
+    Optional<UserRecord> found = users.findByEmail(email);
+    UserRecord.StoredPassword stored = found.map(UserRecord::password).orElse(null);
+    boolean ok;
+    if (stored == null) {
+      hasher.verifyDecoy(password);
+      ok = false;
+    } else {
+      ok = hasher.verify(password, stored.hash());
+    }
+    if (!ok) {
+      // Stays counted: it was counted when it began, so concurrent guesses cannot overtake the lockout.
+      throw ErrorCode.INVALID_CREDENTIALS.exception();
+    }
+    attempt.release();
+    UserRecord user = found.get();
+    return new Outcome(user, sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref,
+        r.sessionDurationMinutes(), r.sessionCustomClaims(), attributes));
+  }
+
+  /** How recent a session's sign-in must be to set a new password with it alone (Stytch: "within the last 5 minutes"). */
+  static final Duration SESSION_RESET_WINDOW = Duration.ofMinutes(5);
+  /** The factors that prove the user themselves is there, as Stytch lists them for a reset by session. */
+  private static final Set<String> RESET_PROVING_FACTORS = Set.of("password", "magic_link", "otp");
+
+  /**
+   * Sets a new password after checking the current one (Stytch's reset by existing password). The old password is
+   * checked exactly as a sign-in checks it (same limits, same error); then every other session of the user ends,
+   * and a session starts (or {@code ref}, the same user's, is kept and gets the password factor).
+   */
+  public Outcome resetWithExistingPassword(String email, String existingPassword, String newPassword,
+      SessionService.SessionRef ref, int durationMinutes, Attributes attributes, String clientIp) {
+    required(existingPassword, "existing_password");
+    String password = required(newPassword, "new_password");
+    requireWellFormed(password);
+    SessionService.checkRef(ref);
+    SessionService.checkDuration(durationMinutes);
+    UserRecord user = authenticate(new PasswordAuthenticateRequest(email, existingPassword, null, null, null, null),
+        attributes, clientIp).user();
+    policy.require(password, EmailAddresses.normalize(email));
+    sessions.requireOwnedBy(ref, user.userId());
+    return setAndKeepOne(user, password, ref, durationMinutes, attributes);
+  }
+
+  /**
+   * Sets a new password for the session's user (Stytch's reset by session): the session must hold a password,
+   * magic link or email code factor from the last 5 minutes, so a stolen long-lived session cannot take the
+   * account over. Every other session of the user ends; this one is kept, with the password factor.
+   */
+  public Outcome resetWithSession(SessionService.SessionRef ref, String newPassword, int durationMinutes,
+      Attributes attributes) {
+    String password = required(newPassword, "password");
+    requireWellFormed(password);
+    SessionService.checkDuration(durationMinutes);
+    dev.latchkey.server.store.SessionRecord session = sessions.resolve(ref);
+    Instant since = now().minus(SESSION_RESET_WINDOW);
+    boolean recent = session.factors().stream().anyMatch(f -> RESET_PROVING_FACTORS.contains(f.type())
+        && f.lastAuthenticatedAt() != null && !f.lastAuthenticatedAt().isBefore(since));
+    if (!recent) {
+      throw ErrorCode.SESSION_TOO_OLD_TO_RESET_PASSWORD.exception();
+    }
+    UserRecord user = users.find(session.userId()).orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
+    policy.require(password, user.emails().isEmpty() ? null : user.emails().get(0).email());
+    return setAndKeepOne(user, password, ref, durationMinutes, attributes);
+  }
+
+  private Outcome setAndKeepOne(UserRecord user, String password, SessionService.SessionRef ref, int minutes,
+      Attributes attributes) {
+    users.setPassword(user.userId(), new UserRecord.StoredPassword(ids.password(), hasher.hash(password), false));
+    IssuedSession session = sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref, minutes, null,
+        attributes);
+    sessions.revokeAllExcept(user.userId(), session.session().sessionId());
+    return new Outcome(users.find(user.userId()).orElse(user), session);
+  }
+
+  /** Stytch's strength check: the zxcvbn verdict for the password, the email counting against it. */
+  public PasswordPolicy.Verdict checkStrength(String password, String email) {
+    required(password, "password");
+    requireWellFormed(password);
+    return policy.check(password, email == null || email.isEmpty() ? null : EmailAddresses.normalize(email));
+  }
+
+  static String required(String value, String field) {
+    if (value == null || value.isEmpty()) {
+      throw ErrorCode.MISSING_REQUIRED_FIELD.exception(field + " is required.");
+    }
+    return value;
+  }
+
+  /**
+   * The hash is taken over UTF-8, where an unpaired surrogate (U+D800 to U+DFFF) becomes {@code ?}: such passwords
+   * would all match one another, so they are refused rather than silently made equal.
+   */
+  static void requireWellFormed(String password) {
+    if (password.codePoints().anyMatch(cp -> Character.getType(cp) == Character.SURROGATE)) {
+      throw ErrorCode.INVALID_FIELD_TYPE.exception(
+          "Field 'password' must be valid Unicode text: it has an unpaired surrogate (\\ud800-\\udfff).");
+    }
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+}

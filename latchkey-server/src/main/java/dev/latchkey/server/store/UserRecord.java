@@ -1,0 +1,51 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.model.User;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A user row with its emails, password and TOTP registrations (id and whether verified; the secrets live in
+ * {@link TotpStore}). Metadata maps are immutable copies.
+ */
+public record UserRecord(
+    String userId,
+    String status,
+    User.Name name,
+    Map<String, Object> trustedMetadata,
+    Map<String, Object> untrustedMetadata,
+    String externalId,
+    Instant createdAt,
+    List<StoredEmail> emails,
+    StoredPassword password,
+    List<User.Totp> totps) {
+
+  public UserRecord {
+    emails = List.copyOf(emails);
+    totps = List.copyOf(totps);
+  }
+
+  /** A user without TOTP registrations (a new user, or one built before they are read). */
+  public UserRecord(String userId, String status, User.Name name, Map<String, Object> trustedMetadata,
+      Map<String, Object> untrustedMetadata, String externalId, Instant createdAt, List<StoredEmail> emails,
+      StoredPassword password) {
+    this(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails, password,
+        List.of());
+  }
+
+  public UserRecord withPassword(StoredPassword newPassword) {
+    return new UserRecord(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails,
+        newPassword, totps);
+  }
+
+  public record StoredEmail(String emailId, String email, boolean verified) {}
+
+  /** A password hash; {@link #toString()} leaves the hash out so it never reaches a log. */
+  public record StoredPassword(String passwordId, String hash, boolean requiresReset) {
+    @Override
+    public String toString() {
+      return "StoredPassword[passwordId=" + passwordId + ", hash=<redacted>, requiresReset=" + requiresReset + "]";
+    }
+  }
+}

@@ -1,0 +1,190 @@
+package dev.latchkey.server.store.jdbc;
+
+import dev.latchkey.server.store.DuplicateKeyException;
+import dev.latchkey.server.store.StoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/** Plain JDBC with one rule: every SQLException leaves as a {@link StoreException} or {@link DuplicateKeyException}. */
+final class Jdbc {
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  private final Duration timeout;
+  /**
+   * SQLite lets one connection write at a time; the others find the database locked and retry in its busy handler,
+   * which sleeps (1 ms, 2 ms, 5 ms...) inside a native call and so pins a virtual thread's carrier: with two cores,
+   * two waiting writers stopped every other request. Writers of this process queue here instead, parked like any
+   * virtual thread. Null on PostgreSQL, which has no such limit.
+   */
+  private final ReentrantLock writeLock;
+  /** Compiled statements of this database's SQLite connections; null on PostgreSQL, whose driver keeps its own. */
+  private final StatementCache statements;
+
+  Jdbc(DataSource dataSource, Dialect dialect, Duration timeout) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.timeout = timeout;
+    this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : null;
+    this.statements = dialect == Dialect.SQLITE ? new StatementCache() : null;
+  }
+
+  /** The statement cache of this database (SQLite), or null. */
+  StatementCache statements() {
+    return statements;
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  /**
+   * Runs {@code work} in a transaction that holds the named background job's lock, so that when every node runs the
+   * job on the same schedule only one does the work; the others return {@code skipped} at once, without waiting.
+   */
+  <T> T asSoleJob(String job, T skipped, Work<T> work) {
+    return inTransaction(c -> dialect.tryJobLock(c, job) ? work.run(c) : skipped);
+  }
+
+  interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  <T> T inTransaction(Work<T> work) {
+    return writing(() -> transaction(work));
+  }
+
+  private <T> T transaction(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  <T> T withConnection(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw translate(e);
+    }
+  }
+
+  <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
+    return withConnection(c -> query(c, sql, mapper, args));
+  }
+
+  <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... args) {
+    List<T> rows = query(sql, mapper, args);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  int update(String sql, Object... args) {
+    return writing(() -> withConnection(c -> update(c, sql, args)));
+  }
+
+  /** Runs a write under {@link #writeLock} (SQLite), waiting for it no longer than the database timeout. */
+  private <T> T writing(Supplier<T> write) {
+    if (writeLock == null) {
+      return write.get();
+    }
+    try {
+      if (!writeLock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new StoreException("The database did not answer: no write slot within " + timeout.toMillis() + " ms",
+            null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("Interrupted while waiting to write to the database", e);
+    }
+    try {
+      return write.get();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  <T> List<T> query(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    return withStatement(c, sql, args, ps -> {
+      List<T> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(mapper.map(rs));
+        }
+      }
+      return out;
+    });
+  }
+
+  int update(Connection c, String sql, Object... args) throws SQLException {
+    return withStatement(c, sql, args, PreparedStatement::executeUpdate);
+  }
+
+  private interface StatementWork<T> {
+    T run(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Runs {@code work} on a (cached, see {@link StatementCache}) statement for {@code sql} with {@code args} bound. */
+  private <T> T withStatement(Connection c, String sql, Object[] args, StatementWork<T> work)
+      throws SQLException {
+    StatementCache.Lease lease = statements != null ? statements.lease(c, sql) : StatementCache.uncached(c, sql);
+    try {
+      T result = work.run(bind(lease.statement(), args));
+      lease.release();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      lease.discard(e);
+      throw e;
+    }
+  }
+
+  private static PreparedStatement bind(PreparedStatement ps, Object... args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, args[i]);
+    }
+    return ps;
+  }
+
+  private static void rollbackQuietly(Connection c, Exception cause) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** Unique violations name the field at fault; anything else means the store could not answer. */
+  static RuntimeException translate(SQLException e) {
+    String message = String.valueOf(e.getMessage());
+    boolean unique = "23505".equals(e.getSQLState()) || message.contains("UNIQUE constraint failed");
+    if (unique) {
+      String field = message.contains("external_id") ? "external_id" : message.contains("email") ? "email" : "id";
+      return new DuplicateKeyException(field, e);
+    }
+    return new StoreException("The database did not answer: " + message, e);
+  }
+}

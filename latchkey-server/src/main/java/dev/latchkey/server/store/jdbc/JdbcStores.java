@@ -1,0 +1,202 @@
+package dev.latchkey.server.store.jdbc;
+
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.latchkey.server.config.DatabaseUrl;
+import dev.latchkey.server.store.EmailTokenStore;
+import dev.latchkey.server.store.KeyStore;
+import dev.latchkey.server.store.OtpCodeStore;
+import dev.latchkey.server.store.ProjectStore;
+import dev.latchkey.server.store.RateCounterStore;
+import dev.latchkey.server.store.SessionStore;
+import dev.latchkey.server.store.StoreException;
+import dev.latchkey.server.store.Stores;
+import dev.latchkey.server.store.TotpStore;
+import dev.latchkey.server.store.UserStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Every store over one database, chosen by its JDBC URL: an embedded SQLite file, or PostgreSQL shared by many
+ * nodes. Opening migrates the schema with Flyway (the same migrations on both); failing to open is fatal (there is
+ * no silent fallback to another database).
+ *
+ * <pre>{@code
+ * try (Stores stores = JdbcStores.open("jdbc:postgresql://db/latchkey?user=latchkey", Duration.ofSeconds(10), 10)) {
+ *   stores.users().find("user-live-...");
+ * }
+ * }</pre>
+ */
+public final class JdbcStores implements Stores {
+  private final HikariDataSource dataSource;
+  private final String jdbcUrl;
+  private final Duration timeout;
+  private final Dialect dialect;
+  private final Jdbc jdbc;
+  private final UserStore users;
+  private final SessionStore sessions;
+  private final KeyStore keys;
+  private final ProjectStore project;
+  private final TotpStore totps;
+  private final EmailTokenStore emailTokens;
+  private final OtpCodeStore otpCodes;
+  private final RateCounterStore rateCounters;
+
+  private ChangeListener listener;
+
+  private JdbcStores(HikariDataSource dataSource, String jdbcUrl, Duration timeout, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.jdbcUrl = jdbcUrl;
+    this.timeout = timeout;
+    this.dialect = dialect;
+    this.jdbc = new Jdbc(dataSource, dialect, timeout);
+    this.users = new JdbcUserStore(jdbc);
+    this.sessions = new JdbcSessionStore(jdbc);
+    this.keys = new JdbcKeyStore(jdbc);
+    this.project = new JdbcProjectStore(jdbc);
+    this.totps = new JdbcTotpStore(jdbc);
+    this.emailTokens = new JdbcEmailTokenStore(jdbc);
+    this.otpCodes = new JdbcOtpCodeStore(jdbc);
+    this.rateCounters = new JdbcRateCounterStore(jdbc);
+  }
+
+  /** {@link #open(String, Duration, int)} with a pool of 10 connections on PostgreSQL. */
+  public static JdbcStores open(String jdbcUrl, Duration timeout) {
+    return open(jdbcUrl, timeout, 10);
+  }
+
+  /**
+   * Opens the database at {@code jdbcUrl} ({@code jdbc:sqlite:...} or {@code jdbc:postgresql:...}) and migrates it;
+   * {@code timeout} bounds how long a request waits for a connection or a statement before it fails with
+   * {@link StoreException}; {@code poolSize} is the number of PostgreSQL connections (SQLite uses 4).
+   */
+  public static JdbcStores open(String jdbcUrl, Duration timeout, int poolSize) {
+    Dialect dialect = Dialect.of(jdbcUrl);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setPoolName("latchkey-db");
+    config.setConnectionTimeout(timeout.toMillis());
+    config.setValidationTimeout(Math.min(timeout.toMillis(), Duration.ofSeconds(5).toMillis()));
+    dialect.configure(config, timeout, poolSize);
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      // Hikari's message may quote the URL, and with it the password.
+      throw new StoreException("Cannot open the database " + DatabaseUrl.redact(jdbcUrl) + ": "
+          + DatabaseUrl.redact(String.valueOf(rootMessage(e))) + " (check LATCHKEY_DATABASE_URL, and that the "
+          + "database is running and reachable)", e);
+    }
+    try {
+      // On PostgreSQL Flyway holds an advisory lock while it migrates, so nodes starting together migrate once.
+      // It connects without the pool's statement_timeout: building an index on a large table may take minutes.
+      var flyway = Flyway.configure().locations("classpath:db/migration");
+      (dialect == Dialect.POSTGRESQL ? flyway.dataSource(jdbcUrl, null, null) : flyway.dataSource(ds)).load()
+          .migrate();
+    } catch (RuntimeException e) {
+      ds.close();
+      // Flyway's messages quote the JDBC URL, password parameter included: redact, and keep no cause that would
+      // print it again in a stack trace.
+      throw new StoreException("Cannot migrate the database " + DatabaseUrl.redact(jdbcUrl) + ": "
+          + DatabaseUrl.redact(String.valueOf(e.getMessage())), null);
+    }
+    return new JdbcStores(ds, jdbcUrl, timeout, dialect);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  /**
+   * Runs {@code handlers} (by channel, e.g. {@link Stores#KEYS_CHANGED}) whenever another node announces a change, and
+   * once after every reconnect. Only PostgreSQL announces changes; on SQLite this does nothing. Call at most once.
+   */
+  @Override
+  public synchronized void watch(Map<String, Runnable> handlers) {
+    if (listener != null) {
+      throw new IllegalStateException("watch() was already called");
+    }
+    if (dialect == Dialect.POSTGRESQL) {
+      listener = new ChangeListener(jdbcUrl, timeout, handlers);
+      listener.start();
+    }
+  }
+
+  /** The statement runner every store of this database shares (and with it the SQLite statement cache). */
+  Jdbc jdbc() {
+    return jdbc;
+  }
+
+  /** For {@link DatabaseCopy}, which works on tables, not aggregates. */
+  HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public UserStore users() {
+    return users;
+  }
+
+  @Override
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  @Override
+  public KeyStore keys() {
+    return keys;
+  }
+
+  @Override
+  public ProjectStore project() {
+    return project;
+  }
+
+  @Override
+  public TotpStore totps() {
+    return totps;
+  }
+
+  @Override
+  public EmailTokenStore emailTokens() {
+    return emailTokens;
+  }
+
+  @Override
+  public OtpCodeStore otpCodes() {
+    return otpCodes;
+  }
+
+  @Override
+  public RateCounterStore rateCounters() {
+    return rateCounters;
+  }
+
+  /** True when the database answers a trivial query within a second. */
+  @Override
+  public boolean isReady() {
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid(1);
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (listener != null) {
+        listener.close();
+      }
+    }
+    dataSource.close();
+  }
+}
