@@ -1,0 +1,96 @@
+package dev.latchkey.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.latchkey.server.http.HttpApi;
+import dev.latchkey.server.store.StoreThatUsesTheHttpLayer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The server's package map (README, "Layout") as rules over the compiled classes: a layer uses only the layers below
+ * it, the sign-in methods under {@code factor} are peers that never use each other, and the store's interfaces know
+ * nothing of JDBC. A change that breaks the map fails here, naming the class and the dependency.
+ */
+class ArchitectureTest {
+  private static final String SERVER = "dev.latchkey.server";
+  private static final JavaClasses SERVER_CLASSES = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages(SERVER);
+
+  /** Top to bottom; each layer names who may use it. */
+  private static ArchRule layering() {
+    return layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("root").definedBy(SERVER)
+        .layer("http").definedBy(SERVER + ".http..")
+        .layer("factor").definedBy(SERVER + ".factor..")
+        .layer("user").definedBy(SERVER + ".user..")
+        .layer("session").definedBy(SERVER + ".session..")
+        .layer("keys").definedBy(SERVER + ".keys..")
+        .layer("mail").definedBy(SERVER + ".mail..")
+        .layer("store.jdbc").definedBy(SERVER + ".store.jdbc..")
+        .layer("store").definedBy(SERVER + ".store")
+        .layer("crypto").definedBy(SERVER + ".crypto..")
+        .layer("config").definedBy(SERVER + ".config..")
+        .layer("error").definedBy(SERVER + ".error..")
+        .whereLayer("root").mayNotBeAccessedByAnyLayer()
+        .whereLayer("http").mayOnlyBeAccessedByLayers("root")
+        .whereLayer("factor").mayOnlyBeAccessedByLayers("http", "root")
+        .whereLayer("user").mayOnlyBeAccessedByLayers("factor", "http", "root")
+        .whereLayer("session").mayOnlyBeAccessedByLayers("user", "factor", "http", "root")
+        .whereLayer("keys").mayOnlyBeAccessedByLayers("session", "http", "root")
+        .whereLayer("mail").mayOnlyBeAccessedByLayers("factor", "http", "root")
+        .whereLayer("store.jdbc").mayOnlyBeAccessedByLayers("root")
+        .whereLayer("store").mayOnlyBeAccessedByLayers("store.jdbc", "keys", "session", "user", "factor", "http",
+            "root")
+        .whereLayer("crypto").mayOnlyBeAccessedByLayers("keys", "session", "user", "factor", "http", "root")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("mail", "store.jdbc", "factor", "http", "root")
+        .whereLayer("error").mayOnlyBeAccessedByLayers("mail", "keys", "session", "user", "factor", "http", "root");
+  }
+
+  @Test
+  void eachLayerUsesOnlyTheLayersBelowIt() {
+    layering().check(SERVER_CLASSES);
+  }
+
+  @Test
+  void theLayeringRuleCatchesAStoreThatUsesTheHttpLayer() {
+    JavaClasses withViolation = new ClassFileImporter().importClasses(StoreThatUsesTheHttpLayer.class, HttpApi.class);
+
+    assertThat(layering().evaluate(withViolation).hasViolation()).isTrue();
+  }
+
+  @Test
+  void signInMethodsArePeersThatNeverUseEachOther() {
+    slices().matching(SERVER + ".factor.(*)..").should().notDependOnEachOther().check(SERVER_CLASSES);
+  }
+
+  @Test
+  void whatTheSignInMethodsShareUsesNoSignInMethod() {
+    DescribedPredicate<JavaClass> aSignInMethod = DescribedPredicate.describe("a sign-in method under factor.*",
+        c -> c.getPackageName().startsWith(SERVER + ".factor."));
+    noClasses().that().resideInAPackage(SERVER + ".factor")
+        .should().dependOnClassesThat(aSignInMethod).check(SERVER_CLASSES);
+  }
+
+  @Test
+  void theStoreInterfacesKnowNothingOfJdbcPoolsOrMigrations() {
+    noClasses().that().resideInAPackage(SERVER + ".store")
+        .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer..",
+            "org.flywaydb..", "org.sqlite..", "org.postgresql..")
+        .check(SERVER_CLASSES);
+  }
+
+  @Test
+  void thereAreNoCyclesBetweenServerPackages() {
+    slices().matching(SERVER + ".(**)").should().beFreeOfCycles().check(SERVER_CLASSES);
+  }
+}
