@@ -337,10 +337,16 @@ final class Engine {
         T result;
         try {
           result = call.call();
-        } catch (Throwable t) {
+        } catch (RuntimeException e) {
           beforeCompletion.run();
-          future.completeExceptionally(t instanceof LatchkeyClientException ? t : LatchkeyClientException.of(t));
+          future.completeExceptionally(e instanceof LatchkeyClientException ? e : LatchkeyClientException.of(e));
           return;
+        } catch (Error e) {
+          // A bug or a JVM in trouble, not an answer of the server: the caller's future fails with the Error itself
+          // (so nobody waits forever), and it goes on to the thread's uncaught-exception handler.
+          beforeCompletion.run();
+          future.completeExceptionally(e);
+          throw e;
         }
         beforeCompletion.run();
         future.complete(result);
