@@ -15,10 +15,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The client's core: one {@link State} in an {@link AtomicReference}, every change a compare-and-set, then one
- * publish to the listener thread. No lock is held anywhere user code (listeners, the token store, the transport)
- * runs. Requests run on the I/O executor; an answer is applied only if the local session is still the one the
- * request was sent for.
+ * The client's core: one {@link State} in an {@link AtomicReference}, every change a compare-and-set computed from
+ * the state it replaces, then one publish to the listener thread. No lock is held anywhere user code (listeners, the
+ * token store, the transport) runs. Requests run on the I/O executor; an answer is applied only if the local session
+ * is still the one the request was sent for.
+ *
+ * <p>A new session (a sign-in, {@code updateSession} with other tokens, a sign-out) takes its epoch inside its
+ * compare-and-set, so epochs are installed in increasing order and a replacement never lands on top of a later one
+ * with an older number.
  */
 final class Engine {
   private final AtomicReference<State> state;
@@ -148,18 +152,21 @@ final class Engine {
   /** Hydrates from tokens issued elsewhere (a backend login); the session object is fetched by the next check. */
   void updateSession(SessionTokens tokens) {
     Objects.requireNonNull(tokens, "tokens");
-    State prev = state.get();
-    if (tokens.sessionToken().equals(prev.hasTokens() ? prev.tokens().sessionToken() : null)) {
-      // Same session, fresher JWT: keep the session object and epoch.
-      state.updateAndGet(s -> s.epoch() == prev.epoch() && s.hasTokens()
-          ? new State(s.epoch(), tokens, s.session(), s.user(), s.fromCache()) : s);
-      dispatcher.publish();
-      return;
-    }
-    long epoch = epochs.incrementAndGet();
-    state.set(new State(epoch, tokens, null, null, false));
+    State prev;
+    State next;
+    do {
+      prev = state.get();
+      if (prev.hasTokens() && prev.tokens().sessionToken().equals(tokens.sessionToken())) {
+        // Same session, fresher JWT: keep the session object and epoch.
+        next = new State(prev.epoch(), tokens, prev.session(), prev.user(), prev.fromCache());
+      } else {
+        next = new State(epochs.incrementAndGet(), tokens, null, null, false);
+      }
+    } while (!state.compareAndSet(prev, next));
     dispatcher.publish();
-    startRefreshing(true);
+    if (next.epoch() != prev.epoch()) {
+      startRefreshing(true);
+    }
   }
 
   /** A sign-in (password, ...) answered with a session: it replaces whatever session there was. */
@@ -171,8 +178,11 @@ final class Engine {
     if (minutes != null) {
       lastDuration.set(minutes);
     }
-    long epoch = epochs.incrementAndGet();
-    state.set(new State(epoch, new SessionTokens(r.sessionToken(), r.sessionJwt()), r.session(), r.user(), false));
+    SessionTokens tokens = new SessionTokens(r.sessionToken(), r.sessionJwt());
+    State prev;
+    do {
+      prev = state.get();
+    } while (!state.compareAndSet(prev, new State(epochs.incrementAndGet(), tokens, r.session(), r.user(), false)));
     dispatcher.publish();
     startRefreshing(false);
     return r;
@@ -327,10 +337,16 @@ final class Engine {
         T result;
         try {
           result = call.call();
-        } catch (Throwable t) {
+        } catch (RuntimeException e) {
           beforeCompletion.run();
-          future.completeExceptionally(t instanceof LatchkeyClientException ? t : LatchkeyClientException.of(t));
+          future.completeExceptionally(e instanceof LatchkeyClientException ? e : LatchkeyClientException.of(e));
           return;
+        } catch (Error e) {
+          // A bug or a JVM in trouble, not an answer of the server: the caller's future fails with the Error itself
+          // (so nobody waits forever), and it goes on to the thread's uncaught-exception handler.
+          beforeCompletion.run();
+          future.completeExceptionally(e);
+          throw e;
         }
         beforeCompletion.run();
         future.complete(result);

@@ -22,7 +22,7 @@ import java.util.function.DoubleSupplier;
  * LatchkeyClient client = LatchkeyClient.builder()
  *     .baseUrl(URI.create("http://127.0.0.1:8080"))
  *     .publicToken("public-token-...")
- *     .tokenStore(TokenStore.file(Path.of("~/.myapp/session")))
+ *     .tokenStore(TokenStore.file(Path.of(System.getProperty("user.home"), ".myapp", "session")))
  *     .build();
  * client.session().onChange(session -> ui.render(session));
  * if (client.session().getSync() == null) {

@@ -8,8 +8,10 @@ import java.net.URI;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /** Shared test steps: users and sessions made through the server's real backend API, and client builders. */
@@ -85,12 +87,23 @@ final class Fixture {
     return (Session) notification;
   }
 
-  /** The failure of a future, unwrapped. */
+  /**
+   * The failure of a future, unwrapped. A future that does not complete within 20 s, or fails with something other
+   * than a client error (an Error, say), fails the test as that, rather than being passed off as a client error.
+   */
   static LatchkeyClientException failure(CompletableFuture<?> f) {
     try {
       f.get(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      return LatchkeyClientException.of(e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof LatchkeyClientException) {
+        return (LatchkeyClientException) e.getCause();
+      }
+      throw new AssertionError("expected a LatchkeyClientException, got " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new AssertionError("the call neither failed nor succeeded within 20 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while waiting for the call", e);
     }
     throw new AssertionError("expected the call to fail");
   }

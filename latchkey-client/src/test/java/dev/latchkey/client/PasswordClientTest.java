@@ -56,7 +56,8 @@ class PasswordClientTest {
       assertThat(client.session().getSync().sessionId()).isEqualTo(r.session().sessionId());
 
       // A wrong password while signed in is a failed sign-in, not a verdict on the session.
-      failure(client.passwords().authenticate(email, "not the password", 60));
+      assertThat(failure(client.passwords().authenticate(email, "not the password", 60)).errorType())
+          .isEqualTo("unauthorized_credentials");
       assertThat(client.session().getSync().sessionId()).isEqualTo(r.session().sessionId());
       assertThat(client.session().authenticate(SessionOptions.checkOnly()).join().session().sessionId())
           .isEqualTo(r.session().sessionId());

@@ -75,12 +75,12 @@ class PublicSurfaceTest {
   void closeIsIdempotentAndCallsAfterItFailWithClientClosed() {
     LatchkeyClient client = LatchkeyClient.builder().baseUrl(URI.create("http://127.0.0.1:1"))
         .publicToken("public-token-test").build();
-    client.session().updateSession(new SessionTokens("token", "jwt"));
+    client.session().updateSession(new SessionTokens("session-token-secret", "session-jwt-secret"));
     client.close();
     client.close();
     assertThat(Fixture.failure(client.session().authenticate(SessionOptions.checkOnly())).errorType())
         .isEqualTo(LatchkeyClientException.CLIENT_CLOSED);
-    assertThat(client.toString()).doesNotContain("token\"");
+    assertThat(client.toString()).doesNotContain("session-token-secret").doesNotContain("session-jwt-secret");
   }
 
   /** Compile-only: how the API reads from Java 17. Never run; it only has to compile. */
@@ -89,7 +89,7 @@ class PublicSurfaceTest {
     try (LatchkeyClient client = LatchkeyClient.builder()
         .baseUrl(URI.create("http://127.0.0.1:8080"))
         .publicToken("public-token-test")
-        .tokenStore(TokenStore.file(Path.of("~/.myapp/session")))
+        .tokenStore(TokenStore.file(Path.of(System.getProperty("user.home"), ".myapp", "session")))
         .refreshInterval(Duration.ofMinutes(3))
         .keepSessionAlive(true)
         .build()) {

@@ -3,6 +3,7 @@ package dev.latchkey.client;
 import static dev.latchkey.client.Fixture.failure;
 import static dev.latchkey.client.Fixture.sessionOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.model.AuthenticateResponse;
@@ -17,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -291,10 +295,8 @@ class SessionClientTest {
   }
 
   @Test
-  void listenersRunOnTheListenerThreadWithNoClientLockHeldAndOneThrowingDoesNotStopTheOthers() throws Exception {
-    TokenStore store = TokenStore.inMemory();
-    try (LatchkeyClient client = Fixture.client(server).tokenStore(store).scheduler(new ManualScheduler())
-        .build()) {
+  void listenersRunOnTheListenerThreadAndOneThrowingDoesNotStopTheOthers() throws Exception {
+    try (LatchkeyClient client = client()) {
       List<String> seenBy = new CopyOnWriteArrayList<>();
       Fixture.Recorder<Session> after = new Fixture.Recorder<>();
       client.session().onChange(s -> {
@@ -302,8 +304,6 @@ class SessionClientTest {
       });
       client.session().onChange(s -> {
         seenBy.add(Thread.currentThread().getName());
-        assertThat(Thread.holdsLock(client)).isFalse();
-        assertThat(Thread.holdsLock(store)).isFalse();
         after.accept(s);
       });
       client.session().onChange(after);
@@ -315,6 +315,86 @@ class SessionClientTest {
       assertThat(after.next()).isInstanceOf(Session.class);
       assertThat(after.next()).isInstanceOf(Session.class);
       assertThat(seenBy).singleElement().asString().startsWith("latchkey-client-listener");
+    }
+  }
+
+  /**
+   * A listener that calls back into the client, and waits for calls that need the client's other threads (the I/O
+   * thread answers, then publishes to the very thread the listener is blocking). If a notification were delivered
+   * under a lock or monitor those calls need, this would deadlock; the bounded waits turn that into a failure
+   * instead of a hung build. An assertion thrown inside a listener would be logged and swallowed, so the listener
+   * reports through a future.
+   */
+  @Test
+  void aListenerCanCallBackIntoTheClientAndWaitForItWithoutDeadlock() throws Exception {
+    try (LatchkeyClient client = client()) {
+      CompletableFuture<List<Object>> callbacks = new CompletableFuture<>();
+      client.session().onChange(s -> {
+        if (s == null || callbacks.isDone()) {
+          return;
+        }
+        try {
+          List<Object> seen = new ArrayList<>();
+          seen.add(client.session().getSync().sessionId());
+          seen.add(client.session().getInfo().fromCache());
+          SessionTokens tokens = client.session().getTokens();
+          seen.add(tokens);
+          seen.add(client.user().getSync().userId());
+          client.session().onChange(later -> { }).unsubscribe();
+          client.session().updateSession(tokens); // the same session: only its JWT is replaced
+          seen.add(client.user().get().get(10, TimeUnit.SECONDS).userId());
+          seen.add(client.session().authenticate(SessionOptions.checkOnly()).get(10, TimeUnit.SECONDS).session()
+              .sessionId());
+          client.session().revoke(RevokeOptions.defaults()).get(10, TimeUnit.SECONDS);
+          seen.add(client.session().getTokens() == null ? "signed out" : "still signed in");
+          callbacks.complete(seen);
+        } catch (Exception | AssertionError e) {
+          callbacks.completeExceptionally(e);
+        }
+      });
+
+      SessionTokens tokens = Fixture.tokens(Fixture.signUp(server));
+      client.session().updateSession(tokens);
+      AuthenticateResponse r = client.session().authenticate(SessionOptions.checkOnly()).join();
+
+      String sessionId = r.session().sessionId();
+      String userId = r.session().userId();
+      assertThat(callbacks.get(40, TimeUnit.SECONDS))
+          .containsExactly(sessionId, false, tokens, userId, userId, sessionId, "signed out");
+    }
+  }
+
+  @Test
+  void anErrorThrownInACallFailsItsFutureWithThatErrorNotABadResponseAndKeepsTheSession() throws Exception {
+    AssertionError bug = new AssertionError("a bug in the transport");
+    AtomicBoolean broken = new AtomicBoolean();
+    JdkTransport real = new JdkTransport(Duration.ofSeconds(10));
+    Transport transport = request -> {
+      if (broken.get()) {
+        throw bug;
+      }
+      return real.execute(request);
+    };
+    try (real; LatchkeyClient client = Fixture.client(server).transport(transport).scheduler(new ManualScheduler())
+        .build()) {
+      Fixture.signIn(client, server);
+      String sessionId = client.session().getSync().sessionId();
+      broken.set(true);
+
+      CompletableFuture<AuthenticateResponse> check = client.session().authenticate(SessionOptions.checkOnly());
+      CompletableFuture<User> me = client.user().get();
+      CompletableFuture<AuthenticateResponse> signIn = client.passwords().authenticate(Fixture.newEmail(),
+          Fixture.PASSWORD, 60);
+
+      for (CompletableFuture<?> call : List.of(check, me, signIn)) {
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+            .hasCauseReference(bug);
+      }
+      assertThat(client.session().getSync().sessionId()).isEqualTo(sessionId);
+
+      broken.set(false);
+      assertThat(client.session().authenticate(SessionOptions.checkOnly()).get(10, TimeUnit.SECONDS).session()
+          .sessionId()).as("the failed check left no shared request behind").isEqualTo(sessionId);
     }
   }
 
