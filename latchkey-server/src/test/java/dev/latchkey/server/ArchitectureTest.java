@@ -13,6 +13,13 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.store.StoreThatUsesTheHttpLayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,6 +94,29 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer..",
             "org.flywaydb..", "org.sqlite..", "org.postgresql..")
         .check(SERVER_CLASSES);
+  }
+
+  @Test
+  void theReadmesPackageMapNamesEveryServerPackageAndNoOther() throws IOException {
+    String readme = Files.readString(projectRoot().resolve("README.md"));
+    String layout = readme.substring(readme.indexOf("## Layout"));
+    Set<String> documented = new TreeSet<>();
+    Matcher row = Pattern.compile("(?m)^\\| (?:`([a-z.]+)`|\\(root\\)) \\|").matcher(layout);
+    while (row.find()) {
+      documented.add(row.group(1) == null ? SERVER : SERVER + "." + row.group(1));
+    }
+    Set<String> actual = new TreeSet<>();
+    SERVER_CLASSES.forEach(c -> actual.add(c.getPackageName()));
+
+    assertThat(documented).isEqualTo(actual);
+  }
+
+  private static Path projectRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (!Files.exists(dir.resolve("README.md"))) {
+      dir = dir.getParent();
+    }
+    return dir;
   }
 
   @Test
