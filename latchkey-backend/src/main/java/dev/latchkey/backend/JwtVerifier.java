@@ -1,5 +1,6 @@
 package dev.latchkey.backend;
 
+import dev.latchkey.model.SessionJwtContract;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -38,10 +39,9 @@ import java.util.Set;
  * Time checks allow {@code leeway} either way.
  */
 final class JwtVerifier {
-  static final String SESSION_CLAIM = "https://stytch.com/session";
-  /** Our JWTs are a few KiB; anything this long is refused before parsing. */
-  static final int MAX_JWT_CHARS = 16 * 1024;
-  private static final Set<String> NOT_CUSTOM = Set.of("aud", "exp", "iat", "iss", "jti", "nbf", "sub", SESSION_CLAIM);
+  static final String SESSION_CLAIM = SessionJwtContract.SESSION_CLAIM;
+  static final int MAX_JWT_CHARS = SessionJwtContract.MAX_JWT_CHARS;
+  private static final Set<String> NOT_CUSTOM = union(SessionJwtContract.REGISTERED_CLAIMS, SESSION_CLAIM);
 
   private final JwksCache keys;
   private final ObjectMapper json;
@@ -59,7 +59,7 @@ final class JwtVerifier {
     this.clock = clock;
     this.leeway = leeway;
     this.projectId = projectId;
-    this.issuer = "stytch.com/" + projectId;
+    this.issuer = SessionJwtContract.issuer(projectId);
   }
 
   /** Verifies {@code jwt}; {@code maxTokenAge} null means no age limit. */
@@ -277,5 +277,11 @@ final class JwtVerifier {
 
   private static LatchkeyException reject(Reason reason, String message) {
     return LatchkeyException.local(reason, message);
+  }
+
+  private static Set<String> union(Set<String> names, String name) {
+    Set<String> all = new java.util.HashSet<>(names);
+    all.add(name);
+    return Set.copyOf(all);
   }
 }

@@ -1,5 +1,7 @@
 package dev.latchkey.backend;
 
+import dev.latchkey.model.internal.Checks;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -105,15 +107,6 @@ public final class LatchkeyBackend implements AutoCloseable {
     return "LatchkeyBackend[baseUrl=" + config.baseUrl + ", projectId=" + config.projectId + ", secret=<redacted>]";
   }
 
-  static void checkDuration(String name, Duration value, Duration min, Duration max) {
-    if (value == null) {
-      throw new IllegalArgumentException(name + " must not be null");
-    }
-    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(name + " is " + value + "; it must be between " + min + " and " + max);
-    }
-  }
-
   private static final class Config {
     URI baseUrl;
     String projectId;
@@ -154,26 +147,20 @@ public final class LatchkeyBackend implements AutoCloseable {
 
     /** The server, e.g. {@code http://127.0.0.1:8080}. Required. */
     public Builder baseUrl(URI baseUrl) {
-      Objects.requireNonNull(baseUrl, "baseUrl");
-      if (!("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme())) || baseUrl.getHost() == null
-          || baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
-        throw new IllegalArgumentException("baseUrl is " + baseUrl + "; it must be an http or https URL with a host "
-            + "and no query, such as http://127.0.0.1:8080");
-      }
-      c.baseUrl = baseUrl;
+      c.baseUrl = Checks.baseUrl(baseUrl);
       return this;
     }
 
     /** The project id: the JWT audience, part of the issuer, and the Basic auth user. Required. */
     public Builder projectId(String projectId) {
-      Sessions.requireText(projectId, "projectId");
+      Checks.text(projectId, "projectId");
       c.projectId = projectId;
       return this;
     }
 
     /** The project secret for HTTP Basic auth. Required. */
     public Builder secret(String secret) {
-      Sessions.requireText(secret, "secret");
+      Checks.text(secret, "secret");
       c.secret = secret;
       return this;
     }
@@ -185,35 +172,35 @@ public final class LatchkeyBackend implements AutoCloseable {
 
     /** Clock skew allowed on {@code exp} and {@code nbf}, 0 to 5 minutes; default 0 (as the official SDKs). */
     public Builder leeway(Duration leeway) {
-      checkDuration("leeway", leeway, Duration.ZERO, Duration.ofMinutes(5));
+      Checks.duration("leeway", leeway, Duration.ZERO, Duration.ofMinutes(5));
       c.leeway = leeway;
       return this;
     }
 
     /** Connect and request timeout of API calls, 100 ms to 5 minutes; default 10 s. */
     public Builder httpTimeout(Duration timeout) {
-      checkDuration("httpTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
+      Checks.duration("httpTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
       c.httpTimeout = timeout;
       return this;
     }
 
     /** Timeout of one key-set fetch, 100 ms to 1 minute; default 3 s. */
     public Builder jwksTimeout(Duration timeout) {
-      checkDuration("jwksTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(1));
+      Checks.duration("jwksTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(1));
       c.jwksTimeout = timeout;
       return this;
     }
 
     /** Minimum time between two key-set fetches, 1 s to 1 h; default 30 s. */
     public Builder jwksCoolDown(Duration coolDown) {
-      checkDuration("jwksCoolDown", coolDown, Duration.ofSeconds(1), Duration.ofHours(1));
+      Checks.duration("jwksCoolDown", coolDown, Duration.ofSeconds(1), Duration.ofHours(1));
       c.jwksCoolDown = coolDown;
       return this;
     }
 
     /** How long past its max-age an unrefreshable key set still serves, 0 to 7 days; default 1 h. */
     public Builder jwksMaxStale(Duration maxStale) {
-      checkDuration("jwksMaxStale", maxStale, Duration.ZERO, Duration.ofDays(7));
+      Checks.duration("jwksMaxStale", maxStale, Duration.ZERO, Duration.ofDays(7));
       c.jwksMaxStale = maxStale;
       return this;
     }

@@ -1,5 +1,7 @@
 package dev.latchkey.backend;
 
+import dev.latchkey.model.internal.Checks;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.model.ErrorBody;
@@ -208,14 +210,14 @@ public final class LatchkeyFilter implements Filter {
 
     /** The cookie holding the session JWT; default {@value #DEFAULT_JWT_COOKIE}. */
     public Builder jwtCookie(String name) {
-      Sessions.requireText(name, "jwtCookie");
+      Checks.text(name, "jwtCookie");
       this.jwtCookie = name;
       return this;
     }
 
     /** The cookie holding the opaque session token; default {@value #DEFAULT_TOKEN_COOKIE}. */
     public Builder tokenCookie(String name) {
-      Sessions.requireText(name, "tokenCookie");
+      Checks.text(name, "tokenCookie");
       this.tokenCookie = name;
       return this;
     }
@@ -225,7 +227,7 @@ public final class LatchkeyFilter implements Filter {
      * the JWT lifetime, so only expired JWTs reach the API.
      */
     public Builder maxTokenAge(Duration maxTokenAge) {
-      LatchkeyBackend.checkDuration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
+      Checks.duration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
       this.maxTokenAge = maxTokenAge;
       return this;
     }

@@ -1,5 +1,7 @@
 package dev.latchkey.backend;
 
+import dev.latchkey.model.internal.Checks;
+
 import dev.latchkey.backend.LatchkeyException.Reason;
 import dev.latchkey.model.AuthenticateResponse;
 import dev.latchkey.model.JwksResponse;
@@ -49,7 +51,7 @@ public final class Sessions {
 
   /** {@code POST /v1/sessions/authenticate} with an opaque session token, neither extending nor changing it. */
   public AuthenticateResponse authenticateToken(String sessionToken) {
-    requireText(sessionToken, "sessionToken");
+    Checks.text(sessionToken, "sessionToken");
     return authenticate(new SessionAuthenticateRequest(sessionToken, null, null, null));
   }
 
@@ -63,7 +65,7 @@ public final class Sessions {
    *     (e.g. {@code session_not_found} for a revoked session); a could-not-check reason otherwise
    */
   public VerifiedSession authenticateJwt(String jwt, Duration maxTokenAge) {
-    LatchkeyBackend.checkDuration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
+    Checks.duration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
     try {
       return verifier.verify(jwt, maxTokenAge);
     } catch (LatchkeyException e) {
@@ -87,7 +89,7 @@ public final class Sessions {
    * maxTokenAge}.
    */
   public VerifiedSession authenticateJwtLocal(String jwt, Duration maxTokenAge) {
-    LatchkeyBackend.checkDuration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
+    Checks.duration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
     return verifier.verify(jwt, maxTokenAge);
   }
 
@@ -99,7 +101,7 @@ public final class Sessions {
 
   /** {@code GET /v1/sessions?user_id=}: the user's active sessions. */
   public SessionListResponse list(String userId) {
-    requireText(userId, "userId");
+    Checks.text(userId, "userId");
     return transport.call("GET", "/v1/sessions?user_id=" + URLEncoder.encode(userId, StandardCharsets.UTF_8), null,
         SessionListResponse.class);
   }
@@ -126,11 +128,5 @@ public final class Sessions {
     }
     Instant[] times = JwtVerifier.unverifiedTimes(r.sessionJwt());
     return new VerifiedSession(r.session(), r.sessionJwt(), times[0], times[1], VerifiedSession.Source.API);
-  }
-
-  static void requireText(String value, String name) {
-    if (value == null || value.isEmpty()) {
-      throw new IllegalArgumentException(name + " must be a non-empty string");
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.backend;
 
+import dev.latchkey.model.ErrorBody;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -93,17 +94,8 @@ final class Transport {
   }
 
   LatchkeyException serverError(Reply reply) {
-    try {
-      JsonNode node = json.readTree(reply.body());
-      if (node != null && node.isObject() && node.path("error_type").isTextual()) {
-        return LatchkeyException.fromServer(reply.status(), node.path("request_id").asText(""),
-            node.path("error_type").asText(), node.path("error_message").asText(""));
-      }
-    } catch (IOException e) {
-      // Not JSON: fall through to a reply described by its status alone.
-    }
-    return LatchkeyException.fromServer(reply.status(), "", "http_" + reply.status(),
-        "The server answered HTTP " + reply.status() + " without a JSON error body.");
+    ErrorBody body = ErrorBody.fromReply(json, reply.status(), reply.body(), "");
+    return LatchkeyException.fromServer(body.statusCode(), body.requestId(), body.errorType(), body.errorMessage());
   }
 
   private URI resolve(String path) {

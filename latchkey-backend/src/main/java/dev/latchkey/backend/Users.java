@@ -1,5 +1,7 @@
 package dev.latchkey.backend;
 
+import dev.latchkey.model.internal.Checks;
+
 import dev.latchkey.model.User;
 import dev.latchkey.model.UserCreateRequest;
 import dev.latchkey.model.UserCreateResponse;
@@ -49,7 +51,7 @@ public final class Users {
   }
 
   private static String path(String userId) {
-    Sessions.requireText(userId, "userId");
+    Checks.text(userId, "userId");
     return "/v1/users/" + URLEncoder.encode(userId, StandardCharsets.UTF_8);
   }
 }

@@ -160,7 +160,7 @@ class BackendApiTest {
     assertThat(catchThrowable(() -> b.baseUrl(URI.create("ftp://example.com"))))
         .hasMessageStartingWith("baseUrl is ftp://example.com; it must be an http or https URL");
     assertThat(catchThrowable(() -> b.projectId("")))
-        .hasMessage("projectId must be a non-empty string");
+        .hasMessage("projectId must not be blank");
     assertThat(catchThrowable(() -> b.baseUrl(URI.create("http://127.0.0.1:1")).build()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("baseUrl, projectId and secret are required; missing: projectId secret");

@@ -1,5 +1,6 @@
 package dev.latchkey.client;
 
+import dev.latchkey.model.ErrorBody;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -132,18 +133,8 @@ final class Api {
   }
 
   private LatchkeyClientException serverError(String method, String path, Transport.Response reply) {
-    try {
-      JsonNode node = json.readTree(reply.body());
-      if (node != null && node.isObject() && node.path("error_type").isTextual()) {
-        return LatchkeyClientException.server(reply.status(), node.path("request_id").asText(""),
-            node.path("error_type").asText(), node.path("error_message").asText(""));
-      }
-    } catch (IOException e) {
-      // Not JSON (a proxy's error page, say): described by its status alone below.
-    }
-    // The status alone is never a definitive sign-out: the error type "http_<status>" is not one of the four.
-    return LatchkeyClientException.server(reply.status(), "", "http_" + reply.status(),
-        method + " " + path + ": the server answered HTTP " + reply.status() + " without a JSON error body");
+    ErrorBody body = ErrorBody.fromReply(json, reply.status(), reply.body(), method + " " + path + ": ");
+    return LatchkeyClientException.server(body.statusCode(), body.requestId(), body.errorType(), body.errorMessage());
   }
 
   private JsonNode tree(String method, String path, byte[] body) {

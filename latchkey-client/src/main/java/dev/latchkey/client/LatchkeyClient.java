@@ -1,5 +1,7 @@
 package dev.latchkey.client;
 
+import dev.latchkey.model.internal.Checks;
+
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -180,15 +182,6 @@ public final class LatchkeyClient implements AutoCloseable {
     };
   }
 
-  static void checkDuration(String name, Duration value, Duration min, Duration max) {
-    if (value == null) {
-      throw new IllegalArgumentException(name + " must not be null");
-    }
-    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw new IllegalArgumentException(name + " is " + value + "; it must be between " + min + " and " + max);
-    }
-  }
-
   private static final class Config {
     URI baseUrl;
     String publicToken;
@@ -231,19 +224,13 @@ public final class LatchkeyClient implements AutoCloseable {
 
     /** The server, e.g. {@code http://127.0.0.1:8080}. Required. */
     public Builder baseUrl(URI baseUrl) {
-      Objects.requireNonNull(baseUrl, "baseUrl");
-      if (!("http".equals(baseUrl.getScheme()) || "https".equals(baseUrl.getScheme())) || baseUrl.getHost() == null
-          || baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
-        throw new IllegalArgumentException("baseUrl is " + baseUrl + "; it must be an http or https URL with a host "
-            + "and no query, such as http://127.0.0.1:8080");
-      }
-      c.baseUrl = baseUrl;
+      c.baseUrl = Checks.baseUrl(baseUrl);
       return this;
     }
 
     /** The project's public token (LATCHKEY_PUBLIC_TOKEN on the server). Required. */
     public Builder publicToken(String publicToken) {
-      SessionTokens.requireText(publicToken, "publicToken");
+      Checks.text(publicToken, "publicToken");
       c.publicToken = publicToken;
       return this;
     }
@@ -256,7 +243,7 @@ public final class LatchkeyClient implements AutoCloseable {
 
     /** How often the session is checked in the background while signed in, 100 ms to 1 hour; default 3 minutes. */
     public Builder refreshInterval(Duration interval) {
-      checkDuration("refreshInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
+      Checks.duration("refreshInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
       c.refreshInterval = interval;
       return this;
     }
@@ -275,8 +262,8 @@ public final class LatchkeyClient implements AutoCloseable {
      * spread by ±10%. Both 10 ms to 1 hour, {@code initial <= max}; default 2 s and 256 s (the browser SDK's).
      */
     public Builder retryBackoff(Duration initial, Duration max) {
-      checkDuration("retryBackoff initial", initial, Duration.ofMillis(10), Duration.ofHours(1));
-      checkDuration("retryBackoff max", max, Duration.ofMillis(10), Duration.ofHours(1));
+      Checks.duration("retryBackoff initial", initial, Duration.ofMillis(10), Duration.ofHours(1));
+      Checks.duration("retryBackoff max", max, Duration.ofMillis(10), Duration.ofHours(1));
       if (initial.compareTo(max) > 0) {
         throw new IllegalArgumentException("retryBackoff initial is " + initial + "; it must not exceed max " + max);
       }
@@ -287,7 +274,7 @@ public final class LatchkeyClient implements AutoCloseable {
 
     /** Connect and request timeout of the default transport, 100 ms to 5 minutes; default 10 s. */
     public Builder httpTimeout(Duration timeout) {
-      checkDuration("httpTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
+      Checks.duration("httpTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
       c.httpTimeout = timeout;
       return this;
     }

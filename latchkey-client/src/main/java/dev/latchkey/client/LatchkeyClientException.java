@@ -1,6 +1,7 @@
 package dev.latchkey.client;
 
-import java.util.Set;
+import dev.latchkey.model.ErrorType;
+
 
 /**
  * Every failure of the client SDK, delivered through the failed {@link java.util.concurrent.CompletableFuture}.
@@ -42,9 +43,6 @@ public final class LatchkeyClientException extends RuntimeException {
   /** The client was closed. */
   public static final String CLIENT_CLOSED = "client_closed";
 
-  /** The error types after which a session can never become valid again (Stytch's UNRECOVERABLE_ERROR_TYPES). */
-  static final Set<String> SIGN_OUT_TYPES = Set.of("session_not_found", "unauthorized_credentials",
-      "user_unauthenticated", "invalid_secret_authentication");
 
   private final int statusCode;
   private final String requestId;
@@ -85,7 +83,7 @@ public final class LatchkeyClientException extends RuntimeException {
 
   /** True for the four answers that end a session; after a session call failing so, the client has signed out. */
   public boolean signsOut() {
-    return SIGN_OUT_TYPES.contains(errorType);
+    return ErrorType.fromWire(errorType).map(ErrorType::signsOut).orElse(false);
   }
 
   /** The server's HTTP status, or 0 when the failure was local or the server did not answer. */

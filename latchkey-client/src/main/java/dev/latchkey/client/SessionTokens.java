@@ -1,5 +1,7 @@
 package dev.latchkey.client;
 
+import dev.latchkey.model.internal.Checks;
+
 import java.util.Objects;
 
 /**
@@ -19,15 +21,8 @@ import java.util.Objects;
 public record SessionTokens(String sessionToken, String sessionJwt) {
 
   public SessionTokens {
-    requireText(sessionToken, "sessionToken");
-    requireText(sessionJwt, "sessionJwt");
-  }
-
-  static void requireText(String value, String name) {
-    Objects.requireNonNull(value, name + " must not be null");
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(name + " must not be blank");
-    }
+    Checks.text(sessionToken, "sessionToken");
+    Checks.text(sessionJwt, "sessionJwt");
   }
 
   @Override

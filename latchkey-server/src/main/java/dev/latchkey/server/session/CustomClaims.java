@@ -1,5 +1,6 @@
 package dev.latchkey.server.session;
 
+import dev.latchkey.model.SessionJwtContract;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.model.WireJson;
@@ -18,8 +19,8 @@ import java.util.Set;
  */
 public final class CustomClaims {
   public static final int MAX_BYTES = 4096;
-  private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti");
-  private static final String STYTCH_PREFIX = "https://stytch.com/";
+  private static final Set<String> REGISTERED = SessionJwtContract.REGISTERED_CLAIMS;
+  private static final String STYTCH_PREFIX = SessionJwtContract.RESERVED_CLAIM_PREFIX;
   private static final ObjectMapper JSON = WireJson.mapper();
 
   private CustomClaims() {}

@@ -1,5 +1,6 @@
 package dev.latchkey.server.session;
 
+import dev.latchkey.model.SessionJwtContract;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -35,10 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * 300}; the {@code https://stytch.com/session} claim; custom claims at the top level.
  */
 public final class SessionJwts {
-  public static final Duration LIFETIME = Duration.ofMinutes(5);
-  public static final String SESSION_CLAIM = "https://stytch.com/session";
-  /** No session JWT we mint is near this size; anything larger is refused before it is parsed. */
-  private static final int MAX_JWT_CHARS = 16 * 1024;
+  public static final Duration LIFETIME = SessionJwtContract.LIFETIME;
+  public static final String SESSION_CLAIM = SessionJwtContract.SESSION_CLAIM;
 
   private final KeyRing keys;
   private final String projectId;
@@ -60,7 +59,7 @@ public final class SessionJwts {
   public SessionJwts(KeyRing keys, String projectId, Provider provider) {
     this.keys = keys;
     this.projectId = projectId;
-    this.issuer = "stytch.com/" + projectId;
+    this.issuer = SessionJwtContract.issuer(projectId);
     this.provider = provider;
   }
 
@@ -80,7 +79,7 @@ public final class SessionJwts {
     // Built as a map rather than a JWTClaimsSet: Nimbus writes a one-element audience as a bare string, and
     // Stytch's contract (and its SDKs) expect "aud" to be an array.
     Map<String, Object> payload = new LinkedHashMap<>(s.customClaims());
-    payload.put("aud", List.of(projectId));
+    payload.put("aud", SessionJwtContract.audience(projectId));
     payload.put("exp", iat + LIFETIME.toSeconds());
     payload.put(SESSION_CLAIM, sessionClaim(s, roles));
     payload.put("iat", iat);
@@ -153,7 +152,7 @@ public final class SessionJwts {
   }
 
   private static SignedJWT parse(String serialized) {
-    if (serialized.length() > MAX_JWT_CHARS) {
+    if (serialized.length() > SessionJwtContract.MAX_JWT_CHARS) {
       throw ErrorCode.UNABLE_TO_PARSE_SESSION_JWT.exception("The session_jwt is too long to be one of ours.");
     }
     try {
