@@ -153,15 +153,13 @@ public final class LatchkeyBackend implements AutoCloseable {
 
     /** The project id: the JWT audience, part of the issuer, and the Basic auth user. Required. */
     public Builder projectId(String projectId) {
-      Checks.text(projectId, "projectId");
-      c.projectId = projectId;
+      c.projectId = Checks.text(projectId, "projectId");
       return this;
     }
 
     /** The project secret for HTTP Basic auth. Required. */
     public Builder secret(String secret) {
-      Checks.text(secret, "secret");
-      c.secret = secret;
+      c.secret = Checks.text(secret, "secret");
       return this;
     }
 
@@ -172,36 +170,31 @@ public final class LatchkeyBackend implements AutoCloseable {
 
     /** Clock skew allowed on {@code exp} and {@code nbf}, 0 to 5 minutes; default 0 (as the official SDKs). */
     public Builder leeway(Duration leeway) {
-      Checks.duration("leeway", leeway, Duration.ZERO, Duration.ofMinutes(5));
-      c.leeway = leeway;
+      c.leeway = Checks.duration("leeway", leeway, Duration.ZERO, Duration.ofMinutes(5));
       return this;
     }
 
     /** Connect and request timeout of API calls, 100 ms to 5 minutes; default 10 s. */
     public Builder httpTimeout(Duration timeout) {
-      Checks.duration("httpTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
-      c.httpTimeout = timeout;
+      c.httpTimeout = Checks.duration("httpTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
       return this;
     }
 
     /** Timeout of one key-set fetch, 100 ms to 1 minute; default 3 s. */
     public Builder jwksTimeout(Duration timeout) {
-      Checks.duration("jwksTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(1));
-      c.jwksTimeout = timeout;
+      c.jwksTimeout = Checks.duration("jwksTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(1));
       return this;
     }
 
     /** Minimum time between two key-set fetches, 1 s to 1 h; default 30 s. */
     public Builder jwksCoolDown(Duration coolDown) {
-      Checks.duration("jwksCoolDown", coolDown, Duration.ofSeconds(1), Duration.ofHours(1));
-      c.jwksCoolDown = coolDown;
+      c.jwksCoolDown = Checks.duration("jwksCoolDown", coolDown, Duration.ofSeconds(1), Duration.ofHours(1));
       return this;
     }
 
     /** How long past its max-age an unrefreshable key set still serves, 0 to 7 days; default 1 h. */
     public Builder jwksMaxStale(Duration maxStale) {
-      Checks.duration("jwksMaxStale", maxStale, Duration.ZERO, Duration.ofDays(7));
-      c.jwksMaxStale = maxStale;
+      c.jwksMaxStale = Checks.duration("jwksMaxStale", maxStale, Duration.ZERO, Duration.ofDays(7));
       return this;
     }
 

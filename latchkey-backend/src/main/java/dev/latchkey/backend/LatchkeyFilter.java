@@ -210,15 +210,13 @@ public final class LatchkeyFilter implements Filter {
 
     /** The cookie holding the session JWT; default {@value #DEFAULT_JWT_COOKIE}. */
     public Builder jwtCookie(String name) {
-      Checks.text(name, "jwtCookie");
-      this.jwtCookie = name;
+      this.jwtCookie = Checks.text(name, "jwtCookie");
       return this;
     }
 
     /** The cookie holding the opaque session token; default {@value #DEFAULT_TOKEN_COOKIE}. */
     public Builder tokenCookie(String name) {
-      Checks.text(name, "tokenCookie");
-      this.tokenCookie = name;
+      this.tokenCookie = Checks.text(name, "tokenCookie");
       return this;
     }
 
@@ -227,8 +225,7 @@ public final class LatchkeyFilter implements Filter {
      * the JWT lifetime, so only expired JWTs reach the API.
      */
     public Builder maxTokenAge(Duration maxTokenAge) {
-      Checks.duration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
-      this.maxTokenAge = maxTokenAge;
+      this.maxTokenAge = Checks.duration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
       return this;
     }
 

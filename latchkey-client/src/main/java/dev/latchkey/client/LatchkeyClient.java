@@ -230,8 +230,7 @@ public final class LatchkeyClient implements AutoCloseable {
 
     /** The project's public token (LATCHKEY_PUBLIC_TOKEN on the server). Required. */
     public Builder publicToken(String publicToken) {
-      Checks.text(publicToken, "publicToken");
-      c.publicToken = publicToken;
+      c.publicToken = Checks.text(publicToken, "publicToken");
       return this;
     }
 
@@ -243,8 +242,7 @@ public final class LatchkeyClient implements AutoCloseable {
 
     /** How often the session is checked in the background while signed in, 100 ms to 1 hour; default 3 minutes. */
     public Builder refreshInterval(Duration interval) {
-      Checks.duration("refreshInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
-      c.refreshInterval = interval;
+      c.refreshInterval = Checks.duration("refreshInterval", interval, Duration.ofMillis(100), Duration.ofHours(1));
       return this;
     }
 
@@ -274,8 +272,7 @@ public final class LatchkeyClient implements AutoCloseable {
 
     /** Connect and request timeout of the default transport, 100 ms to 5 minutes; default 10 s. */
     public Builder httpTimeout(Duration timeout) {
-      Checks.duration("httpTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
-      c.httpTimeout = timeout;
+      c.httpTimeout = Checks.duration("httpTimeout", timeout, Duration.ofMillis(100), Duration.ofMinutes(5));
       return this;
     }
 
