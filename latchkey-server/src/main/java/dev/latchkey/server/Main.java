@@ -4,7 +4,9 @@ import dev.latchkey.server.store.jdbc.JdbcStores;
 
 import dev.latchkey.server.config.ConfigException;
 import dev.latchkey.server.config.DatabaseUrl;
+import dev.latchkey.server.config.Setting;
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.config.SettingsCatalog;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
 import dev.latchkey.server.keys.KeyRing;
@@ -12,6 +14,8 @@ import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -29,6 +33,8 @@ import picocli.CommandLine.Command;
 public final class Main implements Callable<Integer> {
   /** Exit code for a bad setting, so scripts can tell it from a crash. */
   static final int EXIT_CONFIG = 2;
+  /** Width of the settings list in {@code serve --help}, picocli's default usage width. */
+  private static final int HELP_WIDTH = 80;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -36,7 +42,7 @@ public final class Main implements Callable<Integer> {
   public static void main(String[] args) {
     // QR codes are drawn into images for TOTP registration; a server never opens a window.
     System.setProperty("java.awt.headless", "true");
-    int code = new CommandLine(new Main())
+    int code = commandLine()
         .setExecutionExceptionHandler((e, cmd, parsed) -> {
           cmd.getErr().println("latchkey: " + e.getMessage());
           return e instanceof ConfigException || e instanceof KeyEncryption.KeyUnavailableException ? EXIT_CONFIG : 1;
@@ -45,6 +51,35 @@ public final class Main implements Callable<Integer> {
     if (code != 0 || !Serve.running) {
       System.exit(code);
     }
+  }
+
+  /** The command line, with every setting listed at the end of {@code serve --help}. */
+  static CommandLine commandLine() {
+    CommandLine cmd = new CommandLine(new Main());
+    cmd.getSubcommands().get("serve").getCommandSpec().usageMessage()
+        .footerHeading("%nSettings, from LATCHKEY_* environment variables or the properties file named by "
+            + "LATCHKEY_CONFIG_FILE (the environment wins):%n")
+        .footer(settingsHelp().toArray(String[]::new));
+    return cmd;
+  }
+
+  /** Each setting of {@link SettingsCatalog#ALL}: its name and default, then its meaning and range, indented. */
+  static List<String> settingsHelp() {
+    List<String> lines = new ArrayList<>();
+    for (Setting<?> setting : SettingsCatalog.ALL) {
+      lines.add("  " + setting.name() + "  Default: " + setting.documentedDefault());
+      StringBuilder line = new StringBuilder("     ");
+      for (String word : setting.description().split(" ")) {
+        if (line.length() + 1 + word.length() > HELP_WIDTH && line.length() > 5) {
+          lines.add(line.toString());
+          line = new StringBuilder("     ");
+        }
+        line.append(' ').append(word);
+      }
+      lines.add(line.toString());
+    }
+    // picocli formats each line with String.format.
+    return lines.stream().map(l -> l.replace("%", "%%")).toList();
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.latchkey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.server.config.Setting;
+import dev.latchkey.server.config.SettingsCatalog;
 import dev.latchkey.server.store.KeyRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.store.jdbc.JdbcStores;
@@ -77,6 +79,20 @@ class LauncherTest {
     Finished run = runToEnd(environment(tmp.resolve("data")), "--help");
 
     assertThat(run.stdout()).contains("serve").contains("keys");
+  }
+
+  @Test
+  void serveHelpListsEverySettingWithItsDefaultAndMeaning() throws Exception {
+    Finished run = runToEnd(environment(tmp.resolve("data")), "serve", "--help");
+
+    assertThat(run.exitCode()).as("exit code; stderr: %s", run.stderr()).isZero();
+    List<String> lines = run.stdout().lines().toList();
+    String flowed = String.join(" ", lines).replaceAll("\\s+", " ");
+    for (Setting<?> setting : SettingsCatalog.ALL) {
+      assertThat(lines).contains("  " + setting.name() + "  Default: " + setting.documentedDefault());
+      assertThat(flowed).contains(setting.name() + " Default: " + setting.documentedDefault() + " "
+          + setting.description());
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ bad setting

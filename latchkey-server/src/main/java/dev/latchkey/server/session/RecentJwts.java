@@ -4,7 +4,11 @@ import dev.latchkey.server.store.SessionRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The most recent JWT minted for each session, so that an authenticate that changes nothing can return it instead
@@ -19,6 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * the store otherwise holds only hashes of credentials. Losing this map (a restart, another node) costs one signature.
  * The version check makes a stale entry harmless: concurrent writers can at worst replace an entry with an older
  * one, which then no longer matches and is minted again.
+ *
+ * <p>When the map is full of fresh entries a new one is not remembered: the first time this happens one WARN line
+ * says so (once per cache, so once per server, never per request), and {@link #notCached()} counts every such mint.
  */
 final class RecentJwts {
   /** 20% of the JWT lifetime: a reused JWT always has more than 80% (four minutes) left. */
@@ -26,16 +33,19 @@ final class RecentJwts {
   /**
    * An entry is about 1.5 KB (the JWT dominates), so this bounds the map near 100 MB. Only sessions authenticated
    * within the last minute are worth keeping; past the bound new entries are simply not remembered (those sessions
-   * mint every time), which is slower but correct.
+   * mint every time), which is slower but correct; the first such miss is logged and all are counted.
    */
   static final int MAX_ENTRIES = 65_536;
   /** Stale entries are swept at most this often, so a full map of fresh entries does not make every insert O(n). */
   private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+  private static final Logger LOG = LoggerFactory.getLogger(RecentJwts.class);
 
   private record Entry(long version, String kid, Instant issuedAt, String jwt) {}
 
   private final ConcurrentHashMap<String, Entry> bySession = new ConcurrentHashMap<>();
   private final AtomicReference<Instant> lastSweep = new AtomicReference<>(Instant.MIN);
+  private final LongAdder notCached = new LongAdder();
+  private final AtomicBoolean fullReported = new AtomicBoolean();
 
   /** The JWT to reuse for {@code session} as stored now, or null when a new one must be minted. */
   String find(SessionRecord session, String signingKid, Instant now) {
@@ -52,6 +62,14 @@ final class RecentJwts {
     if (bySession.size() >= MAX_ENTRIES && !bySession.containsKey(session.sessionId())) {
       sweep(now);
       if (bySession.size() >= MAX_ENTRIES) {
+        notCached.increment();
+        if (fullReported.compareAndSet(false, true)) {
+          // Counts and durations only: never a session id, a token or a JWT.
+          LOG.warn("The recent-JWT cache is full: more than {} sessions were given a JWT within {} on this node, so "
+              + "further ones are signed anew on every authenticate (slower, still correct) until entries age out. "
+              + "Logged once; spread the load over more nodes if it lasts.",
+              MAX_ENTRIES, REUSE_WINDOW.toSeconds() + "s");
+        }
         return;
       }
     }
@@ -66,6 +84,11 @@ final class RecentJwts {
 
   int size() {
     return bySession.size();
+  }
+
+  /** How many minted JWTs were not remembered because the map was full, since this cache was created. */
+  long notCached() {
+    return notCached.sum();
   }
 
   private void sweep(Instant now) {

@@ -179,7 +179,7 @@ class SettingsTest {
   @Test
   void anUnknownCryptoProviderIsRefusedWithTheChoices() {
     assertThat(failure("LATCHKEY_CRYPTO_PROVIDER", "bouncycastle")).isEqualTo("LATCHKEY_CRYPTO_PROVIDER=bouncycastle "
-        + "(from the environment) is not valid: use one of jdk, accp, auto (default auto)");
+        + "(from the environment) is not valid: use one of jdk, accp or auto (default auto)");
   }
 
   @ParameterizedTest

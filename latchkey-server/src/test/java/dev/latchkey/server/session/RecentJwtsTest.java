@@ -2,6 +2,10 @@ package dev.latchkey.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.server.store.SessionRecord;
@@ -10,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The rules of {@link RecentJwts} on their own, with time passed in: what is reused, and how big the map may grow. */
 class RecentJwtsTest {
@@ -64,5 +69,34 @@ class RecentJwtsTest {
     recent.remember(session("later", 1), "kid-a", later, "jwt-later", later);
     assertThat(recent.size()).isEqualTo(1);
     assertThat(recent.find(session("later", 1), "kid-a", later)).isEqualTo("jwt-later");
+  }
+
+  @Test
+  void aFullMapSaysSoInOneWarningAndCountsEveryJwtItCouldNotKeep() {
+    Logger logger = (Logger) LoggerFactory.getLogger(RecentJwts.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    try {
+      for (int i = 0; i < RecentJwts.MAX_ENTRIES; i++) {
+        recent.remember(session("s" + i, 1), "kid-a", T0, "jwt-" + i, T0);
+      }
+      assertThat(recent.notCached()).isZero();
+      assertThat(logged.list).isEmpty();
+
+      for (int i = 0; i < 5; i++) {
+        recent.remember(session("late" + i, 1), "kid-a", T0, "jwt-late-" + i, T0.plusSeconds(i));
+      }
+      recent.remember(session("s0", 2), "kid-a", T0, "jwt-s0-v2", T0.plusSeconds(5));
+
+      assertThat(recent.notCached()).as("five new sessions were not kept; a known one was replaced").isEqualTo(5);
+      assertThat(logged.list).hasSize(1);
+      ILoggingEvent warning = logged.list.get(0);
+      assertThat(warning.getLevel()).isEqualTo(Level.WARN);
+      assertThat(warning.getFormattedMessage()).startsWith("The recent-JWT cache is full: more than 65536 sessions "
+          + "were given a JWT within 60s on this node").doesNotContain("jwt-").doesNotContain("late");
+    } finally {
+      logger.detachAppender(logged);
+    }
   }
 }

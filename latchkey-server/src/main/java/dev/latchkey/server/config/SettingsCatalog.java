@@ -1,0 +1,135 @@
+package dev.latchkey.server.config;
+
+import static dev.latchkey.server.config.Setting.bool;
+import static dev.latchkey.server.config.Setting.duration;
+import static dev.latchkey.server.config.Setting.integer;
+import static dev.latchkey.server.config.Setting.oneOf;
+import static dev.latchkey.server.config.Setting.oneOfIgnoringCase;
+import static dev.latchkey.server.config.Setting.parsed;
+import static dev.latchkey.server.config.Setting.text;
+
+import dev.latchkey.server.config.Setting.Choice;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting of the server, each declared once with its name, default, accepted values, parser and meaning.
+ * {@link Settings#load} reads them, the README settings table is checked against {@link #ALL}, and
+ * {@code latchkey serve --help} prints it.
+ */
+public final class SettingsCatalog {
+  /** The issuer is the label prefix of {@code otpauth://totp/<issuer>:<account>}, so it cannot hold the ':'. */
+  private static final Pattern TOTP_ISSUER_TEXT = Pattern.compile("[^:\\p{Cntrl}]{1,64}");
+
+  public static final Setting<Integer> PORT = integer("LATCHKEY_PORT", 8080, 0, 65535,
+      "TCP port to listen on (0 picks a free one)");
+  public static final Setting<String> BIND = text("LATCHKEY_BIND", "127.0.0.1",
+      "Address to listen on; 0.0.0.0 for every interface");
+  public static final Setting<String> DATA_DIR = text("LATCHKEY_DATA_DIR", "./data",
+      "Directory for the embedded SQLite database");
+  public static final Setting<String> DATABASE_URL = parsed("LATCHKEY_DATABASE_URL",
+      "Database (docs/deploy.md)", DatabaseUrl.ACCEPTED, ValueParsers::jdbcUrl)
+      .unsetMeans("sqlite:<data dir>/latchkey.db").shownInMessagesAs(DatabaseUrl::redact);
+  public static final Setting<String> PROJECT_ID = parsed("LATCHKEY_PROJECT_ID", "The project's id",
+      "project-live-<uuid> or project-test-<uuid>",
+      ValueParsers.matching(Pattern.compile("project-(live|test)-[0-9a-f-]{36}")))
+      .unsetMeans("generated on first start");
+  public static final Setting<String> SECRET = parsed("LATCHKEY_SECRET", "The project secret for HTTP Basic auth",
+      ValueParsers.SECRET, ValueParsers::secret).unsetMeans("generated on first start").secret();
+  public static final Setting<String> PUBLIC_TOKEN = parsed("LATCHKEY_PUBLIC_TOKEN", "The project's public token",
+      "public-token-live-<uuid> or public-token-test-<uuid>",
+      ValueParsers.matching(Pattern.compile("public-token-(live|test)-[0-9a-f-]{36}")))
+      .unsetMeans("generated on first start");
+  public static final Setting<byte[]> KEY_ENCRYPTION_KEY = parsed("LATCHKEY_KEY_ENCRYPTION_KEY",
+      "Encrypts signing keys and TOTP secrets at rest with AES-256-GCM",
+      "the base64 of exactly 32 random bytes, e.g. the output of: openssl rand -base64 32", ValueParsers::key32)
+      .unsetMeans("none (warning logged)").secret();
+  public static final Setting<Duration> KEY_RETENTION = duration("LATCHKEY_KEY_RETENTION", "1h", "6m", "366d",
+      "How long a rotated-out key stays in the JWKS and verifies");
+  public static final Setting<Duration> KEY_REFRESH_INTERVAL = duration("LATCHKEY_KEY_REFRESH_INTERVAL", "30s",
+      "1s", "1m", "How often keys are re-read from the database");
+  public static final Setting<Integer> ARGON2_MEMORY_KIB = integer("LATCHKEY_ARGON2_MEMORY_KIB", 19456, 8192,
+      1048576, "Argon2id memory per password hash in KiB");
+  public static final Setting<Integer> ARGON2_ITERATIONS = integer("LATCHKEY_ARGON2_ITERATIONS", 2, 1, 10,
+      "Argon2id passes");
+  public static final Setting<Integer> ARGON2_PARALLELISM = integer("LATCHKEY_ARGON2_PARALLELISM", 1, 1, 16,
+      "Argon2id lanes");
+  public static final Setting<Duration> PURGE_INTERVAL = duration("LATCHKEY_PURGE_INTERVAL", "1m", "1s", "1d",
+      "How often expired sessions and unverified TOTPs are deleted");
+  public static final Setting<Duration> DATABASE_TIMEOUT = duration("LATCHKEY_DATABASE_TIMEOUT", "10s", "1s", "1m",
+      "How long a request waits for the database before answering 503");
+  public static final Setting<Integer> DATABASE_POOL_SIZE = integer("LATCHKEY_DATABASE_POOL_SIZE", 10, 1, 200,
+      "Connections each node keeps open to PostgreSQL (SQLite always uses 4)");
+  public static final Setting<List<String>> CORS_ORIGINS = parsed("LATCHKEY_CORS_ORIGINS",
+      "Comma-separated browser origins (scheme://host[:port]) allowed to call /sdk/v1 with credentials", null,
+      ValueParsers::origins).byDefault(List.of(), "none");
+  public static final Setting<String> TOTP_ISSUER = parsed("LATCHKEY_TOTP_ISSUER",
+      "Issuer shown by authenticator apps for TOTPs", "1 to 64 characters without ':' or control characters",
+      ValueParsers.matching(TOTP_ISSUER_TEXT)).byDefault("Latchkey");
+  public static final Setting<Integer> TOTP_MAX_FAILED_ATTEMPTS = integer("LATCHKEY_TOTP_MAX_FAILED_ATTEMPTS", 5, 1,
+      100, "Consecutive wrong TOTP or recovery codes that lock a user's TOTP");
+  public static final Setting<Duration> TOTP_LOCKOUT = duration("LATCHKEY_TOTP_LOCKOUT", "15m", "1m", "1d",
+      "How long a TOTP stays locked after too many wrong codes");
+  public static final Setting<String> SMTP_HOST = text("LATCHKEY_SMTP_HOST", null,
+      "SMTP server for outgoing mail; unset, mails go to the dev outbox and are logged without their secrets")
+      .unsetMeans("none (dev outbox)");
+  public static final Setting<Integer> SMTP_PORT = integer("LATCHKEY_SMTP_PORT", 587, 1, 65535, "SMTP port");
+  public static final Setting<MailSettings.Tls> SMTP_TLS = oneOfIgnoringCase("LATCHKEY_SMTP_TLS", "starttls",
+      "How the SMTP connection is protected", List.of(
+          new Choice<>("none", MailSettings.Tls.NONE, ""),
+          new Choice<>("starttls", MailSettings.Tls.STARTTLS, "required, not opportunistic"),
+          new Choice<>("tls", MailSettings.Tls.TLS, "SMTPS")));
+  public static final Setting<String> SMTP_USERNAME = text("LATCHKEY_SMTP_USERNAME", null,
+      "SMTP user name; set with LATCHKEY_SMTP_PASSWORD to log in");
+  public static final Setting<String> SMTP_PASSWORD = text("LATCHKEY_SMTP_PASSWORD", null,
+      "SMTP password; never logged").secret();
+  public static final Setting<String> MAIL_FROM = parsed("LATCHKEY_MAIL_FROM", "The From address of every mail", null,
+      ValueParsers::mailAddress).byDefault("Latchkey <no-reply@localhost>");
+  public static final Setting<Path> MAIL_TEMPLATES_DIR = parsed("LATCHKEY_MAIL_TEMPLATES_DIR",
+      "Directory of mail templates overriding the built-in ones by file name (see Email below)", null,
+      ValueParsers::directory).unsetMeans("none (built-in templates)");
+  public static final Setting<Boolean> DEV_OUTBOX = bool("LATCHKEY_DEV_OUTBOX", false,
+      "Whether mails kept by the dev outbox (no SMTP) are served at GET /v1/dev/outbox (never in production)");
+  public static final Setting<List<String>> REDIRECT_URLS = parsed("LATCHKEY_REDIRECT_URLS",
+      "Comma-separated absolute http(s) URLs mailed links may point to; the first is the default", null,
+      ValueParsers::redirectUrls).byDefault(List.of(), "none");
+  public static final Setting<Integer> LIMIT_EMAIL_SENDS = integer("LATCHKEY_LIMIT_EMAIL_SENDS", 10, 1, 10_000,
+      "Mails to one address per LATCHKEY_LIMIT_EMAIL_WINDOW");
+  public static final Setting<Duration> LIMIT_EMAIL_WINDOW = duration("LATCHKEY_LIMIT_EMAIL_WINDOW", "15m", "1s",
+      "1d", "Window of LATCHKEY_LIMIT_EMAIL_SENDS");
+  public static final Setting<Integer> LIMIT_IP_SENDS = integer("LATCHKEY_LIMIT_IP_SENDS", 30, 1, 100_000,
+      "Mails requested for one end-user IP (see docs/api.md, Limits) per LATCHKEY_LIMIT_IP_WINDOW");
+  public static final Setting<Duration> LIMIT_IP_WINDOW = duration("LATCHKEY_LIMIT_IP_WINDOW", "1m", "1s", "1d",
+      "Window of LATCHKEY_LIMIT_IP_SENDS");
+  public static final Setting<Integer> LIMIT_IP_FAILURES = integer("LATCHKEY_LIMIT_IP_FAILURES", 100, 1, 100_000,
+      "Failed sign-in attempts (password, code, link) from one end-user IP per LATCHKEY_LIMIT_FAILURE_WINDOW");
+  public static final Setting<Duration> LIMIT_FAILURE_WINDOW = duration("LATCHKEY_LIMIT_FAILURE_WINDOW", "15m", "1s",
+      "1d", "Window of LATCHKEY_LIMIT_IP_FAILURES");
+  public static final Setting<Integer> LOCKOUT_THRESHOLD = integer("LATCHKEY_LOCKOUT_THRESHOLD", 10, 1, 1000,
+      "Failed password or code attempts against one user before it is locked out");
+  public static final Setting<Duration> LOCKOUT_DURATION = duration("LATCHKEY_LOCKOUT_DURATION", "1h", "1m", "7d",
+      "How long such a lockout lasts (fixed window)");
+  public static final Setting<Duration> LAST_ACCESSED_WRITE_INTERVAL = duration(
+      "LATCHKEY_LAST_ACCESSED_WRITE_INTERVAL", "1m", "0s", "1h", "An authenticate that changes nothing writes "
+          + "last_accessed_at only if the stored one is this old (0s: every time)");
+  public static final Setting<String> CRYPTO_PROVIDER = oneOf("LATCHKEY_CRYPTO_PROVIDER", "auto",
+      "JCA provider for RS256", List.of(
+          new Choice<>("jdk", "jdk", ""),
+          new Choice<>("accp", "accp", "Amazon Corretto Crypto Provider, Linux x86_64"),
+          new Choice<>("auto", "auto", "accp if it loads, else jdk")));
+  public static final Setting<String> CONFIG_FILE = text("LATCHKEY_CONFIG_FILE", null,
+      "A properties file with the same keys; the environment wins");
+
+  /** Every setting, in the order of the README table. */
+  public static final List<Setting<?>> ALL = List.of(PORT, BIND, DATA_DIR, DATABASE_URL, PROJECT_ID, SECRET,
+      PUBLIC_TOKEN, KEY_ENCRYPTION_KEY, KEY_RETENTION, KEY_REFRESH_INTERVAL, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
+      ARGON2_PARALLELISM, PURGE_INTERVAL, DATABASE_TIMEOUT, DATABASE_POOL_SIZE, CORS_ORIGINS, TOTP_ISSUER,
+      TOTP_MAX_FAILED_ATTEMPTS, TOTP_LOCKOUT, SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USERNAME, SMTP_PASSWORD, MAIL_FROM,
+      MAIL_TEMPLATES_DIR, DEV_OUTBOX, REDIRECT_URLS, LIMIT_EMAIL_SENDS, LIMIT_EMAIL_WINDOW, LIMIT_IP_SENDS,
+      LIMIT_IP_WINDOW, LIMIT_IP_FAILURES, LIMIT_FAILURE_WINDOW, LOCKOUT_THRESHOLD, LOCKOUT_DURATION,
+      LAST_ACCESSED_WRITE_INTERVAL, CRYPTO_PROVIDER, CONFIG_FILE);
+
+  private SettingsCatalog() {}
+}
