@@ -10,6 +10,10 @@ export JAVA_HOME="$LATCHKEY_JDK"
 # server keeps nothing per stored session in memory; 256 MiB holds the JWT reuse map at its largest (about 90 MB)
 # with room to spare (docs/benchmarks.md, "Scale"). Without -Xmx the JVM would size its heap from the machine.
 LATCHKEY_DEFAULT_JAVA_OPTS="-Xmx256m"
+# JVM flags bin/latchkey always passes, whatever LATCHKEY_JAVA_OPTS says: SQLite's driver loads its native library
+# with System.load, which JDK 24+ warns about on every start unless native access is granted. LauncherTest starts
+# the server with exactly this line's flags and checks that no such warning is printed.
+LATCHKEY_JVM_FLAGS="--enable-native-access=ALL-UNNAMED"
 export PATH="$JAVA_HOME/bin:$PATH"
 
 ensure_maven() {

@@ -154,6 +154,8 @@ class LauncherTest {
     // keys rotate while the server is stopped: a new signing key, printed by kid.
     Finished rotate = runToEnd(env, "keys", "rotate");
     assertThat(rotate.exitCode()).as("exit code; stderr: %s", rotate.stderr()).isZero();
+    assertThat(rotate.stderr()).as("SQLite's native library loads without the JDK's restricted-method warning")
+        .doesNotContain("restricted method").doesNotContain("WARNING: ");
     Matcher kid = Pattern.compile("New signing key (\\S+);").matcher(rotate.stdout());
     assertThat(kid.find()).as("stdout names the new kid: %s", rotate.stdout()).isTrue();
     try (Stores stores = JdbcStores.open("jdbc:sqlite:" + data.resolve("latchkey.db"), Duration.ofSeconds(5))) {
@@ -205,13 +207,29 @@ class LauncherTest {
   }
 
   private ProcessBuilder launcher(Map<String, String> env, String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(launcherJvmFlags());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("LATCHKEY_") || k.startsWith("JAVA_TOOL_OPTIONS"));
     pb.environment().putAll(env);
     return pb;
+  }
+
+  /** The flags bin/latchkey always passes to the JVM: {@code LATCHKEY_JVM_FLAGS} in bin/env.sh, read from there. */
+  private static List<String> launcherJvmFlags() {
+    Path envScript = Path.of("..", "bin", "env.sh");
+    try {
+      for (String line : Files.readAllLines(envScript)) {
+        if (line.startsWith("LATCHKEY_JVM_FLAGS=\"")) {
+          return List.of(line.substring(line.indexOf('"') + 1, line.lastIndexOf('"')).split(" "));
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    throw new AssertionError("bin/env.sh sets no LATCHKEY_JVM_FLAGS");
   }
 
   private Finished runToEnd(Map<String, String> env, String... args) throws IOException, InterruptedException {

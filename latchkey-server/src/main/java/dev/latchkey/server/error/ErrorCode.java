@@ -114,6 +114,7 @@ public enum ErrorCode {
   // 5xx: Latchkey could not answer; clients keep their sessions and retry.
   INTERNAL_SERVER_ERROR(ErrorType.INTERNAL_SERVER_ERROR, "Something went wrong on our side; it has been logged."),
   METHOD_NOT_IMPLEMENTED(ErrorType.METHOD_NOT_IMPLEMENTED, "This HTTP method is not supported."),
+  HTTP_VERSION_NOT_SUPPORTED(ErrorType.HTTP_VERSION_NOT_SUPPORTED, "Send the request as HTTP/1.0, HTTP/1.1 or HTTP/2."),
   EMAIL_DELIVERY_FAILED(ErrorType.EMAIL_DELIVERY_FAILED,
       "The mail server did not accept the email, so nothing usable was sent; retry shortly."),
   DATABASE_UNAVAILABLE(ErrorType.DATABASE_UNAVAILABLE, "The database is unavailable; retry shortly."),

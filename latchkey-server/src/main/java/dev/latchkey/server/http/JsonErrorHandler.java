@@ -32,6 +32,7 @@ final class JsonErrorHandler extends ErrorHandler {
       case 413 -> ErrorCode.REQUEST_TOO_LARGE;
       case 431 -> ErrorCode.HEADERS_TOO_LARGE;
       case 501 -> ErrorCode.METHOD_NOT_IMPLEMENTED;
+      case 505 -> ErrorCode.HTTP_VERSION_NOT_SUPPORTED;
       case 503 -> ErrorCode.DATABASE_UNAVAILABLE;
       default -> status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR;
     };

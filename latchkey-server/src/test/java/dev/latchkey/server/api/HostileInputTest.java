@@ -384,6 +384,14 @@ class HostileInputTest {
     assertThat(r.body()).contains("\"error_type\":");
   }
 
+  @Test
+  void anUnknownHttpVersionIsNamedForWhatItIs() throws IOException {
+    RawReply r = raw("GET /healthz HTTP/9.9\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+    assertThat(r.status()).isEqualTo(505);
+    assertThat(r.body()).contains("\"error_type\":\"http_version_not_supported\"");
+  }
+
   // --- slow bodies ---
 
   @Test
