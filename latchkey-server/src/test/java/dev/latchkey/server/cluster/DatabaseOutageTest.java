@@ -7,9 +7,11 @@ import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.NodeProcess;
 import dev.latchkey.server.testing.TestPostgres;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,24 +22,80 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PostgreSQL stops in the middle of a stream of writes to three nodes and comes back: the nodes answer 503
- * {@code database_unavailable} (never a 500, never no answer), report unready, recover by themselves (their pools
- * and their LISTEN connections), and every write they acknowledged is there afterwards.
+ * {@code database_unavailable} (never a 500, never no answer), and once a node has seen the database fail it answers
+ * at once (a readiness probe with Kubernetes' one-second timeout reads "unready" instead of timing out) while one
+ * probe at a time checks for recovery; they recover by themselves (their pools and their LISTEN connections), the
+ * first request after the database is back succeeds, and every write they acknowledged is there afterwards.
  */
 class DatabaseOutageTest {
   /** Writes acknowledged before the stop and again after the restart: enough to be a stream, quick to reach. */
   private static final int ACKS_PER_PHASE = 15;
+  /**
+   * Its pool wait (7 s, see JdbcStores.poolWait) is above the pool's longest pause between reconnection attempts (5 s),
+   * so that the first request after recovery succeeds even when an attempt begun during the outage is still asleep.
+   */
+  private static final String DATABASE_TIMEOUT = "8s";
+  /** What an orchestrator gives a readiness probe before it counts a timeout (Kubernetes' default). */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
   @TempDir
   Path tmp;
 
   /** One reply, or the failure to get one (a hang past the client's timeout, a dropped connection). */
-  private record Outcome(int node, int status, String errorType, String userId, String failure) {}
+  private record Outcome(int node, int status, String errorType, String userId, String failure, long sentAtNanos,
+      long millis) {}
+
+  /** Three threads writing new users to the three nodes until {@link #stop()}. */
+  private static final class Writers {
+    final ConcurrentLinkedQueue<Outcome> outcomes;
+    final AtomicInteger acks;
+    final AtomicBoolean writing = new AtomicBoolean(true);
+    final List<Thread> threads = new ArrayList<>();
+
+    Writers(Cluster cluster, String phase, ConcurrentLinkedQueue<Outcome> outcomes, AtomicInteger acks) {
+      this.outcomes = outcomes;
+      this.acks = acks;
+      for (int n = 0; n < 3; n++) {
+        int node = n;
+        ApiClient api = cluster.api(node);
+        Thread t = new Thread(() -> {
+          for (int i = 0; writing.get(); i++) {
+            String email = "outage-" + phase + "-" + node + "-" + i + "@example.com";
+            long sent = System.nanoTime();
+            try {
+              ApiClient.Reply r = api.post("/v1/users", "{\"email\":\"" + email + "\"}");
+              outcomes.add(new Outcome(node, r.status(), r.json() == null ? null : r.text("error_type"),
+                  r.status() == 200 ? r.text("user_id") : null, null, sent, millisSince(sent)));
+              if (r.status() == 200) {
+                acks.incrementAndGet();
+              }
+            } catch (RuntimeException e) {
+              outcomes.add(new Outcome(node, 0, null, null, e.toString(), sent, millisSince(sent)));
+            }
+          }
+        }, "outage-writer-" + phase + "-" + node);
+        t.start();
+        threads.add(t);
+      }
+    }
+
+    void stop() throws InterruptedException {
+      writing.set(false);
+      for (Thread t : threads) {
+        t.join();
+      }
+    }
+  }
+
+  private static long millisSince(long nanos) {
+    return Duration.ofNanos(System.nanoTime() - nanos).toMillis();
+  }
 
   @Test
-  void nodesAnswer503DuringAnOutageRecoverByThemselvesAndLoseNoAcknowledgedWrite() throws Exception {
+  void nodesAnswer503AtOnceDuringAnOutageRecoverByThemselvesAndLoseNoAcknowledgedWrite() throws Exception {
     // Keys are re-read on a schedule only every 60 s: a rotation seen sooner after the outage came through the
     // nodes' LISTEN connections, so they reconnected too.
-    try (Cluster cluster = Cluster.start(tmp, 3, Map.of("LATCHKEY_DATABASE_TIMEOUT", "2s",
+    try (Cluster cluster = Cluster.start(tmp, 3, Map.of("LATCHKEY_DATABASE_TIMEOUT", DATABASE_TIMEOUT,
         "LATCHKEY_KEY_REFRESH_INTERVAL", "60s"))) {
       ApiClient.Reply before = cluster.api(0).post("/v1/passwords", "{\"email\":\"outage-ada@example.com\","
           + "\"password\":\"correct horse battery staple\",\"session_duration_minutes\":60}");
@@ -45,56 +103,55 @@ class DatabaseOutageTest {
 
       ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
       AtomicInteger acks = new AtomicInteger();
-      AtomicBoolean writing = new AtomicBoolean(true);
-      List<Thread> writers = new ArrayList<>();
-      for (int n = 0; n < 3; n++) {
-        int node = n;
-        ApiClient api = cluster.api(node);
-        Thread t = new Thread(() -> {
-          for (int i = 0; writing.get(); i++) {
-            String email = "outage-" + node + "-" + i + "@example.com";
-            try {
-              ApiClient.Reply r = api.post("/v1/users", "{\"email\":\"" + email + "\"}");
-              outcomes.add(new Outcome(node, r.status(), r.json() == null ? null : r.text("error_type"),
-                  r.status() == 200 ? r.text("user_id") : null, null));
-              if (r.status() == 200) {
-                acks.incrementAndGet();
-              }
-            } catch (RuntimeException e) {
-              outcomes.add(new Outcome(node, 0, null, null, e.toString()));
-            }
-          }
-        }, "outage-writer-" + node);
-        t.start();
-        writers.add(t);
-      }
-
+      Writers writers = new Writers(cluster, "before", outcomes, acks);
       boolean stopped = false;
       try {
         awaitTrue("writes acknowledged before the outage", () -> acks.get() >= ACKS_PER_PHASE);
+        long stoppedAt = System.nanoTime();
         TestPostgres.stopServer();
         stopped = true;
         int repliesAtStop = outcomes.size();
 
         awaitTrue("every node answers 503 during the outage", () -> outcomes.stream().skip(repliesAtStop)
             .filter(o -> o.status() == 503).map(Outcome::node).distinct().count() == 3);
+        for (int node = 0; node < 3; node++) {
+          int n = node;
+          outcomes.stream().skip(repliesAtStop).filter(o -> o.node() == n && o.status() == 503).findFirst()
+              .ifPresent(o -> System.out.printf("node %d: first 503 of the outage after %d ms (request sent %d ms "
+                  + "after the stop), with LATCHKEY_DATABASE_TIMEOUT=%s%n", n, o.millis(),
+                  Duration.ofNanos(o.sentAtNanos() - stoppedAt).toMillis(), DATABASE_TIMEOUT));
+        }
+
+        // The circuit is open on every node: the probe and the requests are answered before the probe's deadline.
         for (ApiClient node : cluster.apis()) {
-          ApiClient.Reply ready = node.get("/readyz");
+          ApiClient.Reply ready = node.withTimeout(PROBE_TIMEOUT).get("/readyz");
           assertThat(ready.status()).isEqualTo(503);
           assertThat(ready.text("error_type")).isEqualTo("database_unavailable");
+          ApiClient.Reply write = node.withTimeout(PROBE_TIMEOUT).post("/v1/users",
+              "{\"email\":\"outage-open-" + UUID.randomUUID() + "@example.com\"}");
+          assertThat(write.status()).isEqualTo(503);
+          assertThat(write.text("error_type")).isEqualTo("database_unavailable");
         }
+        writers.stop();
 
         TestPostgres.startServer();
         stopped = false;
-        awaitTrue("every node is ready again",
-            () -> cluster.apis().stream().allMatch(node -> node.get("/readyz").status() == 200));
+        // The first request each node gets after the database is back succeeds: its probe finds the database, and
+        // the pool connects at once (no reconnection attempts were left sleeping).
+        for (int node = 0; node < 3; node++) {
+          ApiClient.Reply first = cluster.api(node).post("/v1/users",
+              "{\"email\":\"outage-first-" + node + "@example.com\"}");
+          assertThat(first.status()).as("node %d's first request after recovery: %s", node, first.text())
+              .isEqualTo(200);
+          outcomes.add(new Outcome(node, 200, null, first.text("user_id"), null, System.nanoTime(), 0));
+        }
+        assertThat(cluster.apis()).allSatisfy(node -> assertThat(node.get("/readyz").status()).isEqualTo(200));
+
+        writers = new Writers(cluster, "after", outcomes, acks);
         int acksAtRecovery = acks.get();
         awaitTrue("writes acknowledged after the outage", () -> acks.get() >= acksAtRecovery + ACKS_PER_PHASE);
       } finally {
-        writing.set(false);
-        for (Thread t : writers) {
-          t.join();
-        }
+        writers.stop();
         if (stopped) {
           TestPostgres.startServer();
         }

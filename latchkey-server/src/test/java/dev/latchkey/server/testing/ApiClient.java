@@ -18,10 +18,24 @@ public final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final String baseUrl;
   private final String authorization;
+  private final Duration timeout;
 
   public ApiClient(String baseUrl, String projectId, String secret) {
+    this(baseUrl, projectId == null ? null : basic(projectId, secret), Duration.ofSeconds(30));
+  }
+
+  private ApiClient(String baseUrl, String authorization, Duration timeout) {
     this.baseUrl = baseUrl;
-    this.authorization = projectId == null ? null : basic(projectId, secret);
+    this.authorization = authorization;
+    this.timeout = timeout;
+  }
+
+  /**
+   * The same client, giving up on a reply after {@code timeout} (an {@link java.io.UncheckedIOException} wrapping
+   * {@link java.net.http.HttpTimeoutException}), as a caller with its own deadline does, e.g. an orchestrator's probe.
+   */
+  public ApiClient withTimeout(Duration timeout) {
+    return new ApiClient(baseUrl, authorization, timeout);
   }
 
   public static String basic(String user, String password) {
@@ -73,7 +87,7 @@ public final class ApiClient {
 
   private Reply exchange(String method, String path, HttpRequest.BodyPublisher body, boolean hasBody,
       Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout)
         .method(method, body);
     if (authorization != null && !headers.containsKey("Authorization")) {
       b.header("Authorization", authorization);

@@ -51,7 +51,10 @@ enum Dialect {
     @Override
     void configure(HikariConfig config, Duration timeout, int poolSize) {
       config.setMaximumPoolSize(poolSize);
-      config.setMinimumIdle(Math.min(2, poolSize));
+      // No minimum of idle connections: with one, the pool keeps trying to reconnect during an outage, sleeping up to
+      // 5 s between attempts, and the first request after the database is back would wait out that sleep. Without
+      // one, it tries only for requests that wait, and DatabaseCircuit sends none while the database is down.
+      config.setMinimumIdle(0);
       int seconds = (int) Math.max(1, timeout.toSeconds());
       // Bound every wait: opening a connection, a statement on the server, and a read from a silent socket
       // (a network partition sends no error; without socketTimeout a request would hang forever).

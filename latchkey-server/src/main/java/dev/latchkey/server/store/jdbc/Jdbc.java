@@ -30,11 +30,14 @@ final class Jdbc {
   private final ReentrantLock writeLock;
   /** Compiled statements of this database's SQLite connections; null on PostgreSQL, whose driver keeps its own. */
   private final StatementCache statements;
+  /** Answers at once while a networked database is down; null on SQLite, which is a file in this process. */
+  private final DatabaseCircuit circuit;
 
-  Jdbc(DataSource dataSource, Dialect dialect, Duration timeout) {
+  Jdbc(DataSource dataSource, Dialect dialect, Duration timeout, DatabaseCircuit circuit) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.timeout = timeout;
+    this.circuit = circuit;
     this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : null;
     this.statements = dialect == Dialect.SQLITE ? new StatementCache() : null;
   }
@@ -69,7 +72,7 @@ final class Jdbc {
   }
 
   private <T> T transaction(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = connect()) {
       c.setAutoCommit(false);
       try {
         T result = work.run(c);
@@ -82,16 +85,31 @@ final class Jdbc {
         c.setAutoCommit(true);
       }
     } catch (SQLException e) {
-      throw translate(e);
+      throw failed(e);
     }
   }
 
   <T> T withConnection(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
+    try (Connection c = connect()) {
       return work.run(c);
     } catch (SQLException e) {
-      throw translate(e);
+      throw failed(e);
     }
+  }
+
+  /** A pooled connection, unless the database is known to be down (then a {@link StoreException} at once). */
+  private Connection connect() throws SQLException {
+    if (circuit != null) {
+      circuit.beforeConnect();
+    }
+    return dataSource.getConnection();
+  }
+
+  private RuntimeException failed(SQLException e) {
+    if (circuit != null) {
+      circuit.failed(e);
+    }
+    return translate(e);
   }
 
   <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {

@@ -15,9 +15,16 @@ import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.store.TotpStore;
 import dev.latchkey.server.store.UserStore;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -37,6 +44,7 @@ public final class JdbcStores implements Stores {
   private final Duration timeout;
   private final Dialect dialect;
   private final Jdbc jdbc;
+  private final DatabaseCircuit circuit;
   private final UserStore users;
   private final SessionStore sessions;
   private final KeyStore keys;
@@ -46,6 +54,9 @@ public final class JdbcStores implements Stores {
   private final OtpCodeStore otpCodes;
   private final RateCounterStore rateCounters;
 
+  /** How long /readyz waits for the database: an orchestrator's probe gives up after a second (Kubernetes). */
+  private static final Duration READINESS_WAIT = Duration.ofSeconds(1);
+
   private ChangeListener listener;
 
   private JdbcStores(HikariDataSource dataSource, String jdbcUrl, Duration timeout, Dialect dialect) {
@@ -53,7 +64,8 @@ public final class JdbcStores implements Stores {
     this.jdbcUrl = jdbcUrl;
     this.timeout = timeout;
     this.dialect = dialect;
-    this.jdbc = new Jdbc(dataSource, dialect, timeout);
+    this.circuit = dialect == Dialect.POSTGRESQL ? new DatabaseCircuit(() -> answers(jdbcUrl), Clock.systemUTC()) : null;
+    this.jdbc = new Jdbc(dataSource, dialect, timeout, circuit);
     this.users = new JdbcUserStore(jdbc);
     this.sessions = new JdbcSessionStore(jdbc);
     this.keys = new JdbcKeyStore(jdbc);
@@ -79,8 +91,8 @@ public final class JdbcStores implements Stores {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setPoolName("latchkey-db");
-    config.setConnectionTimeout(timeout.toMillis());
-    config.setValidationTimeout(Math.min(timeout.toMillis(), Duration.ofSeconds(5).toMillis()));
+    config.setConnectionTimeout(poolWait(timeout).toMillis());
+    config.setValidationTimeout(validationWait(timeout).toMillis());
     dialect.configure(config, timeout, poolSize);
     HikariDataSource ds;
     try {
@@ -105,6 +117,42 @@ public final class JdbcStores implements Stores {
           + DatabaseUrl.redact(String.valueOf(e.getMessage())), null);
     }
     return new JdbcStores(ds, jdbcUrl, timeout, dialect);
+  }
+
+  /**
+   * How long a request waits for a pooled connection: the database timeout less twice {@link #validationWait}, so
+   * that the first request of an outage is answered within LATCHKEY_DATABASE_TIMEOUT, not just after it. (The pool
+   * checks a connection it has not used for a while before handing it out, and counts its remaining wait only after
+   * that check: without the margin a request waited for the whole timeout plus one check, 6.6 s for 6 s.)
+   */
+  static Duration poolWait(Duration timeout) {
+    Duration wait = timeout.minus(validationWait(timeout).multipliedBy(2));
+    return wait.compareTo(Duration.ofMillis(250)) < 0 ? Duration.ofMillis(250) : wait;
+  }
+
+  /** How long the pool's check of an idle connection may take: a tenth of the timeout, from 250 ms to 500 ms. */
+  static Duration validationWait(Duration timeout) {
+    Duration tenth = timeout.dividedBy(10);
+    if (tenth.compareTo(Duration.ofMillis(250)) < 0) {
+      return Duration.ofMillis(250);
+    }
+    return tenth.compareTo(Duration.ofMillis(500)) > 0 ? Duration.ofMillis(500) : tenth;
+  }
+
+  /**
+   * The circuit's probe: a fresh connection outside the pool (whose own attempts back off for seconds while the
+   * database is away), bounded by about a second, that answers a validity check.
+   */
+  private static boolean answers(String jdbcUrl) {
+    Properties bounds = new Properties();
+    bounds.setProperty("connectTimeout", "1");
+    bounds.setProperty("loginTimeout", "1");
+    bounds.setProperty("socketTimeout", "2");
+    try (Connection c = DriverManager.getConnection(jdbcUrl, bounds)) {
+      return c.isValid(1);
+    } catch (SQLException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static String rootMessage(Throwable e) {
@@ -180,12 +228,38 @@ public final class JdbcStores implements Stores {
     return rateCounters;
   }
 
-  /** True when the database answers a trivial query within a second. */
+  /**
+   * True when the database answers a trivial query within a second. On PostgreSQL the answer never takes much longer
+   * than that: while the database is known to be down it is false at once (or after the circuit's one probe), and
+   * otherwise a check that has not answered within the second is false (it goes on in the background, and opens the
+   * circuit if the database turns out to be gone).
+   */
   @Override
   public boolean isReady() {
-    try (Connection c = dataSource.getConnection()) {
-      return c.isValid(1);
-    } catch (SQLException | RuntimeException e) {
+    if (circuit == null) {
+      return pooledConnectionAnswers();
+    }
+    if (circuit.isOpen()) {
+      return circuit.probeIfOpen();
+    }
+    CompletableFuture<Boolean> check = new CompletableFuture<>();
+    Thread.ofVirtual().name("latchkey-readiness").start(() -> check.complete(pooledConnectionAnswers()));
+    try {
+      return check.get(READINESS_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException e) {
+      return false;
+    }
+  }
+
+  private boolean pooledConnectionAnswers() {
+    try {
+      return jdbc.withConnection(c -> c.isValid(1));
+    } catch (RuntimeException e) {
       return false;
     }
   }

@@ -133,7 +133,7 @@ class SqliteConcurrencyTest {
 
   @Test
   void aWriterQueuedBehindAnotherPastTheTimeoutFailsAsUnavailableAndTheFirstWriteStands() throws Exception {
-    Jdbc jdbc = new Jdbc(stores.dataSource(), Dialect.SQLITE, Duration.ofMillis(300));
+    Jdbc jdbc = new Jdbc(stores.dataSource(), Dialect.SQLITE, Duration.ofMillis(300), null);
     assertThat(jdbc.statements()).as("a second database handle has a cache of its own").isNotSameAs(cache);
     CountDownLatch inside = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
