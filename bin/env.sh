@@ -47,3 +47,18 @@ ensure_node() {
   echo "latchkey: run 'sudo apt-get install nodejs npm', or install Node.js 18+ with npm." >&2
   exit 1
 }
+
+# The metrics test parses GET /metrics with Prometheus' own text-format parser (Debian's python3-prometheus-client,
+# for the system Python at /usr/bin/python3).
+ensure_prometheus_parser() {
+  if /usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = 0 ]; then
+    echo "latchkey: installing Prometheus' text-format parser (apt-get install python3-prometheus-client)..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-prometheus-client >/dev/null
+    /usr/bin/python3 -c 'import prometheus_client.parser' >/dev/null 2>&1 && return 0
+    echo "latchkey: apt-get did not provide python3-prometheus-client." >&2
+    exit 1
+  fi
+  echo "latchkey: the metrics test needs Prometheus' parser: run 'sudo apt-get install python3-prometheus-client'." >&2
+  exit 1
+}

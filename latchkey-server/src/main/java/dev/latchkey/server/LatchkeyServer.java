@@ -13,7 +13,9 @@ import dev.latchkey.server.factor.otp.EmailOtpService;
 import dev.latchkey.server.factor.magiclink.MagicLinkService;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.factor.RateLimiter;
+import dev.latchkey.server.mail.CountingMailer;
 import dev.latchkey.server.mail.DevOutbox;
+import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.mail.MailTemplates;
 import dev.latchkey.server.mail.Mailer;
 import dev.latchkey.server.mail.SmtpMailer;
@@ -97,7 +99,12 @@ public final class LatchkeyServer implements AutoCloseable {
           new TotpPolicy(settings.totpIssuer(), settings.totpMaxFailedAttempts(), settings.totpLockout()), ids, clock);
       MailTemplates templates = new MailTemplates(settings.mail().templatesDir());
       DevOutbox outbox = settings.mail().smtpHost() == null ? new DevOutbox(settings.mail().devOutbox(), clock) : null;
-      Mailer mailer = outbox != null ? outbox : new SmtpMailer(settings.mail());
+      ServerMetrics metrics = new ServerMetrics();
+      metrics.poolGauge("active", stores, st -> st.pool().active());
+      metrics.poolGauge("idle", stores, st -> st.pool().idle());
+      metrics.poolGauge("waiting", stores, st -> st.pool().waiting());
+      metrics.poolGauge("total", stores, st -> st.pool().total());
+      Mailer mailer = new CountingMailer(outbox != null ? outbox : new SmtpMailer(settings.mail()), metrics);
       EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
       this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, new HttpApi.Services(
           stores, keys, users, sessions, passwords,
@@ -106,7 +113,8 @@ public final class LatchkeyServer implements AutoCloseable {
           new MagicLinkService(stores.users(), users, stores.emailTokens(), links, templates, sessions, limiter, clock),
           new EmailOtpService(stores.users(), users, stores.otpCodes(), mailer, templates, sessions, limiter, clock),
           totps,
-          outbox != null && settings.mail().devOutbox() ? outbox : null));
+          outbox != null && settings.mail().devOutbox() ? outbox : null),
+          new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat())));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "latchkey-background");

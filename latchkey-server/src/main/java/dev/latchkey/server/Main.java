@@ -112,6 +112,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
       Settings settings = Settings.load(System.getenv());
+      Logs.useFormat(settings.logFormat());
       LatchkeyServer server = LatchkeyServer.start(settings, Clock.systemUTC());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {

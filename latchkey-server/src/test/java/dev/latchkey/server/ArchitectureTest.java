@@ -48,6 +48,7 @@ class ArchitectureTest {
         .layer("crypto").definedBy(SERVER + ".crypto..")
         .layer("config").definedBy(SERVER + ".config..")
         .layer("error").definedBy(SERVER + ".error..")
+        .layer("metrics").definedBy(SERVER + ".metrics..")
         .whereLayer("root").mayNotBeAccessedByAnyLayer()
         .whereLayer("http").mayOnlyBeAccessedByLayers("root")
         .whereLayer("factor").mayOnlyBeAccessedByLayers("http", "root")
@@ -60,7 +61,8 @@ class ArchitectureTest {
             "root")
         .whereLayer("crypto").mayOnlyBeAccessedByLayers("keys", "session", "user", "factor", "http", "root")
         .whereLayer("config").mayOnlyBeAccessedByLayers("mail", "store.jdbc", "factor", "http", "root")
-        .whereLayer("error").mayOnlyBeAccessedByLayers("mail", "keys", "session", "user", "factor", "http", "root");
+        .whereLayer("error").mayOnlyBeAccessedByLayers("mail", "keys", "session", "user", "factor", "http", "root")
+        .whereLayer("metrics").mayOnlyBeAccessedByLayers("mail", "keys", "session", "user", "factor", "http", "root");
   }
 
   @Test

@@ -41,7 +41,9 @@ public record Settings(
     MailSettings mail,
     LimitSettings limits,
     Duration lastAccessedWriteInterval,
-    String cryptoProvider) {
+    String cryptoProvider,
+    String logFormat,
+    String metricsToken) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -75,7 +77,9 @@ public record Settings(
         mail(src),
         limits(src),
         src.read(LAST_ACCESSED_WRITE_INTERVAL),
-        src.read(CRYPTO_PROVIDER));
+        src.read(CRYPTO_PROVIDER),
+        src.read(LOG_FORMAT),
+        src.read(METRICS_TOKEN));
   }
 
   private static MailSettings mail(Source src) {

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class SettingsCatalog {
   /** The issuer is the label prefix of {@code otpauth://totp/<issuer>:<account>}, so it cannot hold the ':'. */
+  private static final Pattern METRICS_TOKEN_TEXT = Pattern.compile("[\\x21-\\x7e]{24,256}");
   private static final Pattern TOTP_ISSUER_TEXT = Pattern.compile("[^:\\p{Cntrl}]{1,64}");
 
   public static final Setting<Integer> PORT = integer("LATCHKEY_PORT", 8080, 0, 65535,
@@ -119,6 +120,15 @@ public final class SettingsCatalog {
           new Choice<>("jdk", "jdk", ""),
           new Choice<>("accp", "accp", "Amazon Corretto Crypto Provider, Linux x86_64"),
           new Choice<>("auto", "auto", "accp if it loads, else jdk")));
+  public static final Setting<String> LOG_FORMAT = oneOf("LATCHKEY_LOG_FORMAT", "text",
+      "How the log is written", List.of(
+          new Choice<>("text", "text", "one readable line per event"),
+          new Choice<>("json", "json", "one JSON object per line, and one line per request with its route, status, "
+              + "duration and request_id")));
+  public static final Setting<String> METRICS_TOKEN = parsed("LATCHKEY_METRICS_TOKEN",
+      "Bearer token a scraper sends to GET /metrics (Prometheus text format); unset, /metrics is not served",
+      "24 to 256 printable characters without spaces", ValueParsers.matching(METRICS_TOKEN_TEXT))
+      .unsetMeans("none (no /metrics)").secret();
   public static final Setting<String> CONFIG_FILE = text("LATCHKEY_CONFIG_FILE", null,
       "A properties file with the same keys; the environment wins");
 
@@ -129,7 +139,7 @@ public final class SettingsCatalog {
       TOTP_MAX_FAILED_ATTEMPTS, TOTP_LOCKOUT, SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USERNAME, SMTP_PASSWORD, MAIL_FROM,
       MAIL_TEMPLATES_DIR, DEV_OUTBOX, REDIRECT_URLS, LIMIT_EMAIL_SENDS, LIMIT_EMAIL_WINDOW, LIMIT_IP_SENDS,
       LIMIT_IP_WINDOW, LIMIT_IP_FAILURES, LIMIT_FAILURE_WINDOW, LOCKOUT_THRESHOLD, LOCKOUT_DURATION,
-      LAST_ACCESSED_WRITE_INTERVAL, CRYPTO_PROVIDER, CONFIG_FILE);
+      LAST_ACCESSED_WRITE_INTERVAL, CRYPTO_PROVIDER, LOG_FORMAT, METRICS_TOKEN, CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

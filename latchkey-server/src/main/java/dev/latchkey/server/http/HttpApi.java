@@ -8,6 +8,7 @@ import dev.latchkey.server.factor.otp.EmailOtpService;
 import dev.latchkey.server.factor.password.PasswordResetService;
 import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.mail.DevOutbox;
+import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.ProjectRecord;
@@ -50,7 +51,14 @@ public final class HttpApi {
       PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
       EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox) {}
 
-  public HttpApi(String bind, int port, List<String> corsOrigins, ProjectRecord project, Services services) {
+  /**
+   * What the operator sees: the metrics every request is counted in, the token a scraper of {@code GET /metrics}
+   * sends (null: the route does not exist), and whether each request is logged as one line (the JSON log format).
+   */
+  public record Operations(ServerMetrics metrics, String metricsToken, boolean accessLog) {}
+
+  public HttpApi(String bind, int port, List<String> corsOrigins, ProjectRecord project, Services services,
+      Operations operations) {
     Stores stores = services.stores();
     KeyRing keys = services.keys();
     UserService users = services.users();
@@ -86,8 +94,11 @@ public final class HttpApi {
       });
 
       RouteTable table = new RouteTable(config.routes);
+      RequestLog requestLog = new RequestLog(operations.metrics(), operations.accessLog());
+      config.requestLogger.http(requestLog::record);
       config.routes.before(ctx -> {
         Replies.setFlavor(ctx, flavor);
+        ctx.header(RequestLog.REQUEST_ID_HEADER, Replies.requestId(ctx));
         if (ctx.path().startsWith("/v1/") && !ctx.path().startsWith(jwksPrefix)) {
           auth.check(ctx);
         }
@@ -97,6 +108,9 @@ public final class HttpApi {
         }
       });
       new HealthRoutes(stores).register(table);
+      if (operations.metricsToken() != null) {
+        new MetricsRoutes(operations.metrics(), operations.metricsToken()).register(table);
+      }
       new UserRoutes(users).register(table);
       new PasswordRoutes(passwords, services.passwordResets()).register(table);
       new EmailRoutes(services.magicLinks(), services.emailCodes()).register(table);

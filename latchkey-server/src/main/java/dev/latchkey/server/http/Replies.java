@@ -15,11 +15,15 @@ final class Replies {
 
   private Replies() {}
 
-  /** The id of this request, made on first use: {@code request-id-<live|test>-<uuid>}. */
+  /**
+   * The id of this request, fixed on first use: the caller's {@code X-Request-Id} when it sent a sane one (so one id
+   * follows a request through a proxy, the app's backend and Latchkey), else {@code request-id-<live|test>-<uuid>}.
+   */
   static String requestId(Context ctx) {
     String id = ctx.attribute(REQUEST_ID);
     if (id == null) {
-      id = "request-id-" + flavor(ctx) + "-" + UUID.randomUUID();
+      String incoming = ctx.header(RequestLog.REQUEST_ID_HEADER);
+      id = RequestLog.isSaneRequestId(incoming) ? incoming : "request-id-" + flavor(ctx) + "-" + UUID.randomUUID();
       ctx.attribute(REQUEST_ID, id);
     }
     return id;

@@ -30,6 +30,9 @@ public interface Stores extends AutoCloseable {
   /** True when the database answers a trivial query within a second. */
   boolean isReady();
 
+  /** The connection pool now (for the metrics). */
+  PoolState pool();
+
   /**
    * Runs {@code handlers} (by channel, e.g. {@link #KEYS_CHANGED}) whenever another node announces a change, and
    * once after every reconnect. Only a database shared by several nodes announces changes; otherwise this does

@@ -7,6 +7,7 @@ import dev.latchkey.server.config.DatabaseUrl;
 import dev.latchkey.server.store.EmailTokenStore;
 import dev.latchkey.server.store.KeyStore;
 import dev.latchkey.server.store.OtpCodeStore;
+import dev.latchkey.server.store.PoolState;
 import dev.latchkey.server.store.ProjectStore;
 import dev.latchkey.server.store.RateCounterStore;
 import dev.latchkey.server.store.SessionStore;
@@ -262,6 +263,16 @@ public final class JdbcStores implements Stores {
     } catch (RuntimeException e) {
       return false;
     }
+  }
+
+  @Override
+  public PoolState pool() {
+    var pool = dataSource.getHikariPoolMXBean();
+    if (pool == null) {
+      return new PoolState(0, 0, 0, 0);
+    }
+    return new PoolState(pool.getActiveConnections(), pool.getIdleConnections(), pool.getThreadsAwaitingConnection(),
+        pool.getTotalConnections());
   }
 
   @Override
