@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * After a run of every sign-in method through a real node (its own JVM, SQLite, a key-encryption key set as the
@@ -85,8 +87,9 @@ class SecretsAtRestTest {
     return r.json().path("messages").get(0);
   }
 
-  @Test
-  void noSecretOfAnySignInMethodIsInTheDatabaseOrTheLogInClear() throws Exception {
+  @ParameterizedTest(name = "log format {0}")
+  @ValueSource(strings = {"text", "json"})
+  void noSecretOfAnySignInMethodIsInTheDatabaseOrTheLogInClear(String logFormat) throws Exception {
     String projectId = "project-test-" + UUID.randomUUID();
     String projectSecret = "secret-test-" + UUID.randomUUID().toString().replace("-", "");
     byte[] kek = new byte[32];
@@ -108,6 +111,7 @@ class SecretsAtRestTest {
     env.put("LATCHKEY_REDIRECT_URLS", "https://app.example.com/authenticate");
     env.put("LATCHKEY_ARGON2_MEMORY_KIB", "8192");
     env.put("LATCHKEY_ARGON2_ITERATIONS", "1");
+    env.put("LATCHKEY_LOG_FORMAT", logFormat);
 
     String log;
     try (NodeProcess node = NodeProcess.start(tmp.resolve("node"), env)) {
@@ -115,6 +119,24 @@ class SecretsAtRestTest {
       device = new ApiClient(node.url(), publicToken, publicToken);
       signInEveryWay();
       log = node.log();
+    }
+
+    if (logFormat.equals("json")) {
+      // Every line is one JSON object (the JVM's own warnings aside, which precede the logger), and every request
+      // the run made has its line: the search below covers what a log shipper would index.
+      List<String> lines = log.lines().filter(l -> !l.startsWith("WARNING: ") && !l.isBlank()).toList();
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      long requests = 0;
+      for (String line : lines) {
+        JsonNode event = json.readTree(line);
+        assertThat(event.isObject()).as("a JSON log line: %s", line).isTrue();
+        if ("latchkey.request".equals(event.path("loggerName").asText())) {
+          requests++;
+          assertThat(event.path("kvpList").toString()).as("a request line names its route, status and request id")
+              .contains("\"route\"").contains("\"status\"").contains("\"request_id\"");
+        }
+      }
+      assertThat(requests).as("request lines in the JSON log (one per request of the run)").isGreaterThan(10);
     }
 
     Map<String, String> dump = dumpSqlite(data.resolve("latchkey.db"));
