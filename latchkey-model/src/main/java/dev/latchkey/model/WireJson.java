@@ -1,6 +1,8 @@
 package dev.latchkey.model;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -35,7 +37,10 @@ public final class WireJson {
 
   /** A new mapper with the wire configuration; thread-safe once built, so build one and share it. */
   public static ObjectMapper mapper() {
-    JsonMapper mapper = JsonMapper.builder()
+    // Jackson's default buffer pool is per thread, and every request runs on a new virtual thread: it allocated
+    // fresh parser and generator buffers on every call. A bounded pool shared by all threads reuses them.
+    JsonMapper mapper = JsonMapper.builder(JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool())
+            .build())
         .addModule(new JavaTimeModule())
         // Registered after JavaTimeModule, so it replaces that module's Instant reader (and falls back to it).
         .addModule(new SimpleModule("rfc3339-instants").addDeserializer(Instant.class, new Rfc3339Instants()))

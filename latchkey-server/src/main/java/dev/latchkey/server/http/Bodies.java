@@ -18,7 +18,7 @@ final class Bodies {
   private Bodies() {}
 
   static <T> T read(Context ctx, Class<T> type) {
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body = bytes(ctx);
     if (body.length == 0) {
       body = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
@@ -58,6 +58,35 @@ final class Bodies {
       throw ErrorCode.MALFORMED_JSON.exception("The request body is not valid JSON (" + location(e) + ").");
     } catch (IOException e) {
       throw ErrorCode.BAD_REQUEST.exception("The request body could not be read.");
+    }
+  }
+
+  /**
+   * The request body, at most {@link HttpApi#MAX_BODY_BYTES} (else 413), read into an array of exactly its announced
+   * length. (Javalin's own reader copied every body through a new 8 KiB buffer: a fifth of what a session check
+   * allocated.) A body that ends early or arrives too slowly fails as the underlying stream says (Jetty's
+   * {@code EofException}, the body deadline's {@code TimeoutException}); the error mapper turns those into 400 and 408.
+   */
+  static byte[] bytes(Context ctx) {
+    long announced = ctx.req().getContentLengthLong();
+    if (announced > HttpApi.MAX_BODY_BYTES) {
+      throw ErrorCode.REQUEST_TOO_LARGE.exception();
+    }
+    try (java.io.InputStream in = ctx.req().getInputStream()) {
+      if (announced >= 0) {
+        byte[] body = in.readNBytes((int) announced);
+        if (body.length < announced) {
+          throw ErrorCode.BAD_REQUEST.exception("The request body ended before its announced length.");
+        }
+        return body;
+      }
+      byte[] body = in.readNBytes((int) HttpApi.MAX_BODY_BYTES + 1);
+      if (body.length > HttpApi.MAX_BODY_BYTES) {
+        throw ErrorCode.REQUEST_TOO_LARGE.exception();
+      }
+      return body;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

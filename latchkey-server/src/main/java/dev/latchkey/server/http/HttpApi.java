@@ -160,13 +160,18 @@ public final class HttpApi {
         LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
         Replies.error(ctx, ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.INTERNAL_SERVER_ERROR.message());
       });
+      // A 404 or 405 an endpoint answered itself (user_not_found, ...) is already written; only Javalin's own
+      // (no such route, no such method) is answered here.
       config.routes.error(404, ctx -> {
-        if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
+        if (!Replies.written(ctx)) {
           Replies.error(ctx, ErrorCode.ROUTE_NOT_FOUND, ErrorCode.ROUTE_NOT_FOUND.message());
         }
       });
-      config.routes.error(405, ctx -> Replies.error(ctx, ErrorCode.METHOD_NOT_ALLOWED,
-          ErrorCode.METHOD_NOT_ALLOWED.message()));
+      config.routes.error(405, ctx -> {
+        if (!Replies.written(ctx)) {
+          Replies.error(ctx, ErrorCode.METHOD_NOT_ALLOWED, ErrorCode.METHOD_NOT_ALLOWED.message());
+        }
+      });
     });
     this.routes = registered.get();
   }

@@ -11,7 +11,11 @@ import java.util.UUID;
 /** Writes every reply: JSON bodies, the request id, and the one error shape. */
 final class Replies {
   static final ObjectMapper JSON = WireJson.mapper();
+  /** Leaves the response stream open: Javalin closes it once the request is done (and after the request log). */
+  private static final com.fasterxml.jackson.databind.ObjectWriter WRITER =
+      JSON.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
   private static final String REQUEST_ID = "latchkey.requestId";
+  private static final String WRITTEN = "latchkey.written";
 
   private Replies() {}
 
@@ -29,12 +33,32 @@ final class Replies {
     return id;
   }
 
+  /**
+   * Writes the reply straight to the response (through Javalin's compressing stream), once. Handing Javalin a result
+   * instead made it copy the bytes through a new 8 KiB buffer per request, the largest allocation of a session check.
+   * A second reply to the same request (an error mapper after a reply, say) is dropped, never appended.
+   */
   static void json(Context ctx, int status, Object body) {
+    if (ctx.attribute(WRITTEN) != null) {
+      return;
+    }
+    ctx.attribute(WRITTEN, Boolean.TRUE);
+    ctx.status(status).contentType("application/json");
     try {
-      ctx.status(status).contentType("application/json").result(JSON.writeValueAsBytes(body));
+      // Straight into the response: no intermediate byte array. The wire records always serialise; a failure here
+      // is a bug, logged by the error mapper, after a partial reply the client cannot mistake for a whole one.
+      WRITER.writeValue(ctx.outputStream(), body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a reply could not be written as JSON", e);
+    } catch (java.io.IOException e) {
+      // The client went away; there is nobody left to answer.
+      throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** Whether this request's reply was written by {@link #json}. */
+  static boolean written(Context ctx) {
+    return ctx.attribute(WRITTEN) != null;
   }
 
   /**
