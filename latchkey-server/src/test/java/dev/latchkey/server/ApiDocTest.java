@@ -46,6 +46,8 @@ class ApiDocTest {
   /** A header value {@code Basic base64(user:password)}: the test encodes what the document shows in clear. */
   private static final Pattern BASIC_IN_CLEAR = Pattern.compile("Basic base64\\((.*)\\)");
   private static final String JWT_SECTION = "The session JWT";
+  /** The device every example is sent from unless its block names another: sessions on /sdk/v1 record it. */
+  static final String EXAMPLE_USER_AGENT = "ExampleBrowser/1.0";
 
   private static String markdown;
   private static ApiDocument doc;
@@ -190,6 +192,7 @@ class ApiDocTest {
           basic.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : nameValue[1]);
     }
     String body = parts.length > 1 && !parts[1].isBlank() ? parts[1].strip() : null;
+    headers.putIfAbsent("User-Agent", EXAMPLE_USER_AGENT);
 
     ApiClient.Reply reply = api.send(requestLine[0], requestLine[1], body, headers);
     JsonNode documented = JSON.readTree(e.reply().text());
