@@ -20,9 +20,10 @@ final class RequestAttributes {
   static Attributes forwarded(Attributes given) {
     String ip = EndUserIp.forwarded(given);
     String agent = given == null || given.userAgent() == null ? "" : given.userAgent();
-    if (agent.length() > MAX_USER_AGENT_LENGTH) {
-      throw ErrorCode.INVALID_FIELD_TYPE.exception("Field 'attributes.user_agent' may have at most "
-          + MAX_USER_AGENT_LENGTH + " characters.");
+    // Bounded and without control characters (as in a real User-Agent header): it goes into every JWT of the session.
+    if (agent.length() > MAX_USER_AGENT_LENGTH || agent.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw ErrorCode.INVALID_FIELD_TYPE.exception("Field 'attributes.user_agent' must be a User-Agent header's "
+          + "text: at most " + MAX_USER_AGENT_LENGTH + " characters, no control characters.");
     }
     return new Attributes(ip == null ? "" : ip, agent);
   }

@@ -261,5 +261,8 @@ class FailClosedFieldsTest {
   void anOverlongForwardedUserAgentIsRefusedNamingTheField() {
     refused(api.post("/v1/magic_links/email/login_or_create", body("email", email("lee"), "attributes",
         Map.of("user_agent", "x".repeat(1025)))), 400, "invalid_field_type", "attributes.user_agent");
+    refused(api.post("/v1/otps/authenticate", body("method_id", "email-test-00000000-0000-0000-0000-000000000000",
+        "code", "123456", "attributes", Map.of("user_agent", "Evil\r\nX-Header: 1"))), 400, "invalid_field_type",
+        "attributes.user_agent");
   }
 }
