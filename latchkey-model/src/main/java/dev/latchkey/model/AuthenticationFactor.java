@@ -49,6 +49,15 @@ public record AuthenticationFactor(
   }
 
   /** An email one-time passcode: {@code type: otp}, {@code delivery_method: email}, with the email proven. */
+  /**
+   * A session carried over from another identity provider ({@code POST /v1/sessions/migrate}): the email it vouched
+   * for. Stytch's delivery method for an access token exchanged with a provider.
+   */
+  public static AuthenticationFactor imported(Instant at, String emailId, String emailAddress) {
+    return new AuthenticationFactor("imported", "oauth_access_token_exchange", at, at, at,
+        new EmailFactor(emailId, emailAddress), null, null);
+  }
+
   public static AuthenticationFactor emailOtp(Instant at, String emailId, String emailAddress) {
     return new AuthenticationFactor("otp", "email", at, at, at, new EmailFactor(emailId, emailAddress), null, null);
   }

@@ -86,7 +86,14 @@ public enum ErrorType {
   HTTP_VERSION_NOT_SUPPORTED(505),
   EMAIL_DELIVERY_FAILED(502),
   DATABASE_UNAVAILABLE(503),
-  SESSION_BUSY(503);
+  SESSION_BUSY(503),
+  // Issue 14: fields that ask for a check, device attribute checks, sessions migrated from another provider.
+  UNSUPPORTED_REQUEST_FIELD(400),
+  SESSION_MIGRATE_NOT_CONFIGURED(400),
+  ATTRIBUTE_MISMATCH(401),
+  INVALID_MIGRATE_SESSION_TOKEN(401),
+  USERINFO_EMAIL_NOT_VERIFIED(403),
+  IDENTITY_PROVIDER_UNAVAILABLE(502);
 
   private static final Map<String, ErrorType> BY_WIRE_NAME = new HashMap<>();
 

@@ -10,4 +10,12 @@ public record MagicLinkAuthenticateRequest(
     Integer sessionDurationMinutes,
     Map<String, Object> sessionCustomClaims,
     String codeVerifier,
-    Attributes attributes) {}
+    Attributes attributes,
+    AuthenticateOptions options) {
+  /** Without {@code options}: no device checks. */
+  public MagicLinkAuthenticateRequest(String token, String sessionToken, String sessionJwt,
+      Integer sessionDurationMinutes, Map<String, Object> sessionCustomClaims, String codeVerifier,
+      Attributes attributes) {
+    this(token, sessionToken, sessionJwt, sessionDurationMinutes, sessionCustomClaims, codeVerifier, attributes, null);
+  }
+}

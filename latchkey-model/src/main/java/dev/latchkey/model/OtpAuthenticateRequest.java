@@ -10,4 +10,11 @@ public record OtpAuthenticateRequest(
     String sessionJwt,
     Integer sessionDurationMinutes,
     Map<String, Object> sessionCustomClaims,
-    Attributes attributes) {}
+    Attributes attributes,
+    AuthenticateOptions options) {
+  /** Without {@code options}: no device checks. */
+  public OtpAuthenticateRequest(String methodId, String code, String sessionToken, String sessionJwt,
+      Integer sessionDurationMinutes, Map<String, Object> sessionCustomClaims, Attributes attributes) {
+    this(methodId, code, sessionToken, sessionJwt, sessionDurationMinutes, sessionCustomClaims, attributes, null);
+  }
+}

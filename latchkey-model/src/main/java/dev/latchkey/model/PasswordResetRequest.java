@@ -11,4 +11,13 @@ public record PasswordResetRequest(
     Integer sessionDurationMinutes,
     Map<String, Object> sessionCustomClaims,
     String codeVerifier,
-    Attributes attributes) {}
+    Attributes attributes,
+    AuthenticateOptions options) {
+  /** Without {@code options}: no device checks. */
+  public PasswordResetRequest(String token, String password, String sessionToken, String sessionJwt,
+      Integer sessionDurationMinutes, Map<String, Object> sessionCustomClaims, String codeVerifier,
+      Attributes attributes) {
+    this(token, password, sessionToken, sessionJwt, sessionDurationMinutes, sessionCustomClaims, codeVerifier,
+        attributes, null);
+  }
+}

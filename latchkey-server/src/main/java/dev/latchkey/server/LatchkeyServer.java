@@ -9,6 +9,8 @@ import dev.latchkey.server.crypto.KeyEncryption;
 import dev.latchkey.server.keys.KeyRing;
 import dev.latchkey.server.factor.EmailFactorPurger;
 import dev.latchkey.server.factor.EmailLinks;
+import dev.latchkey.server.factor.migrate.SessionMigrateService;
+import dev.latchkey.server.oidc.OidcProvider;
 import dev.latchkey.server.factor.otp.EmailOtpService;
 import dev.latchkey.server.factor.magiclink.MagicLinkService;
 import dev.latchkey.server.http.HttpApi;
@@ -113,7 +115,9 @@ public final class LatchkeyServer implements AutoCloseable {
           new MagicLinkService(stores.users(), users, stores.emailTokens(), links, templates, sessions, limiter, clock),
           new EmailOtpService(stores.users(), users, stores.otpCodes(), mailer, templates, sessions, limiter, clock),
           totps,
-          outbox != null && settings.mail().devOutbox() ? outbox : null),
+          outbox != null && settings.mail().devOutbox() ? outbox : null,
+          new SessionMigrateService(settings.sessionMigrateIssuer() == null ? null
+              : new OidcProvider(settings.sessionMigrateIssuer(), clock), stores.users(), users, sessions, clock)),
           new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat())));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,23 +47,36 @@ class ApiDocTest {
   /** A header value {@code Basic base64(user:password)}: the test encodes what the document shows in clear. */
   private static final Pattern BASIC_IN_CLEAR = Pattern.compile("Basic base64\\((.*)\\)");
   private static final String JWT_SECTION = "The session JWT";
+  /** The device every example is sent from unless its block names another: sessions on /sdk/v1 record it. */
+  static final String EXAMPLE_USER_AGENT = "ExampleBrowser/1.0";
 
   private static String markdown;
   private static ApiDocument doc;
   private static TestServer server;
+  /** The other identity provider of the sessions/migrate example, and the access token it issued to the example. */
+  private static MockOAuth2Server provider;
+  private static final String MIGRATE_ISSUER_ID = "legacy-idp";
 
   @BeforeAll
   static void readTheDocumentAndStartAServer() throws IOException {
     markdown = Files.readString(apiDoc());
     doc = ApiDocument.parse(markdown);
     // The examples read mailed links and codes from the dev outbox, as a developer without SMTP would.
-    server = TestServer.start(Map.of("LATCHKEY_DEV_OUTBOX", "true"), java.time.Clock.systemUTC());
+    // The OpenID provider of the POST /v1/sessions/migrate example, on loopback.
+    provider = new MockOAuth2Server();
+    provider.start();
+    server = TestServer.start(Map.of("LATCHKEY_DEV_OUTBOX", "true",
+        "LATCHKEY_SESSION_MIGRATE_ISSUER", provider.issuerUrl(MIGRATE_ISSUER_ID).toString()),
+        java.time.Clock.systemUTC());
   }
 
   @AfterAll
   static void stopTheServer() {
     if (server != null) {
       server.close();
+    }
+    if (provider != null) {
+      provider.shutdown();
     }
   }
 
@@ -151,6 +165,8 @@ class ApiDocTest {
     Map<String, String> captured = new HashMap<>();
     captured.put("project_id", server.projectId);
     captured.put("public_token", server.publicToken);
+    captured.put("legacy_access_token", provider.issueToken(MIGRATE_ISSUER_ID, "legacy-subject-ada", "legacy-app",
+        Map.of("email", "migrate-ada@example.com", "email_verified", true), 3600).serialize());
     ApiClient api = server.api();
     int run = 0;
     int jwtParts = 0;
@@ -190,6 +206,7 @@ class ApiDocTest {
           basic.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : nameValue[1]);
     }
     String body = parts.length > 1 && !parts[1].isBlank() ? parts[1].strip() : null;
+    headers.putIfAbsent("User-Agent", EXAMPLE_USER_AGENT);
 
     ApiClient.Reply reply = api.send(requestLine[0], requestLine[1], body, headers);
     JsonNode documented = JSON.readTree(e.reply().text());

@@ -43,6 +43,7 @@ class ArchitectureTest {
         .layer("session").definedBy(SERVER + ".session..")
         .layer("keys").definedBy(SERVER + ".keys..")
         .layer("mail").definedBy(SERVER + ".mail..")
+        .layer("oidc").definedBy(SERVER + ".oidc..")
         .layer("store.jdbc").definedBy(SERVER + ".store.jdbc..")
         .layer("store").definedBy(SERVER + ".store")
         .layer("crypto").definedBy(SERVER + ".crypto..")
@@ -56,6 +57,7 @@ class ArchitectureTest {
         .whereLayer("session").mayOnlyBeAccessedByLayers("user", "factor", "http", "root")
         .whereLayer("keys").mayOnlyBeAccessedByLayers("session", "http", "root")
         .whereLayer("mail").mayOnlyBeAccessedByLayers("factor", "http", "root")
+        .whereLayer("oidc").mayOnlyBeAccessedByLayers("factor", "http", "root")
         .whereLayer("store.jdbc").mayOnlyBeAccessedByLayers("root")
         .whereLayer("store").mayOnlyBeAccessedByLayers("store.jdbc", "keys", "session", "user", "factor", "http",
             "root")

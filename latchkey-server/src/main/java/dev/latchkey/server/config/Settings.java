@@ -43,7 +43,8 @@ public record Settings(
     Duration lastAccessedWriteInterval,
     String cryptoProvider,
     String logFormat,
-    String metricsToken) {
+    String metricsToken,
+    java.net.URI sessionMigrateIssuer) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -79,7 +80,8 @@ public record Settings(
         src.read(LAST_ACCESSED_WRITE_INTERVAL),
         src.read(CRYPTO_PROVIDER),
         src.read(LOG_FORMAT),
-        src.read(METRICS_TOKEN));
+        src.read(METRICS_TOKEN),
+        src.read(SESSION_MIGRATE_ISSUER));
   }
 
   private static MailSettings mail(Source src) {

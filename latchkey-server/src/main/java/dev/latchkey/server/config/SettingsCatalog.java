@@ -129,6 +129,10 @@ public final class SettingsCatalog {
       "Bearer token a scraper sends to GET /metrics (Prometheus text format); unset, /metrics is not served",
       "24 to 256 printable characters without spaces", ValueParsers.matching(METRICS_TOKEN_TEXT))
       .unsetMeans("none (no /metrics)").secret();
+  public static final Setting<java.net.URI> SESSION_MIGRATE_ISSUER = parsed("LATCHKEY_SESSION_MIGRATE_ISSUER",
+      "Issuer URL of the OpenID provider whose access tokens POST /v1/sessions/migrate turns into sessions (its "
+          + "UserInfo endpoint is found by OIDC discovery)", "an https URL, or http to a loopback host",
+      ValueParsers::issuerUrl).unsetMeans("none (sessions/migrate off)");
   public static final Setting<String> CONFIG_FILE = text("LATCHKEY_CONFIG_FILE", null,
       "A properties file with the same keys; the environment wins");
 
@@ -139,7 +143,7 @@ public final class SettingsCatalog {
       TOTP_MAX_FAILED_ATTEMPTS, TOTP_LOCKOUT, SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USERNAME, SMTP_PASSWORD, MAIL_FROM,
       MAIL_TEMPLATES_DIR, DEV_OUTBOX, REDIRECT_URLS, LIMIT_EMAIL_SENDS, LIMIT_EMAIL_WINDOW, LIMIT_IP_SENDS,
       LIMIT_IP_WINDOW, LIMIT_IP_FAILURES, LIMIT_FAILURE_WINDOW, LOCKOUT_THRESHOLD, LOCKOUT_DURATION,
-      LAST_ACCESSED_WRITE_INTERVAL, CRYPTO_PROVIDER, LOG_FORMAT, METRICS_TOKEN, CONFIG_FILE);
+      LAST_ACCESSED_WRITE_INTERVAL, CRYPTO_PROVIDER, LOG_FORMAT, METRICS_TOKEN, SESSION_MIGRATE_ISSUER, CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

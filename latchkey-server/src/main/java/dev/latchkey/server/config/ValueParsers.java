@@ -83,6 +83,30 @@ final class ValueParsers {
   }
 
   /** Comma-separated absolute http(s) URLs; empty entries are skipped. */
+  /**
+   * An OpenID provider's issuer: an absolute https URL without user info, query or fragment, or http to a loopback
+   * host (literals and localhost only: nothing is resolved).
+   */
+  static java.net.URI issuerUrl(String text) throws Invalid {
+    java.net.URI u;
+    try {
+      u = new java.net.URI(text.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw Invalid.because("is not a URL: use e.g. https://login.example.com");
+    }
+    if (!u.isAbsolute() || u.getHost() == null || u.getRawUserInfo() != null || u.getRawQuery() != null
+        || u.getRawFragment() != null) {
+      throw Invalid.because("is not an absolute URL with a host and without user info, query or fragment: use e.g. "
+          + "https://login.example.com");
+    }
+    String host = u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost();
+    boolean loopback = host.equalsIgnoreCase("localhost") || host.equals("::1") || host.matches("127(\\.[0-9]{1,3}){3}");
+    if (!"https".equals(u.getScheme()) && !("http".equals(u.getScheme()) && loopback)) {
+      throw Invalid.because("must use https (plain http only to a loopback host such as 127.0.0.1)");
+    }
+    return u;
+  }
+
   static List<String> redirectUrls(String text) throws Invalid {
     List<String> urls = new ArrayList<>();
     for (String part : text.split(",")) {

@@ -118,7 +118,20 @@ public enum ErrorCode {
   EMAIL_DELIVERY_FAILED(ErrorType.EMAIL_DELIVERY_FAILED,
       "The mail server did not accept the email, so nothing usable was sent; retry shortly."),
   DATABASE_UNAVAILABLE(ErrorType.DATABASE_UNAVAILABLE, "The database is unavailable; retry shortly."),
-  SESSION_BUSY(ErrorType.SESSION_BUSY, "The session is being updated by many requests at once; retry shortly.");
+  SESSION_BUSY(ErrorType.SESSION_BUSY, "The session is being updated by many requests at once; retry shortly."),
+  // Issue 14: fields that ask for a check, device attribute checks, sessions migrated from another provider.
+  UNSUPPORTED_REQUEST_FIELD(ErrorType.UNSUPPORTED_REQUEST_FIELD,
+      "The request asks for a check Latchkey does not implement; leave the field out."),
+  SESSION_MIGRATE_NOT_CONFIGURED(ErrorType.SESSION_MIGRATE_NOT_CONFIGURED,
+      "No identity provider is configured for session migration: set LATCHKEY_SESSION_MIGRATE_ISSUER on the server."),
+  ATTRIBUTE_MISMATCH(ErrorType.ATTRIBUTE_MISMATCH,
+      "Unable to authenticate because attributes on request don't match stored attributes."),
+  INVALID_MIGRATE_SESSION_TOKEN(ErrorType.INVALID_MIGRATE_SESSION_TOKEN,
+      "The identity provider did not accept the session_token (its UserInfo endpoint refused it)."),
+  USERINFO_EMAIL_NOT_VERIFIED(ErrorType.USERINFO_EMAIL_NOT_VERIFIED,
+      "The identity provider does not say the user's email is verified, so it cannot be matched to a user."),
+  IDENTITY_PROVIDER_UNAVAILABLE(ErrorType.IDENTITY_PROVIDER_UNAVAILABLE,
+      "The identity provider could not be reached or gave an unusable answer; nothing was changed. Retry shortly.");
 
   private final ErrorType type;
   private final String message;

@@ -1,5 +1,6 @@
 package dev.latchkey.server.factor;
 
+import dev.latchkey.model.Attributes;
 import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.crypto.Secrets;
 import dev.latchkey.server.mail.Mailer;
@@ -79,10 +80,19 @@ public final class EmailLinks {
    */
   public void issue(String kind, String tokenType, String url, String userId, String emailId, String codeChallenge,
       int minutes, Function<String, OutgoingMail> compose) {
+    issue(kind, tokenType, url, userId, emailId, codeChallenge, minutes, null, compose);
+  }
+
+  /**
+   * As {@link #issue(String, String, String, String, String, String, int, Function)}, recording the device that
+   * asked for the mail ({@code requestedBy}, null for none) for the {@code options} checks of {@link DeviceMatch}.
+   */
+  public void issue(String kind, String tokenType, String url, String userId, String emailId, String codeChallenge,
+      int minutes, Attributes requestedBy, Function<String, OutgoingMail> compose) {
     String token = Secrets.randomToken(TOKEN_BYTES);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     EmailTokenRecord stored = new EmailTokenRecord(Secrets.sha256(token), kind, userId, emailId, codeChallenge, now,
-        now.plus(Duration.ofMinutes(minutes)));
+        now.plus(Duration.ofMinutes(minutes)), requestedBy);
     tokens.create(stored);
     String link = url + (url.contains("?") ? "&" : "?") + "stytch_token_type=" + tokenType + "&token="
         + URLEncoder.encode(token, StandardCharsets.UTF_8);

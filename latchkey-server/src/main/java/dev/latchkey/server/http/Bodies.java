@@ -27,6 +27,7 @@ final class Bodies {
       if (value == null) {
         throw ErrorCode.MALFORMED_JSON.exception("The request body must be a JSON object.");
       }
+      RefusedFields.check(ctx.path(), body);
       return value;
     } catch (InputCoercionException e) {
       throw ErrorCode.INVALID_FIELD_TYPE.exception("A number in the request body is out of range.");

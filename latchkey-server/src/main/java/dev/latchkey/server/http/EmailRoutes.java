@@ -1,6 +1,5 @@
 package dev.latchkey.server.http;
 
-import dev.latchkey.model.Attributes;
 import dev.latchkey.model.EmailLoginOrCreateResponse;
 import dev.latchkey.model.EmailSendResponse;
 import dev.latchkey.model.FactorAuthenticateResponse;
@@ -40,6 +39,7 @@ final class EmailRoutes {
 
   private void magicLinkLoginOrCreate(Context ctx) {
     MagicLinkEmailRequest r = Bodies.read(ctx, MagicLinkEmailRequest.class);
+    RequestAttributes.forwarded(r.attributes());
     MagicLinkService.Sent s = magicLinks.loginOrCreate(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailLoginOrCreateResponse(200, Replies.requestId(ctx), s.userId(), s.emailId(),
         s.userCreated()));
@@ -47,19 +47,21 @@ final class EmailRoutes {
 
   private void magicLinkSend(Context ctx) {
     MagicLinkEmailRequest r = Bodies.read(ctx, MagicLinkEmailRequest.class);
+    RequestAttributes.forwarded(r.attributes());
     MagicLinkService.Sent s = magicLinks.send(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailSendResponse(200, Replies.requestId(ctx), s.userId(), s.emailId()));
   }
 
   private void magicLinkAuthenticate(Context ctx) {
     MagicLinkAuthenticateRequest r = Bodies.read(ctx, MagicLinkAuthenticateRequest.class);
-    MagicLinkService.Authenticated a = magicLinks.authenticate(r, Attributes.EMPTY,
+    MagicLinkService.Authenticated a = magicLinks.authenticate(r, RequestAttributes.forwarded(r.attributes()),
         EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, authenticated(ctx, a.user(), a.emailId(), a.session()));
   }
 
   private void otpLoginOrCreate(Context ctx) {
     OtpEmailRequest r = Bodies.read(ctx, OtpEmailRequest.class);
+    RequestAttributes.forwarded(r.attributes());
     EmailOtpService.Sent s = otps.loginOrCreate(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailLoginOrCreateResponse(200, Replies.requestId(ctx), s.userId(), s.emailId(),
         s.userCreated()));
@@ -67,13 +69,14 @@ final class EmailRoutes {
 
   private void otpSend(Context ctx) {
     OtpEmailRequest r = Bodies.read(ctx, OtpEmailRequest.class);
+    RequestAttributes.forwarded(r.attributes());
     EmailOtpService.Sent s = otps.send(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailSendResponse(200, Replies.requestId(ctx), s.userId(), s.emailId()));
   }
 
   private void otpAuthenticate(Context ctx) {
     OtpAuthenticateRequest r = Bodies.read(ctx, OtpAuthenticateRequest.class);
-    EmailOtpService.Authenticated a = otps.authenticate(r, Attributes.EMPTY, EndUserIp.forwarded(r.attributes()));
+    EmailOtpService.Authenticated a = otps.authenticate(r, RequestAttributes.forwarded(r.attributes()), EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, authenticated(ctx, a.user(), a.methodId(), a.session()));
   }
 

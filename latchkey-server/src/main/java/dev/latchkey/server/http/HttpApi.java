@@ -1,6 +1,7 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.factor.migrate.SessionMigrateService;
 import dev.latchkey.server.error.ApiException;
 import dev.latchkey.server.keys.KeyRing;
 import dev.latchkey.server.factor.magiclink.MagicLinkService;
@@ -49,7 +50,7 @@ public final class HttpApi {
    */
   public record Services(Stores stores, KeyRing keys, UserService users, SessionService sessions,
       PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
-      EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox) {}
+      EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox, SessionMigrateService sessionMigrate) {}
 
   /**
    * What the operator sees: the metrics every request is counted in, the token a scraper of {@code GET /metrics}
@@ -117,7 +118,7 @@ public final class HttpApi {
       if (services.devOutbox() != null) {
         new DevOutboxRoutes(services.devOutbox()).register(table);
       }
-      new SessionRoutes(sessions, users, keys, project.projectId()).register(table);
+      new SessionRoutes(sessions, users, keys, project.projectId(), services.sessionMigrate()).register(table);
       SdkAuth sdkAuth = new SdkAuth(project, sessions);
       new SdkRoutes(sdkAuth, sessions, users, passwords, project).register(table);
       new SdkFactorRoutes(sdkAuth, users, passwords, services.passwordResets(), services.magicLinks(),

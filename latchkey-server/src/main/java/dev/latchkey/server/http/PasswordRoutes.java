@@ -49,13 +49,14 @@ final class PasswordRoutes {
 
   private void resetStart(Context ctx) {
     PasswordResetStartRequest r = Bodies.read(ctx, PasswordResetStartRequest.class);
+    RequestAttributes.forwarded(r.attributes());
     PasswordResetService.Sent s = resets.start(r, EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, new EmailSendResponse(200, Replies.requestId(ctx), s.userId(), s.emailId()));
   }
 
   private void reset(Context ctx) {
     PasswordResetRequest r = Bodies.read(ctx, PasswordResetRequest.class);
-    PasswordService.Outcome o = resets.reset(r, Attributes.EMPTY, EndUserIp.forwarded(r.attributes()));
+    PasswordService.Outcome o = resets.reset(r, RequestAttributes.forwarded(r.attributes()), EndUserIp.forwarded(r.attributes()));
     Replies.json(ctx, 200, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 

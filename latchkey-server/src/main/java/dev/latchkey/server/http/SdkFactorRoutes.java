@@ -84,9 +84,9 @@ final class SdkFactorRoutes {
    */
   record MagicLinkSend(String email, String loginMagicLinkUrl, String signupMagicLinkUrl,
       Integer loginExpirationMinutes, Integer signupExpirationMinutes, String codeChallenge) {
-    MagicLinkEmailRequest toRequest(String to) {
+    MagicLinkEmailRequest toRequest(String to, Attributes device) {
       return new MagicLinkEmailRequest(to, loginMagicLinkUrl, signupMagicLinkUrl, loginExpirationMinutes,
-          signupExpirationMinutes, null, codeChallenge, null);
+          signupExpirationMinutes, null, codeChallenge, device);
     }
   }
 
@@ -100,14 +100,14 @@ final class SdkFactorRoutes {
   private void magicLinkLoginOrCreate(Context ctx) {
     auth.presentedToken(ctx);
     MagicLinkSend r = Bodies.read(ctx, MagicLinkSend.class);
-    MagicLinkService.Sent s = magicLinks.loginOrCreate(r.toRequest(r.email()), EndUserIp.ofDevice(ctx));
+    MagicLinkService.Sent s = magicLinks.loginOrCreate(r.toRequest(r.email(), RequestAttributes.ofDevice(ctx)), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new Sent(200, Replies.requestId(ctx), s.userId(), s.emailId(), s.userCreated()));
   }
 
   private void magicLinkSendPrimary(Context ctx) {
     auth.presentedToken(ctx);
     MagicLinkSend r = Bodies.read(ctx, MagicLinkSend.class);
-    MagicLinkService.Sent s = magicLinks.send(r.toRequest(r.email()), EndUserIp.ofDevice(ctx));
+    MagicLinkService.Sent s = magicLinks.send(r.toRequest(r.email(), RequestAttributes.ofDevice(ctx)), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new Sent(200, Replies.requestId(ctx), s.userId(), s.emailId(), null));
   }
 
@@ -115,7 +115,7 @@ final class SdkFactorRoutes {
   private void magicLinkSendSecondary(Context ctx) {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     MagicLinkSend r = Bodies.read(ctx, MagicLinkSend.class);
-    MagicLinkService.Sent s = magicLinks.send(r.toRequest(ownEmail(caller, r.email())), EndUserIp.ofDevice(ctx));
+    MagicLinkService.Sent s = magicLinks.send(r.toRequest(ownEmail(caller, r.email()), RequestAttributes.ofDevice(ctx)), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new Sent(200, Replies.requestId(ctx), s.userId(), s.emailId(), null));
   }
 
@@ -125,7 +125,7 @@ final class SdkFactorRoutes {
     String session = sessionToken(ctx);
     MagicLinkAuthenticate r = Bodies.read(ctx, MagicLinkAuthenticate.class);
     MagicLinkService.Authenticated a = magicLinks.authenticate(new MagicLinkAuthenticateRequest(r.token(), session,
-        null, requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier(), null), Attributes.EMPTY,
+        null, requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier(), null), RequestAttributes.ofDevice(ctx),
         EndUserIp.ofDevice(ctx));
     Replies.data(ctx, factorAuthenticated(ctx, a.user(), a.emailId(), a.session()));
   }
@@ -136,7 +136,8 @@ final class SdkFactorRoutes {
   private void otpLoginOrCreate(Context ctx) {
     auth.presentedToken(ctx);
     OtpSend r = Bodies.read(ctx, OtpSend.class);
-    EmailOtpService.Sent s = otps.loginOrCreate(new OtpEmailRequest(r.email(), r.expirationMinutes(), null, null),
+    EmailOtpService.Sent s = otps.loginOrCreate(new OtpEmailRequest(r.email(), r.expirationMinutes(), null,
+        RequestAttributes.ofDevice(ctx)),
         EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new CodeSent(200, Replies.requestId(ctx), s.emailId(), s.userId(), s.emailId(),
         s.userCreated()));
@@ -145,7 +146,8 @@ final class SdkFactorRoutes {
   private void otpSendPrimary(Context ctx) {
     auth.presentedToken(ctx);
     OtpSend r = Bodies.read(ctx, OtpSend.class);
-    EmailOtpService.Sent s = otps.send(new OtpEmailRequest(r.email(), r.expirationMinutes(), null, null),
+    EmailOtpService.Sent s = otps.send(new OtpEmailRequest(r.email(), r.expirationMinutes(), null,
+        RequestAttributes.ofDevice(ctx)),
         EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new CodeSent(200, Replies.requestId(ctx), s.emailId(), s.userId(), s.emailId(), null));
   }
@@ -154,7 +156,7 @@ final class SdkFactorRoutes {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     OtpSend r = Bodies.read(ctx, OtpSend.class);
     EmailOtpService.Sent s = otps.send(new OtpEmailRequest(ownEmail(caller, r.email()), r.expirationMinutes(),
-        null, null), EndUserIp.ofDevice(ctx));
+        null, RequestAttributes.ofDevice(ctx)), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, new CodeSent(200, Replies.requestId(ctx), s.emailId(), s.userId(), s.emailId(), null));
   }
 
@@ -168,7 +170,8 @@ final class SdkFactorRoutes {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("token (the code from the email) is required.");
     }
     EmailOtpService.Authenticated a = otps.authenticate(new OtpAuthenticateRequest(r.methodId(), r.token(), session,
-        null, requireDuration(r.sessionDurationMinutes()), null, null), Attributes.EMPTY, EndUserIp.ofDevice(ctx));
+        null, requireDuration(r.sessionDurationMinutes()), null, null), RequestAttributes.ofDevice(ctx),
+        EndUserIp.ofDevice(ctx));
     Replies.data(ctx, factorAuthenticated(ctx, a.user(), a.methodId(), a.session()));
   }
 
@@ -202,7 +205,7 @@ final class SdkFactorRoutes {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     TotpAuthenticate r = Bodies.read(ctx, TotpAuthenticate.class);
     TotpService.Outcome o = totps.authenticate(new TotpAuthenticateRequest(caller.session().userId(),
-        r.totpCode(), caller.token(), null, requireDuration(r.sessionDurationMinutes()), null), Attributes.EMPTY);
+        r.totpCode(), caller.token(), null, requireDuration(r.sessionDurationMinutes()), null), RequestAttributes.ofDevice(ctx));
     Replies.data(ctx, totpAuthenticated(ctx, o));
   }
 
@@ -212,7 +215,7 @@ final class SdkFactorRoutes {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     TotpRecover r = Bodies.read(ctx, TotpRecover.class);
     TotpService.Outcome o = totps.recover(new TotpRecoverRequest(caller.session().userId(), r.recoveryCode(),
-        caller.token(), null, requireDuration(r.sessionDurationMinutes()), null), Attributes.EMPTY);
+        caller.token(), null, requireDuration(r.sessionDurationMinutes()), null), RequestAttributes.ofDevice(ctx));
     Replies.data(ctx, totpAuthenticated(ctx, o));
   }
 
@@ -258,7 +261,7 @@ final class SdkFactorRoutes {
     String session = sessionToken(ctx);
     Reset r = Bodies.read(ctx, Reset.class);
     PasswordService.Outcome o = resets.reset(new PasswordResetRequest(r.token(), r.password(), session, null,
-        requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier(), null), Attributes.EMPTY,
+        requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier(), null), RequestAttributes.ofDevice(ctx),
         EndUserIp.ofDevice(ctx));
     Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
@@ -276,7 +279,7 @@ final class SdkFactorRoutes {
     ExistingPasswordReset r = Bodies.read(ctx, ExistingPasswordReset.class);
     PasswordService.Outcome o = passwords.resetWithExistingPassword(r.email(), r.existingPassword(),
         r.newPassword(), SessionService.SessionRef.of(session, null), requireDuration(r.sessionDurationMinutes()),
-        Attributes.EMPTY, EndUserIp.ofDevice(ctx));
+        RequestAttributes.ofDevice(ctx), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 
@@ -291,7 +294,7 @@ final class SdkFactorRoutes {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     SessionReset r = Bodies.read(ctx, SessionReset.class);
     PasswordService.Outcome o = passwords.resetWithSession(caller.ref(), r.password(),
-        requireDuration(r.sessionDurationMinutes()), Attributes.EMPTY);
+        requireDuration(r.sessionDurationMinutes()), RequestAttributes.ofDevice(ctx));
     Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 

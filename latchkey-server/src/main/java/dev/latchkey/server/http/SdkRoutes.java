@@ -1,6 +1,5 @@
 package dev.latchkey.server.http;
 
-import dev.latchkey.model.Attributes;
 import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
 import dev.latchkey.model.PasswordCreateResponse;
@@ -111,7 +110,7 @@ final class SdkRoutes {
     auth.presentedToken(ctx);
     PasswordRequest r = Bodies.read(ctx, PasswordRequest.class);
     PasswordService.Outcome o = passwords.create(new PasswordCreateRequest(r.email(), r.password(),
-        r.requireDuration(), null, null, null, null), Attributes.EMPTY);
+        r.requireDuration(), null, null, null, null), RequestAttributes.ofDevice(ctx));
     IssuedSession s = o.session();
     Replies.data(ctx, new PasswordCreateResponse(200, Replies.requestId(ctx), o.user().userId(),
         o.user().emails().get(0).emailId(), s.token(), s.jwt(), SessionService.toWire(s.session()),
@@ -126,7 +125,7 @@ final class SdkRoutes {
     String token = auth.optionalSession(ctx).map(SdkAuth.SignedIn::token).orElse(null);
     PasswordRequest r = Bodies.read(ctx, PasswordRequest.class);
     PasswordService.Outcome o = passwords.authenticate(new PasswordAuthenticateRequest(r.email(), r.password(),
-        token, null, r.requireDuration(), null), Attributes.EMPTY, EndUserIp.ofDevice(ctx));
+        token, null, r.requireDuration(), null), RequestAttributes.ofDevice(ctx), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 

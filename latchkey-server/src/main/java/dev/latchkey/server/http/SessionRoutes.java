@@ -6,7 +6,9 @@ import dev.latchkey.model.RevokeResponse;
 import dev.latchkey.model.SessionAuthenticateRequest;
 import dev.latchkey.model.SessionListResponse;
 import dev.latchkey.model.SessionRevokeRequest;
+import dev.latchkey.model.SessionMigrateRequest;
 import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.factor.migrate.SessionMigrateService;
 import dev.latchkey.server.keys.KeyRing;
 import dev.latchkey.server.keys.SigningKey;
 import dev.latchkey.server.session.IssuedSession;
@@ -15,7 +17,7 @@ import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 
-/** {@code /v1/sessions}: authenticate, revoke, list, and the public JWKS. */
+/** {@code /v1/sessions}: authenticate, revoke, list, the public JWKS, and migrate from another provider. */
 final class SessionRoutes {
   /** Stytch's JWKS caching: clients may reuse the key set for 15 minutes. */
   static final String JWKS_CACHE_CONTROL = "public, max-age=900";
@@ -24,12 +26,15 @@ final class SessionRoutes {
   private final UserService users;
   private final KeyRing keys;
   private final String projectId;
+  private final SessionMigrateService migrations;
 
-  SessionRoutes(SessionService sessions, UserService users, KeyRing keys, String projectId) {
+  SessionRoutes(SessionService sessions, UserService users, KeyRing keys, String projectId,
+      SessionMigrateService migrations) {
     this.sessions = sessions;
     this.users = users;
     this.keys = keys;
     this.projectId = projectId;
+    this.migrations = migrations;
   }
 
   void register(RouteTable routes) {
@@ -37,6 +42,13 @@ final class SessionRoutes {
     routes.post("/v1/sessions/revoke", this::revoke);
     routes.get("/v1/sessions", this::list);
     routes.get("/v1/sessions/jwks/{project_id}", this::jwks);
+    routes.post("/v1/sessions/migrate", this::migrate);
+  }
+
+  /** Stytch's {@code MigrateResponse} has exactly the fields of an authenticate reply. */
+  private void migrate(Context ctx) {
+    SessionMigrateService.Migrated m = migrations.migrate(Bodies.read(ctx, SessionMigrateRequest.class));
+    Replies.json(ctx, 200, authenticated(ctx, m.user(), m.session()));
   }
 
   /** The reply of every call that authenticates; {@code session} null means none was created or touched. */

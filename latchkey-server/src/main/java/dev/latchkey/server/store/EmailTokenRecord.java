@@ -1,13 +1,25 @@
 package dev.latchkey.server.store;
 
+import dev.latchkey.model.Attributes;
 import java.time.Instant;
 
 /**
  * A mailed token: only its hash is stored. {@code kind} says what it may be used for; {@code codeChallenge} is the
- * PKCE challenge the token is bound to, or null.
+ * PKCE challenge the token is bound to, or null. {@code requestedBy} is the device that asked for the mail (its
+ * fields null when not given), compared when an authenticate call asks for it ({@code options}).
  */
 public record EmailTokenRecord(String tokenHash, String kind, String userId, String emailId, String codeChallenge,
-    Instant createdAt, Instant expiresAt) {
+    Instant createdAt, Instant expiresAt, Attributes requestedBy) {
+  public EmailTokenRecord {
+    requestedBy = requestedBy == null ? new Attributes(null, null) : requestedBy;
+  }
+
+  /** Sent without attributes. */
+  public EmailTokenRecord(String tokenHash, String kind, String userId, String emailId, String codeChallenge,
+      Instant createdAt, Instant expiresAt) {
+    this(tokenHash, kind, userId, emailId, codeChallenge, createdAt, expiresAt, null);
+  }
+
   public static final String MAGIC_LINK = "magic_link";
   public static final String RESET_PASSWORD = "reset_password";
 

@@ -103,6 +103,32 @@ class StytchJavaSdkEmailCompatTest {
   }
 
   @Test
+  void magicLinksAuthenticateHonoursTheOptionsAndAttributesTheSdkSends() {
+    String email = "sdk-options-" + UUID.randomUUID() + "@example.com";
+    var laptop = new com.stytch.java.consumer.models.attribute.Attributes("2001:db8::42", "SdkLaptop/1.0");
+    success(stytch.getMagicLinks().getEmail().loginOrCreateCompletable(
+        new com.stytch.java.consumer.models.magiclinksemail.LoginOrCreateRequest(email, null, null, null, null, null,
+            null, laptop)));
+    String token = smtp.linkToken(email);
+    var both = new com.stytch.java.consumer.models.magiclinks.Options(true, true);
+
+    ErrorResponse mismatch = error(stytch.getMagicLinks().authenticateCompletable(
+        new com.stytch.java.consumer.models.magiclinks.AuthenticateRequest(token,
+            new com.stytch.java.consumer.models.attribute.Attributes("198.51.100.9", "SdkLaptop/1.0"), both, null,
+            60)));
+    assertThat(mismatch.getStatusCode()).isEqualTo(401);
+    assertThat(mismatch.getErrorType()).isEqualTo("attribute_mismatch");
+
+    // The link survived the refusal; from the device that asked for it (the address written in full) it signs in.
+    var in = success(stytch.getMagicLinks().authenticateCompletable(
+        new com.stytch.java.consumer.models.magiclinks.AuthenticateRequest(token,
+            new com.stytch.java.consumer.models.attribute.Attributes("2001:db8:0:0:0:0:0:42", "SdkLaptop/1.0"), both,
+            null, 60)));
+    assertThat(in.getSession().getAttributes().getUserAgent()).isEqualTo("SdkLaptop/1.0");
+    assertThat(in.getSession().getAttributes().getIpAddress()).isEqualTo("2001:db8:0:0:0:0:0:42");
+  }
+
+  @Test
   void passwordResetByEmailAndTheStrengthCheckThroughTheSdk() {
     String email = "sdk-" + UUID.randomUUID() + "@example.com";
     var user = success(stytch.getUsers().createCompletable(

@@ -1,5 +1,6 @@
 package dev.latchkey.server.factor.magiclink;
 
+import dev.latchkey.server.factor.DeviceMatch;
 import dev.latchkey.server.factor.EmailLinks;
 import dev.latchkey.server.factor.EmailUsers;
 
@@ -88,13 +89,14 @@ public final class MagicLinkService {
     String template = signup ? MailTemplates.MAGIC_LINK_SIGNUP : MailTemplates.MAGIC_LINK_LOGIN;
     int minutes = signup ? signupMinutes : loginMinutes;
     links.issue(EmailTokenRecord.MAGIC_LINK, "magic_links", signup ? signupUrl : loginUrl, found.user().userId(),
-        found.email().emailId(), challenge, minutes, link -> templates.render(template, email,
+        found.email().emailId(), challenge, minutes, r.attributes(), link -> templates.render(template, email,
             Map.of("link", link, "email", email, "expiration_minutes", Integer.toString(minutes)), link, null));
     return new Sent(found.user().userId(), found.email().emailId(), found.created());
   }
 
   /**
-   * Signs in with a link's token. Unknown or already used: 404 {@code magic_link_not_found}; expired: 401
+   * Signs in with a link's token; {@code attributes} are the requesting device's (recorded on a new session and
+   * compared when {@code options} ask for it, see {@link DeviceMatch}). Unknown or already used: 404 {@code magic_link_not_found}; expired: 401
    * {@code unable_to_auth_magic_link}; bound to a PKCE challenge, it needs the matching {@code code_verifier}.
    * A step-up into a missing or another user's session is refused before the token is spent.
    */
@@ -120,6 +122,8 @@ public final class MagicLinkService {
       throw ErrorCode.UNABLE_TO_AUTH_MAGIC_LINK.exception();
     }
     EmailLinks.checkPkce(token, r.codeVerifier());
+    // A link redeemed from another device than options require counts as a failure, and the link stays usable.
+    DeviceMatch.require(r.options(), token.requestedBy(), attributes);
     attempt.release();
     sessions.requireOwnedBy(ref, token.userId());
     if (tokens.consume(hash, EmailTokenRecord.MAGIC_LINK).isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.latchkey.server.factor.otp;
 
+import dev.latchkey.server.factor.DeviceMatch;
 import dev.latchkey.server.factor.EmailLinks;
 import dev.latchkey.server.factor.EmailUsers;
 
@@ -100,7 +101,7 @@ public final class EmailOtpService {
     String salt = Secrets.randomToken(16);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     OtpCodeRecord stored = new OtpCodeRecord(methodId, found.user().userId(), hash(salt, code), salt, 0, now,
-        now.plus(Duration.ofMinutes(minutes)));
+        now.plus(Duration.ofMinutes(minutes)), r.attributes());
     codes.replace(stored);
     try {
       mailer.send(templates.render(MailTemplates.EMAIL_OTP, email,
@@ -134,6 +135,8 @@ public final class EmailOtpService {
     if (code == null) {
       throw ErrorCode.OTP_CODE_NOT_FOUND.exception();
     }
+    // Before the code is compared, so a request from the wrong device learns nothing about it; the guess counts.
+    DeviceMatch.require(r.options(), code.requestedBy(), attributes);
     boolean right = SIX_DIGITS.matcher(r.code()).matches()
         && Secrets.constantTimeEquals(code.codeHash(), hash(code.salt(), r.code()));
     if (!right) {

@@ -7,6 +7,7 @@ import dev.latchkey.model.PasswordResetStartRequest;
 import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.Secrets;
+import dev.latchkey.server.factor.DeviceMatch;
 import dev.latchkey.server.factor.EmailLinks;
 import dev.latchkey.server.factor.RateLimiter;
 import dev.latchkey.server.mail.MailTemplates;
@@ -74,7 +75,7 @@ public final class PasswordResetService {
     UserRecord.StoredEmail stored = user.emails().stream().filter(e -> e.email().equals(email)).findFirst()
         .orElseThrow(ErrorCode.EMAIL_NOT_FOUND::exception);
     links.issue(EmailTokenRecord.RESET_PASSWORD, "reset_password", url, user.userId(), stored.emailId(), challenge,
-        minutes, link -> templates.render(MailTemplates.PASSWORD_RESET, email,
+        minutes, r.attributes(), link -> templates.render(MailTemplates.PASSWORD_RESET, email,
             Map.of("link", link, "email", email, "expiration_minutes", Integer.toString(minutes)), link, null));
     return new Sent(user.userId(), stored.emailId());
   }
@@ -106,6 +107,7 @@ public final class PasswordResetService {
     String email = user.emails().stream().filter(e -> e.emailId().equals(token.emailId())).findFirst()
         .map(UserRecord.StoredEmail::email).orElse(null);
     EmailLinks.checkPkce(token, r.codeVerifier());
+    DeviceMatch.require(r.options(), token.requestedBy(), attributes);
     attempt.release();
     policy.require(password, email);
     // Checked before anything changes: a refused step-up leaves the password and the link as they were.

@@ -3,6 +3,7 @@ package dev.latchkey.server.store.jdbc;
 import dev.latchkey.server.store.EmailTokenRecord;
 import dev.latchkey.server.store.EmailTokenStore;
 
+import dev.latchkey.model.Attributes;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -10,7 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 final class JdbcEmailTokenStore implements EmailTokenStore {
-  private static final String COLUMNS = "token_hash, kind, user_id, email_id, code_challenge, created_at, expires_at";
+  private static final String COLUMNS = "token_hash, kind, user_id, email_id, code_challenge, created_at, expires_at, "
+      + "ip_address, user_agent";
   private final Jdbc jdbc;
 
   JdbcEmailTokenStore(Jdbc jdbc) {
@@ -19,8 +21,9 @@ final class JdbcEmailTokenStore implements EmailTokenStore {
 
   @Override
   public void create(EmailTokenRecord t) {
-    jdbc.update("INSERT INTO email_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)", t.tokenHash(), t.kind(),
-        t.userId(), t.emailId(), t.codeChallenge(), t.createdAt().toEpochMilli(), t.expiresAt().toEpochMilli());
+    jdbc.update("INSERT INTO email_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", t.tokenHash(),
+        t.kind(), t.userId(), t.emailId(), t.codeChallenge(), t.createdAt().toEpochMilli(), t.expiresAt().toEpochMilli(),
+        t.requestedBy().ipAddress(), t.requestedBy().userAgent());
   }
 
   @Override
@@ -54,6 +57,7 @@ final class JdbcEmailTokenStore implements EmailTokenStore {
   private static EmailTokenRecord row(ResultSet rs) throws SQLException {
     return new EmailTokenRecord(rs.getString("token_hash"), rs.getString("kind"), rs.getString("user_id"),
         rs.getString("email_id"), rs.getString("code_challenge"), Instant.ofEpochMilli(rs.getLong("created_at")),
-        Instant.ofEpochMilli(rs.getLong("expires_at")));
+        Instant.ofEpochMilli(rs.getLong("expires_at")),
+        new Attributes(rs.getString("ip_address"), rs.getString("user_agent")));
   }
 }

@@ -3,6 +3,7 @@ package dev.latchkey.server.store.jdbc;
 import dev.latchkey.server.store.OtpCodeRecord;
 import dev.latchkey.server.store.OtpCodeStore;
 
+import dev.latchkey.model.Attributes;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -10,7 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 final class JdbcOtpCodeStore implements OtpCodeStore {
-  private static final String COLUMNS = "method_id, user_id, code_hash, salt, attempts, created_at, expires_at";
+  private static final String COLUMNS = "method_id, user_id, code_hash, salt, attempts, created_at, expires_at, "
+      + "ip_address, user_agent";
   private final Jdbc jdbc;
 
   JdbcOtpCodeStore(Jdbc jdbc) {
@@ -20,11 +22,12 @@ final class JdbcOtpCodeStore implements OtpCodeStore {
   @Override
   public void replace(OtpCodeRecord o) {
     // One upsert rather than delete-then-insert: two concurrent sends to one email must not collide on the key.
-    jdbc.update("INSERT INTO otp_codes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (method_id) DO "
+    jdbc.update("INSERT INTO otp_codes (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (method_id) DO "
             + "UPDATE SET user_id = excluded.user_id, code_hash = excluded.code_hash, salt = excluded.salt, "
-            + "attempts = excluded.attempts, created_at = excluded.created_at, expires_at = excluded.expires_at",
+            + "attempts = excluded.attempts, created_at = excluded.created_at, expires_at = excluded.expires_at, "
+            + "ip_address = excluded.ip_address, user_agent = excluded.user_agent",
         o.methodId(), o.userId(), o.codeHash(), o.salt(), o.attempts(), o.createdAt().toEpochMilli(),
-        o.expiresAt().toEpochMilli());
+        o.expiresAt().toEpochMilli(), o.requestedBy().ipAddress(), o.requestedBy().userAgent());
   }
 
   @Override
@@ -61,6 +64,7 @@ final class JdbcOtpCodeStore implements OtpCodeStore {
   private static OtpCodeRecord row(ResultSet rs) throws SQLException {
     return new OtpCodeRecord(rs.getString("method_id"), rs.getString("user_id"), rs.getString("code_hash"),
         rs.getString("salt"), rs.getInt("attempts"), Instant.ofEpochMilli(rs.getLong("created_at")),
-        Instant.ofEpochMilli(rs.getLong("expires_at")));
+        Instant.ofEpochMilli(rs.getLong("expires_at")),
+        new Attributes(rs.getString("ip_address"), rs.getString("user_agent")));
   }
 }

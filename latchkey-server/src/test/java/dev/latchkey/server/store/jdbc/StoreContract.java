@@ -1028,4 +1028,39 @@ public abstract class StoreContract {
     assertThat(stores.emailTokens().find("token-hash-1", EmailTokenRecord.MAGIC_LINK)).isEmpty();
     assertThat(stores.otpCodes().claimAttempt(ada.emails().get(0).emailId(), T0, 5)).isEmpty();
   }
+
+  // ------------------------------------------------------------- issue 14: the device that asked for a mail
+
+  @Test
+  void anEmailTokenKeepsTheAttributesOfTheRequestThatSentIt() {
+    UserRecord ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    Attributes device = new Attributes("2001:db8::7", "Mozilla/5.0 (X11; Linux x86_64)");
+    stores.emailTokens().create(new EmailTokenRecord("with-device", EmailTokenRecord.MAGIC_LINK, ada.userId(),
+        ada.emails().get(0).emailId(), null, T0, T0.plusSeconds(60), device));
+    stores.emailTokens().create(emailToken("without-device", EmailTokenRecord.MAGIC_LINK, ada, T0.plusSeconds(60)));
+
+    assertThat(stores.emailTokens().find("with-device", EmailTokenRecord.MAGIC_LINK).orElseThrow().requestedBy())
+        .isEqualTo(device);
+    assertThat(stores.emailTokens().consume("with-device", EmailTokenRecord.MAGIC_LINK).orElseThrow().requestedBy())
+        .isEqualTo(device);
+    assertThat(stores.emailTokens().find("without-device", EmailTokenRecord.MAGIC_LINK).orElseThrow().requestedBy())
+        .isEqualTo(new Attributes(null, null));
+  }
+
+  @Test
+  void anOtpCodeKeepsTheAttributesOfTheRequestThatSentItAndAReplacementItsOwn() {
+    UserRecord ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    String method = ada.emails().get(0).emailId();
+    Attributes first = new Attributes("203.0.113.7", "curl/8.5");
+    stores.otpCodes().replace(new OtpCodeRecord(method, ada.userId(), "first", "salt", 0, T0, T0.plusSeconds(60),
+        first));
+    assertThat(stores.otpCodes().claimAttempt(method, T0, 5).orElseThrow().requestedBy()).isEqualTo(first);
+
+    stores.otpCodes().replace(otpCode(ada, "second", T0.plusSeconds(60)));
+
+    assertThat(stores.otpCodes().claimAttempt(method, T0, 5).orElseThrow().requestedBy())
+        .isEqualTo(new Attributes(null, null));
+  }
 }

@@ -1,0 +1,47 @@
+package dev.latchkey.server.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.error.ErrorCode;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Stytch request fields that ask for a check Latchkey does not make. Unknown fields are otherwise ignored (the SDKs
+ * send fields Latchkey has no use for), but ignoring one of these would answer 200 without the verdict the caller
+ * asked for: fail open. So a request that gives one (with any value but {@code null}) is refused with
+ * {@code 400 unsupported_request_field} naming it, before anything is read or written. {@code docs/api.md} ("Fields
+ * Latchkey ignores") lists these and every field that is safely ignored; a test keeps the two in step.
+ */
+final class RefusedFields {
+  /** Per route path: the refused top-level fields. */
+  static final Map<String, Set<String>> BY_ROUTE = Map.of(
+      // RBAC beyond the default stytch_user role is not offered, so there is no verdict to give.
+      "/v1/sessions/authenticate", Set.of("authorization_check"),
+      "/sdk/v1/sessions/authenticate", Set.of("authorization_check"));
+
+  private RefusedFields() {}
+
+  /** Refuses {@code body} (already read as valid JSON) if it gives a field refused on {@code path}. */
+  static void check(String path, byte[] body) {
+    Set<String> refused = BY_ROUTE.get(path);
+    if (refused == null) {
+      return;
+    }
+    JsonNode tree;
+    try {
+      tree = Replies.JSON.readTree(body);
+    } catch (IOException e) {
+      // The typed read accepted this body already; nothing else can go wrong here.
+      throw ErrorCode.MALFORMED_JSON.exception("The request body is not valid JSON.");
+    }
+    for (String field : refused) {
+      JsonNode value = tree.get(field);
+      if (value != null && !value.isNull()) {
+        throw ErrorCode.UNSUPPORTED_REQUEST_FIELD.exception("Field '" + field + "' asks for a check Latchkey "
+            + "does not implement (RBAC beyond the default stytch_user role), so it is refused rather than "
+            + "ignored; leave it out.");
+      }
+    }
+  }
+}
