@@ -19,6 +19,12 @@ public interface UserStore {
   void setPassword(String userId, UserRecord.StoredPassword password);
 
   /**
+   * Replaces the hash of the user's password {@code passwordId} with {@code newHash} if it is still
+   * {@code expectedHash} (a migrated hash upgraded at sign-in); false when it changed meanwhile.
+   */
+  boolean replacePasswordHash(String userId, String passwordId, String expectedHash, String newHash);
+
+  /**
    * Marks the user's email verified and a {@code pending} user {@code active}: the user has just proven they read
    * mail at that address. False when the user has no such email.
    */

@@ -84,6 +84,12 @@ final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public boolean replacePasswordHash(String userId, String passwordId, String expectedHash, String newHash) {
+    return jdbc.update("UPDATE passwords SET hash = ? WHERE user_id = ? AND password_id = ? AND hash = ?", newHash,
+        userId, passwordId, expectedHash) == 1;
+  }
+
+  @Override
   public boolean markEmailVerified(String userId, String emailId) {
     return jdbc.inTransaction(c -> {
       if (jdbc.update(c, "UPDATE emails SET verified = ? WHERE email_id = ? AND user_id = ?", true, emailId,
