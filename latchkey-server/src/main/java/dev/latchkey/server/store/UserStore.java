@@ -9,6 +9,9 @@ public interface UserStore {
 
   Optional<UserRecord> find(String userId);
 
+  /** The user whose external id this is (external ids are unique, and indexed by that constraint). */
+  Optional<UserRecord> findByExternalId(String externalId);
+
   /** {@code email} must already be lower-cased. */
   Optional<UserRecord> findByEmail(String email);
 
