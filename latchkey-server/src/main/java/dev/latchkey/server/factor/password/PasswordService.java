@@ -5,6 +5,7 @@ import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
 import dev.latchkey.model.PasswordMigrateRequest;
+import dev.latchkey.server.error.ApiException;
 import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.factor.RateLimiter;
@@ -135,8 +136,16 @@ public final class PasswordService {
     PasswordMigration.Checked checked = PasswordMigration.check(r, userService, ids.password());
     Optional<UserRecord> existing = users.findByEmail(checked.email());
     if (existing.isEmpty()) {
-      userService.insert(checked.newUser());
-      return new Migrated(checked.newUser(), checked.newUser().emails().get(0).emailId(), true);
+      try {
+        userService.insert(checked.newUser());
+        return new Migrated(checked.newUser(), checked.newUser().emails().get(0).emailId(), true);
+      } catch (ApiException e) {
+        // A concurrent call created the user with this email first: attach the hash to it instead.
+        existing = e.code() == ErrorCode.DUPLICATE_EMAIL ? users.findByEmail(checked.email()) : Optional.empty();
+        if (existing.isEmpty()) {
+          throw e;
+        }
+      }
     }
     UserRecord user = existing.get();
     String passwordId = user.password() == null ? checked.newUser().password().passwordId()
