@@ -166,7 +166,7 @@ class ApiDocTest {
     captured.put("project_id", server.projectId);
     captured.put("public_token", server.publicToken);
     captured.put("legacy_access_token", provider.issueToken(MIGRATE_ISSUER_ID, "legacy-subject-ada", "legacy-app",
-        Map.of("email", "migrate-ada@example.com", "email_verified", true), 3600).serialize());
+        Map.of("email", "idp-ada@example.com", "email_verified", true), 3600).serialize());
     ApiClient api = server.api();
     int run = 0;
     int jwtParts = 0;

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 final class ApiDocument {
   private static final Pattern HEADING = Pattern.compile("^(#{1,6}) (.+?)\\s*$");
   private static final Pattern ENDPOINT = Pattern.compile("^(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) (/\\S*)$");
-  private static final Pattern ERROR_ROW = Pattern.compile("^\\| `([a-z_]+)` \\| (\\d{3}) \\|.*\\|\\s*$");
+  private static final Pattern ERROR_ROW = Pattern.compile("^\\| `([a-z0-9_]+)` \\| (\\d{3}) \\|.*\\|\\s*$");
   private static final Pattern BACKTICKED = Pattern.compile("`([^`]+)`");
 
   /** A fenced block: its info string, its text, the line it starts on, and the heading it sits under. */

@@ -5,6 +5,8 @@ import dev.latchkey.model.EmailSendResponse;
 import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
 import dev.latchkey.model.PasswordCreateResponse;
+import dev.latchkey.model.PasswordMigrateRequest;
+import dev.latchkey.model.PasswordMigrateResponse;
 import dev.latchkey.model.PasswordResetRequest;
 import dev.latchkey.model.PasswordResetStartRequest;
 import dev.latchkey.model.PasswordStrengthCheckRequest;
@@ -36,6 +38,7 @@ final class PasswordRoutes {
     routes.post("/v1/passwords/strength_check", this::strengthCheck);
     routes.post("/v1/passwords/email/reset/start", this::resetStart);
     routes.post("/v1/passwords/email/reset", this::reset);
+    routes.post("/v1/passwords/migrate", this::migrate);
   }
 
   private void strengthCheck(Context ctx) {
@@ -66,6 +69,12 @@ final class PasswordRoutes {
     Replies.json(ctx, 200, new PasswordCreateResponse(200, Replies.requestId(ctx), o.user().userId(),
         o.user().emails().get(0).emailId(), s == null ? "" : s.token(), s == null ? "" : s.jwt(),
         s == null ? null : SessionService.toWire(s.session()), UserService.toWire(o.user())));
+  }
+
+  private void migrate(Context ctx) {
+    PasswordService.Migrated m = passwords.migrate(Bodies.read(ctx, PasswordMigrateRequest.class));
+    Replies.json(ctx, 200, new PasswordMigrateResponse(200, Replies.requestId(ctx), m.user().userId(), m.emailId(),
+        m.created(), UserService.toWire(m.user())));
   }
 
   private void authenticate(Context ctx) {

@@ -82,9 +82,9 @@ final class SessionRoutes {
     if (userId == null || userId.isEmpty()) {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("The query parameter user_id is required.");
     }
-    users.get(userId);
+    String resolved = users.get(userId).userId();
     Replies.json(ctx, 200, new SessionListResponse(200, Replies.requestId(ctx),
-        sessions.listActive(userId).stream().map(SessionService::toWire).toList()));
+        sessions.listActive(resolved).stream().map(SessionService::toWire).toList()));
   }
 
   private void jwks(Context ctx) {

@@ -2,6 +2,7 @@ package dev.latchkey.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.model.User;
+import dev.latchkey.model.UserChangeResponse;
 import dev.latchkey.model.UserCreateRequest;
 import dev.latchkey.model.UserCreateResponse;
 import dev.latchkey.model.UserDeleteResponse;
@@ -24,6 +25,7 @@ final class UserRoutes {
     routes.get("/v1/users/{user_id}", this::get);
     routes.put("/v1/users/{user_id}", this::update);
     routes.delete("/v1/users/{user_id}", this::delete);
+    routes.delete("/v1/users/{user_id}/external_id", this::deleteExternalId);
   }
 
   private void create(Context ctx) {
@@ -44,15 +46,19 @@ final class UserRoutes {
 
   private void update(Context ctx) {
     String userId = ctx.pathParam("user_id");
-    UserService.checkUserId(userId);
     User u = UserService.toWire(users.update(userId, Bodies.read(ctx, UserUpdateRequest.class)));
     Replies.json(ctx, 200, new UserUpdateResponse(200, Replies.requestId(ctx), u.userId(), u.emails(),
         u.phoneNumbers(), u.cryptoWallets(), u));
   }
 
   private void delete(Context ctx) {
-    String userId = ctx.pathParam("user_id");
-    users.delete(userId);
+    String userId = users.delete(ctx.pathParam("user_id"));
     Replies.json(ctx, 200, new UserDeleteResponse(200, Replies.requestId(ctx), userId));
+  }
+
+  /** Stytch's {@code DELETE /v1/users/{user_id}/external_id}: the user keeps everything but its external id. */
+  private void deleteExternalId(Context ctx) {
+    UserRecord u = users.deleteExternalId(ctx.pathParam("user_id"));
+    Replies.json(ctx, 200, new UserChangeResponse(200, Replies.requestId(ctx), u.userId(), UserService.toWire(u)));
   }
 }

@@ -9,6 +9,9 @@ public interface UserStore {
 
   Optional<UserRecord> find(String userId);
 
+  /** The user whose external id this is (external ids are unique, and indexed by that constraint). */
+  Optional<UserRecord> findByExternalId(String externalId);
+
   /** {@code email} must already be lower-cased. */
   Optional<UserRecord> findByEmail(String email);
 
@@ -17,6 +20,12 @@ public interface UserStore {
 
   /** Sets or replaces the user's password. */
   void setPassword(String userId, UserRecord.StoredPassword password);
+
+  /**
+   * Replaces the hash of the user's password {@code passwordId} with {@code newHash} if it is still
+   * {@code expectedHash} (a migrated hash upgraded at sign-in); false when it changed meanwhile.
+   */
+  boolean replacePasswordHash(String userId, String passwordId, String expectedHash, String newHash);
 
   /**
    * Marks the user's email verified and a {@code pending} user {@code active}: the user has just proven they read

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -67,9 +68,41 @@ public final class UserService {
     }
   }
 
-  public UserRecord get(String userId) {
-    checkUserId(userId);
-    return store.find(userId).orElseThrow(ErrorCode.USER_NOT_FOUND::exception);
+  /**
+   * The user with this {@code user_id} or, as Stytch accepts wherever a user_id goes, this {@code external_id}. An id
+   * of a user id's form that no user has is {@code user_not_found}; anything else that is no user's external id is
+   * {@code invalid_user_id}.
+   */
+  public UserRecord get(String userIdOrExternalId) {
+    String id = userIdOrExternalId;
+    if (id == null || id.isEmpty() || id.length() > 128) {
+      throw ErrorCode.INVALID_USER_ID.exception();
+    }
+    boolean userIdForm = id.startsWith("user-");
+    if (userIdForm) {
+      Optional<UserRecord> user = store.find(id);
+      if (user.isPresent()) {
+        return user.get();
+      }
+    }
+    if (EXTERNAL_ID.matcher(id).matches()) {
+      Optional<UserRecord> user = store.findByExternalId(id);
+      if (user.isPresent()) {
+        return user.get();
+      }
+    }
+    throw userIdForm ? ErrorCode.USER_NOT_FOUND.exception() : ErrorCode.INVALID_USER_ID.exception();
+  }
+
+  /** Removes the user's external id ({@code DELETE /v1/users/{user_id}/external_id}); the user after it. */
+  public UserRecord deleteExternalId(String userIdOrExternalId) {
+    UserRecord u = get(userIdOrExternalId);
+    UserRecord next = new UserRecord(u.userId(), u.status(), u.name(), u.trustedMetadata(), u.untrustedMetadata(),
+        null, u.createdAt(), u.emails(), u.password(), u.totps());
+    if (!store.update(next)) {
+      throw ErrorCode.USER_NOT_FOUND.exception();
+    }
+    return next;
   }
 
   public UserRecord update(String userId, UserUpdateRequest r) {
@@ -92,12 +125,13 @@ public final class UserService {
     return next;
   }
 
-  /** Deletes the user with its emails, password and every session. */
-  public void delete(String userId) {
-    checkUserId(userId);
+  /** Deletes the user (by user id or external id) with its emails, password and every session; its user id. */
+  public String delete(String userIdOrExternalId) {
+    String userId = get(userIdOrExternalId).userId();
     if (!store.delete(userId)) {
       throw ErrorCode.USER_NOT_FOUND.exception();
     }
+    return userId;
   }
 
   /** The wire form: every list present, even when empty. */

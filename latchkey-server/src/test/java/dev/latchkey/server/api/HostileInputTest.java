@@ -64,7 +64,9 @@ class HostileInputTest {
       // The SDK's telemetry sink accepts any body up to the size limit by design; revoke and the recovery-code
       // listing take no parameters (the session comes from the credentials) and ignore their body.
       "POST /sdk/v1/events", "POST /sdk/v1/sessions/revoke", "POST /sdk/v1/totps/recovery_codes",
-      "GET /v1/dev/outbox");
+      "GET /v1/dev/outbox",
+      // Removing an external id takes nothing but the path.
+      "DELETE /v1/users/{user_id}/external_id");
 
   /** Every field name any endpoint reads, so a "wrong types" body hits whichever fields the route has. */
   private static final List<String> FIELDS = List.of("email", "password", "name", "create_user_as_pending",

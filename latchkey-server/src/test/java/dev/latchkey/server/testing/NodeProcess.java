@@ -109,6 +109,16 @@ public final class NodeProcess implements AutoCloseable {
 
   public record Finished(int exitCode, String stdout, String stderr) {}
 
+  /** Starts a {@code latchkey} command without waiting for it (to kill it midway); output goes to the two files. */
+  public static Process launch(Path workDir, Map<String, String> env, Path stdout, Path stderr, String... args) {
+    try {
+      Files.createDirectories(workDir);
+      return java(workDir, env, args).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static ProcessBuilder java(Path workDir, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),

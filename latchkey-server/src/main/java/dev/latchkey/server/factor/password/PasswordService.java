@@ -4,6 +4,8 @@ import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
+import dev.latchkey.model.PasswordMigrateRequest;
+import dev.latchkey.server.error.ApiException;
 import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.factor.RateLimiter;
@@ -90,6 +92,16 @@ public final class PasswordService {
     if (stored == null) {
       hasher.verifyDecoy(password);
       ok = false;
+    } else if (LegacyHash.isLegacy(stored.hash())) {
+      ok = verifyLegacy(password, stored.hash());
+      if (ok) {
+        // The first successful sign-in replaces the migrated hash with Latchkey's Argon2id: a weak legacy hash is
+        // never kept past it. Only if it is still the one checked (a concurrent reset or upgrade wins).
+        users.replacePasswordHash(found.get().userId(), stored.passwordId(), stored.hash(), hasher.hash(password));
+      } else {
+        // A legacy check can be far cheaper than Argon2id: spend the same work, so a wrong password takes as long.
+        hasher.verifyDecoy(password);
+      }
     } else {
       ok = hasher.verify(password, stored.hash());
     }
@@ -101,6 +113,53 @@ public final class PasswordService {
     UserRecord user = found.get();
     return new Outcome(user, sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref,
         r.sessionDurationMinutes(), r.sessionCustomClaims(), attributes));
+  }
+
+  /** A migrated hash checked with its own algorithm; an unreadable stored hash never matches. */
+  private static boolean verifyLegacy(String password, String storedHash) {
+    try {
+      return LegacyHash.decode(storedHash).verify(password);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** The user a migrated hash was attached to, and whether the call created it. */
+  public record Migrated(UserRecord user, String emailId, boolean created) {}
+
+  /**
+   * Stytch's password migration: attaches a hash made by another system to the user with this email, creating the
+   * user when there is none (see {@link PasswordMigration}). The hash is checked with its own algorithm at the next
+   * sign-in, which replaces it with Argon2id.
+   */
+  public Migrated migrate(PasswordMigrateRequest r) {
+    PasswordMigration.Checked checked = PasswordMigration.check(r, userService, ids.password());
+    Optional<UserRecord> existing = users.findByEmail(checked.email());
+    if (existing.isEmpty()) {
+      try {
+        userService.insert(checked.newUser());
+        return new Migrated(checked.newUser(), checked.newUser().emails().get(0).emailId(), true);
+      } catch (ApiException e) {
+        // A concurrent call created the user with this email first: attach the hash to it instead.
+        existing = e.code() == ErrorCode.DUPLICATE_EMAIL ? users.findByEmail(checked.email()) : Optional.empty();
+        if (existing.isEmpty()) {
+          throw e;
+        }
+      }
+    }
+    UserRecord user = existing.get();
+    String passwordId = user.password() == null ? checked.newUser().password().passwordId()
+        : user.password().passwordId();
+    users.setPassword(user.userId(), new UserRecord.StoredPassword(passwordId, checked.hash().encode(), false));
+    String emailId = user.emails().stream().filter(e -> e.email().equals(checked.email()))
+        .map(UserRecord.StoredEmail::emailId).findFirst().orElseThrow();
+    if (checked.setEmailVerified()) {
+      users.markEmailVerified(user.userId(), emailId);
+    }
+    if (!checked.preserveExistingSessions()) {
+      sessions.revokeAllExcept(user.userId(), null);
+    }
+    return new Migrated(users.find(user.userId()).orElse(user), emailId, false);
   }
 
   /** How recent a session's sign-in must be to set a new password with it alone (Stytch: "within the last 5 minutes"). */

@@ -118,6 +118,7 @@ public final class TotpService {
     SessionService.SessionRef ref = SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt());
     checkSessionFields(ref, r.sessionDurationMinutes(), r.sessionCustomClaims());
     UserRecord user = users.get(userId);
+    userId = user.userId();
     Instant now = now();
     TotpRecord totp = usableTotp(userId, now);
     requireSessionOf(userId, ref);
@@ -154,6 +155,7 @@ public final class TotpService {
     SessionService.SessionRef ref = SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt());
     checkSessionFields(ref, r.sessionDurationMinutes(), r.sessionCustomClaims());
     UserRecord user = users.get(userId);
+    userId = user.userId();
     Instant now = now();
     TotpRecord totp = usableTotp(userId, now);
     if (!totp.verified()) {

@@ -59,6 +59,15 @@ final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public Optional<UserRecord> findByExternalId(String externalId) {
+    return jdbc.withConnection(c -> {
+      List<String> ids = jdbc.query(c, "SELECT user_id FROM users WHERE external_id = ?", rs -> rs.getString(1),
+          externalId);
+      return ids.isEmpty() ? Optional.empty() : load(c, ids.get(0));
+    });
+  }
+
+  @Override
   public Optional<UserRecord> findByEmail(String email) {
     return jdbc.withConnection(c -> {
       List<String> ids = jdbc.query(c, "SELECT user_id FROM emails WHERE email = ?", rs -> rs.getString(1), email);
@@ -81,6 +90,12 @@ final class JdbcUserStore implements UserStore {
       insertPassword(c, userId, password);
       return null;
     });
+  }
+
+  @Override
+  public boolean replacePasswordHash(String userId, String passwordId, String expectedHash, String newHash) {
+    return jdbc.update("UPDATE passwords SET hash = ? WHERE user_id = ? AND password_id = ? AND hash = ?", newHash,
+        userId, passwordId, expectedHash) == 1;
   }
 
   @Override

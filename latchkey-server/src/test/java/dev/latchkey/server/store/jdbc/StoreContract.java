@@ -251,6 +251,35 @@ public abstract class StoreContract {
   }
 
   @Test
+  void aPasswordHashIsReplacedOnlyWhileItIsStillTheOneExpected() {
+    UserRecord ada = user(newUserId(), "ada@example.com").withPassword(password("legacy:md_5:e30:abc"));
+    stores.users().create(ada);
+    String passwordId = ada.password().passwordId();
+
+    assertThat(stores.users().replacePasswordHash(ada.userId(), passwordId, "something else", "$argon2id$x"))
+        .isFalse();
+    assertThat(stores.users().replacePasswordHash(ada.userId(), passwordId, "legacy:md_5:e30:abc", "$argon2id$y"))
+        .isTrue();
+
+    assertThat(stores.users().find(ada.userId()).orElseThrow().password())
+        .isEqualTo(new UserRecord.StoredPassword(passwordId, "$argon2id$y", ada.password().requiresReset()));
+    assertThat(stores.users().replacePasswordHash(ada.userId(), passwordId, "legacy:md_5:e30:abc", "$argon2id$z"))
+        .isFalse();
+  }
+
+  @Test
+  void aUserIsFoundByItsExternalIdAndNoOtherIs() {
+    UserRecord ada = user(newUserId(), "ada@example.com");
+    UserRecord withExternal = new UserRecord(ada.userId(), ada.status(), ada.name(), ada.trustedMetadata(),
+        ada.untrustedMetadata(), "crm|42", ada.createdAt(), ada.emails(), ada.password());
+    stores.users().create(withExternal);
+    stores.users().create(user(newUserId(), "grace@example.com"));
+
+    assertThat(stores.users().findByExternalId("crm|42")).contains(withExternal);
+    assertThat(stores.users().findByExternalId("crm|43")).isEmpty();
+  }
+
+  @Test
   void deletingAUserDeletesItsEmailsPasswordAndSessions() {
     UserRecord ada = user(newUserId(), "ada@example.com").withPassword(password("hash-1"));
     stores.users().create(ada);

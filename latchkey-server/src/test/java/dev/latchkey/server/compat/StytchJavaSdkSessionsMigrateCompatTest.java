@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * OpenID provider on loopback ({@code mock-oauth2-server}): the reply deserializes into the SDK's
  * {@code MigrateResponse}, and a refused token into its error type.
  */
-class StytchJavaSdkMigrateCompatTest {
+class StytchJavaSdkSessionsMigrateCompatTest {
   /** Generous: a call is a few milliseconds; this bound only stops a broken server from hanging the build. */
   private static final long CALL_TIMEOUT_SECONDS = 30;
   private static final String ISSUER_ID = "legacy";

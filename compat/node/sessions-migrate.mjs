@@ -2,7 +2,7 @@
 // issued the given access tokens, and checks that the call succeeds, parses, and says what Latchkey meant.
 //
 //   LATCHKEY_BASE_URL=... LATCHKEY_PROJECT_ID=... LATCHKEY_SECRET=... LATCHKEY_ACCESS_TOKEN=<verified email> \
-//       LATCHKEY_EXPECTED_EMAIL=... node compat/node/migrate.mjs
+//       LATCHKEY_EXPECTED_EMAIL=... node compat/node/sessions-migrate.mjs
 //
 // On success the last line of stdout is a JSON summary and the exit code is 0; on any failure a message naming the
 // failed step goes to stderr and the exit code is 1 (2 for a missing variable).

@@ -15,10 +15,10 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official Stytch Node SDK's {@code sessions.migrate} ({@code compat/node/migrate.mjs}) against a real server
+ * The official Stytch Node SDK's {@code sessions.migrate} ({@code compat/node/sessions-migrate.mjs}) against a real server
  * whose migration provider is a real OpenID provider on loopback ({@code mock-oauth2-server}).
  */
-class StytchNodeSdkMigrateCompatTest {
+class StytchNodeSdkSessionsMigrateCompatTest {
   /** A few local HTTP calls; this bound only stops a hung process from hanging the build. */
   private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,14 +37,14 @@ class StytchNodeSdkMigrateCompatTest {
       String token = provider.issueToken("legacy", "legacy-user-node", "legacy-app",
           Map.of("email", email, "email_verified", true), 3600).serialize();
 
-      NodeScripts.Run run = NodeScripts.run("migrate.mjs", Map.of(
+      NodeScripts.Run run = NodeScripts.run("sessions-migrate.mjs", Map.of(
           "LATCHKEY_BASE_URL", server.baseUrl(),
           "LATCHKEY_PROJECT_ID", server.projectId,
           "LATCHKEY_SECRET", server.secret,
           "LATCHKEY_ACCESS_TOKEN", token,
           "LATCHKEY_EXPECTED_EMAIL", email), SCRIPT_TIMEOUT);
 
-      assertThat(run.exitCode()).as("migrate.mjs failed:\n%s\n%s", run.stdout(), run.stderr()).isEqualTo(0);
+      assertThat(run.exitCode()).as("sessions-migrate.mjs failed:\n%s\n%s", run.stdout(), run.stderr()).isEqualTo(0);
       List<String> lines = run.stdout().lines().toList();
       JsonNode summary = JSON.readTree(lines.get(lines.size() - 1));
       assertThat(summary.path("ok").asBoolean()).isTrue();
