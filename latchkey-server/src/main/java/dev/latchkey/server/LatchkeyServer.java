@@ -9,6 +9,7 @@ import dev.latchkey.server.crypto.KeyEncryption;
 import dev.latchkey.server.keys.KeyRing;
 import dev.latchkey.server.factor.EmailFactorPurger;
 import dev.latchkey.server.factor.EmailLinks;
+import dev.latchkey.server.factor.oauth.OAuthService;
 import dev.latchkey.server.factor.otp.EmailOtpService;
 import dev.latchkey.server.factor.magiclink.MagicLinkService;
 import dev.latchkey.server.http.HttpApi;
@@ -98,6 +99,8 @@ public final class LatchkeyServer implements AutoCloseable {
       MailTemplates templates = new MailTemplates(settings.mail().templatesDir());
       DevOutbox outbox = settings.mail().smtpHost() == null ? new DevOutbox(settings.mail().devOutbox(), clock) : null;
       Mailer mailer = outbox != null ? outbox : new SmtpMailer(settings.mail());
+      OAuthService oauth = new OAuthService(settings.oauth(), settings.mail().redirectUrls(), stores.oauth(),
+          stores.users(), users, sessions, encryption, ids, clock);
       EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
       this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, new HttpApi.Services(
           stores, keys, users, sessions, passwords,
@@ -106,7 +109,8 @@ public final class LatchkeyServer implements AutoCloseable {
           new MagicLinkService(stores.users(), users, stores.emailTokens(), links, templates, sessions, limiter, clock),
           new EmailOtpService(stores.users(), users, stores.otpCodes(), mailer, templates, sessions, limiter, clock),
           totps,
-          outbox != null && settings.mail().devOutbox() ? outbox : null));
+          outbox != null && settings.mail().devOutbox() ? outbox : null,
+          oauth, settings.oauth().publicUrl()));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "latchkey-background");
@@ -119,6 +123,8 @@ public final class LatchkeyServer implements AutoCloseable {
       EmailFactorPurger emailPurger = new EmailFactorPurger(stores.emailTokens(), stores.otpCodes(),
           stores.rateCounters());
       schedule("purge expired email tokens, codes and counters", () -> emailPurger.runOnce(clock.instant()),
+          settings.purgeInterval());
+      schedule("purge expired OAuth states and tokens", () -> oauth.purgeExpired(clock.instant()),
           settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.

@@ -4,6 +4,7 @@ import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.error.ApiException;
 import dev.latchkey.server.keys.KeyRing;
 import dev.latchkey.server.factor.magiclink.MagicLinkService;
+import dev.latchkey.server.factor.oauth.OAuthService;
 import dev.latchkey.server.factor.otp.EmailOtpService;
 import dev.latchkey.server.factor.password.PasswordResetService;
 import dev.latchkey.server.factor.password.PasswordService;
@@ -48,7 +49,7 @@ public final class HttpApi {
    */
   public record Services(Stores stores, KeyRing keys, UserService users, SessionService sessions,
       PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
-      EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox) {}
+      EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox, OAuthService oauth, String publicUrl) {}
 
   public HttpApi(String bind, int port, List<String> corsOrigins, ProjectRecord project, Services services) {
     Stores stores = services.stores();
@@ -88,7 +89,10 @@ public final class HttpApi {
       RouteTable table = new RouteTable(config.routes);
       config.routes.before(ctx -> {
         Replies.setFlavor(ctx, flavor);
-        if (ctx.path().startsWith("/v1/") && !ctx.path().startsWith(jwksPrefix)) {
+        // The OAuth start and callback are reached by browsers, without credentials (the start names the public
+        // token).
+        if (ctx.path().startsWith("/v1/") && !ctx.path().startsWith(jwksPrefix)
+            && !ctx.path().startsWith("/v1/public/")) {
           auth.check(ctx);
         }
         // Only the device-facing endpoints are for browsers: the backend API holds the project secret.
@@ -110,6 +114,7 @@ public final class HttpApi {
           services.emailCodes(), totps)
           .register(table);
       new TotpRoutes(totps).register(table);
+      new OAuthRoutes(services.oauth(), sdkAuth, project, services.publicUrl()).register(table);
       registered.set(table.registered());
 
       config.routes.exception(ApiException.class, (e, ctx) -> {

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.server.config.DatabaseUrl;
 import dev.latchkey.server.store.EmailTokenStore;
 import dev.latchkey.server.store.KeyStore;
+import dev.latchkey.server.store.OAuthStore;
 import dev.latchkey.server.store.OtpCodeStore;
 import dev.latchkey.server.store.ProjectStore;
 import dev.latchkey.server.store.RateCounterStore;
@@ -45,6 +46,7 @@ public final class JdbcStores implements Stores {
   private final EmailTokenStore emailTokens;
   private final OtpCodeStore otpCodes;
   private final RateCounterStore rateCounters;
+  private final OAuthStore oauth;
 
   private ChangeListener listener;
 
@@ -62,6 +64,7 @@ public final class JdbcStores implements Stores {
     this.emailTokens = new JdbcEmailTokenStore(jdbc);
     this.otpCodes = new JdbcOtpCodeStore(jdbc);
     this.rateCounters = new JdbcRateCounterStore(jdbc);
+    this.oauth = new JdbcOAuthStore(jdbc);
   }
 
   /** {@link #open(String, Duration, int)} with a pool of 10 connections on PostgreSQL. */
@@ -178,6 +181,11 @@ public final class JdbcStores implements Stores {
   @Override
   public RateCounterStore rateCounters() {
     return rateCounters;
+  }
+
+  @Override
+  public OAuthStore oauth() {
+    return oauth;
   }
 
   /** True when the database answers a trivial query within a second. */
