@@ -136,9 +136,10 @@ public final class SettingsCatalog {
   public static final Setting<String> OAUTH_MICROSOFT_CLIENT_SECRET = text("LATCHKEY_OAUTH_MICROSOFT_CLIENT_SECRET",
       null, "Microsoft OAuth client secret; never logged").secret();
   public static final Setting<String> OAUTH_MICROSOFT_ISSUER = parsed("LATCHKEY_OAUTH_MICROSOFT_ISSUER",
-      "Microsoft's OpenID Connect issuer; a tenant's own (https://login.microsoftonline.com/<tenant>/v2.0) limits "
-          + "sign-in to it", "an absolute http(s) URL", ValueParsers::baseUrl)
-      .byDefault("https://login.microsoftonline.com/common/v2.0");
+      "Microsoft's OpenID Connect issuer; by default the common endpoint (any tenant and personal accounts), "
+          + "https://login.microsoftonline.com/common/v2.0; a tenant's own issuer (.../<tenant>/v2.0) limits sign-in "
+          + "to that tenant", "an absolute http(s) URL", ValueParsers::baseUrl)
+      .byDefault("https://login.microsoftonline.com/common/v2.0", "the common endpoint");
   public static final Setting<String> OAUTH_APPLE_CLIENT_ID = text("LATCHKEY_OAUTH_APPLE_CLIENT_ID", null,
       "Sign in with Apple Services ID; with its secret, turns on sign-in with Apple");
   public static final Setting<String> OAUTH_APPLE_CLIENT_SECRET = text("LATCHKEY_OAUTH_APPLE_CLIENT_SECRET", null,

@@ -64,7 +64,11 @@ class HostileInputTest {
       // The SDK's telemetry sink accepts any body up to the size limit by design; revoke and the recovery-code
       // listing take no parameters (the session comes from the credentials) and ignore their body.
       "POST /sdk/v1/events", "POST /sdk/v1/sessions/revoke", "POST /sdk/v1/totps/recovery_codes",
-      "GET /v1/dev/outbox");
+      "GET /v1/dev/outbox",
+      // OAuth: the browser-facing start and callback read query parameters (the posted callback reads a form, and is
+      // probed as a body route); unlinking a provider reads its path.
+      "GET /v1/public/oauth/{provider}/start", "GET /v1/public/oauth/callback/{provider}",
+      "DELETE /v1/users/oauth/{oauth_user_registration_id}");
 
   /** Every field name any endpoint reads, so a "wrong types" body hits whichever fields the route has. */
   private static final List<String> FIELDS = List.of("email", "password", "name", "create_user_as_pending",
