@@ -93,7 +93,8 @@ public final class SettingsCatalog {
   public static final Setting<Boolean> DEV_OUTBOX = bool("LATCHKEY_DEV_OUTBOX", false,
       "Whether mails kept by the dev outbox (no SMTP) are served at GET /v1/dev/outbox (never in production)");
   public static final Setting<List<String>> REDIRECT_URLS = parsed("LATCHKEY_REDIRECT_URLS",
-      "Comma-separated absolute http(s) URLs mailed links may point to; the first is the default", null,
+      "Comma-separated absolute http(s) URLs mailed links and OAuth sign-ins may send users to; the first is the "
+          + "default", null,
       ValueParsers::redirectUrls).byDefault(List.of(), "none");
   public static final Setting<Integer> LIMIT_EMAIL_SENDS = integer("LATCHKEY_LIMIT_EMAIL_SENDS", 10, 1, 10_000,
       "Mails to one address per LATCHKEY_LIMIT_EMAIL_WINDOW");

@@ -76,7 +76,7 @@ class HostileInputTest {
       "session_id", "session_duration_minutes", "session_custom_claims", "user_id", "totp_code", "recovery_code",
       "expiration_minutes", "token", "method_id", "code", "login_magic_link_url", "signup_magic_link_url",
       "reset_password_redirect_url", "login_expiration_minutes", "signup_expiration_minutes",
-      "code_challenge", "code_verifier", "email_id", "totp_id", "phone_number");
+      "code_challenge", "code_verifier", "email_id", "totp_id", "phone_number", "provider");
 
   private static TestServer server;
   private static ApiClient api;

@@ -315,6 +315,23 @@ class OAuthSecurityTest {
     assertThat(count("oauth_states")).isEqualTo(states);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/public/oauth/../../users/{id}", "/v1/public/%2e%2e/users/{id}",
+      "/v1/public/..%2fusers/{id}", "/v1/public//../users/{id}", "/v1/public/oauth/%2e%2e/%2e%2e/users/{id}"})
+  void aPathThatClimbsOutOfThePublicOAuthRoutesStillNeedsTheProjectsCredentials(String template) throws Exception {
+    String userId = api.post("/v1/users", "{\"email\":\"sec-path-" + System.nanoTime() + "@example.com\"}")
+        .text("user_id");
+    String path = template.replace("{id}", userId);
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", URI.create(server.baseUrl()).getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(reply).as(path).startsWith("HTTP/1.1 4").doesNotContain(userId);
+    }
+  }
+
   private static HttpResponse<String> withCookie(String url, String state) {
     try {
       return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(url))
