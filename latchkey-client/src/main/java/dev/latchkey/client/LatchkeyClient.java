@@ -65,6 +65,7 @@ public final class LatchkeyClient implements AutoCloseable {
   private final UserClient user;
   private final PasswordClient passwords;
   private final MagicLinkClient magicLinks;
+  private final OAuthClient oauth;
   private final OtpClient otps;
   private final TotpClient totps;
   private final AtomicInteger closed = new AtomicInteger();
@@ -88,6 +89,7 @@ public final class LatchkeyClient implements AutoCloseable {
     this.user = new UserClient(engine, dispatcher);
     this.passwords = new PasswordClient(engine, api);
     this.magicLinks = new MagicLinkClient(engine, api);
+    this.oauth = new OAuthClient(engine, api, c.baseUrl, c.publicToken);
     this.otps = new OtpClient(engine, api);
     this.totps = new TotpClient(engine, api);
     if (stored != null) {
@@ -118,6 +120,11 @@ public final class LatchkeyClient implements AutoCloseable {
 
   public MagicLinkClient magicLinks() {
     return magicLinks;
+  }
+
+  /** Sign-in with Google, Microsoft, Apple, GitHub or the server's OpenID Connect provider. */
+  public OAuthClient oauth() {
+    return oauth;
   }
 
   public OtpClient otps() {

@@ -17,7 +17,41 @@ public record AuthenticationFactor(
     Instant updatedAt,
     EmailFactor emailFactor,
     AuthenticatorAppFactor authenticatorAppFactor,
-    RecoveryCodeFactor recoveryCodeFactor) {
+    RecoveryCodeFactor recoveryCodeFactor,
+    OAuthFactor googleOauthFactor,
+    OAuthFactor microsoftOauthFactor,
+    OAuthFactor appleOauthFactor,
+    OAuthFactor githubOauthFactor) {
+
+  /** A factor without an OAuth sub-object. */
+  public AuthenticationFactor(String type, String deliveryMethod, Instant lastAuthenticatedAt, Instant createdAt,
+      Instant updatedAt, EmailFactor emailFactor, AuthenticatorAppFactor authenticatorAppFactor,
+      RecoveryCodeFactor recoveryCodeFactor) {
+    this(type, deliveryMethod, lastAuthenticatedAt, createdAt, updatedAt, emailFactor, authenticatorAppFactor,
+        recoveryCodeFactor, null, null, null, null);
+  }
+
+  /**
+   * An OAuth sign-in: {@code type: oauth}, {@code delivery_method: oauth_<provider>} with
+   * {@code <provider>_oauth_factor {id, provider_subject, email_id}} ({@code id} is the
+   * {@code oauth_user_registration_id}). The generic OIDC provider has no Stytch counterpart: it is
+   * {@code delivery_method: sso_oidc} (a value of Stytch's enum) without a sub-object.
+   */
+  public static AuthenticationFactor oauth(String provider, String registrationId, String providerSubject,
+      String emailId, Instant at) {
+    OAuthFactor f = new OAuthFactor(registrationId, providerSubject, emailId);
+    return switch (provider) {
+      case "google" -> new AuthenticationFactor("oauth", "oauth_google", at, at, at, null, null, null, f, null, null,
+          null);
+      case "microsoft" -> new AuthenticationFactor("oauth", "oauth_microsoft", at, at, at, null, null, null, null, f,
+          null, null);
+      case "apple" -> new AuthenticationFactor("oauth", "oauth_apple", at, at, at, null, null, null, null, null, f,
+          null);
+      case "github" -> new AuthenticationFactor("oauth", "oauth_github", at, at, at, null, null, null, null, null,
+          null, f);
+      default -> new AuthenticationFactor("oauth", "sso_oidc", at, at, at, null, null, null);
+    };
+  }
 
   /** The password factor: {@code type: password}, {@code delivery_method: knowledge}, no sub-object. */
   public static AuthenticationFactor password(Instant at) {
@@ -65,7 +99,7 @@ public record AuthenticationFactor(
   /** The same factor, authenticated again at {@code at}: creation time is kept. */
   public AuthenticationFactor reauthenticated(Instant at) {
     return new AuthenticationFactor(type, deliveryMethod, at, createdAt, at, emailFactor, authenticatorAppFactor,
-        recoveryCodeFactor);
+        recoveryCodeFactor, googleOauthFactor, microsoftOauthFactor, appleOauthFactor, githubOauthFactor);
   }
 
   /** True when both describe the same factor (same kind and same email, app or code), whatever the times. */
@@ -73,7 +107,11 @@ public record AuthenticationFactor(
     return type.equals(other.type) && deliveryMethod.equals(other.deliveryMethod)
         && java.util.Objects.equals(emailFactor, other.emailFactor)
         && java.util.Objects.equals(authenticatorAppFactor, other.authenticatorAppFactor)
-        && java.util.Objects.equals(recoveryCodeFactor, other.recoveryCodeFactor);
+        && java.util.Objects.equals(recoveryCodeFactor, other.recoveryCodeFactor)
+        && java.util.Objects.equals(googleOauthFactor, other.googleOauthFactor)
+        && java.util.Objects.equals(microsoftOauthFactor, other.microsoftOauthFactor)
+        && java.util.Objects.equals(appleOauthFactor, other.appleOauthFactor)
+        && java.util.Objects.equals(githubOauthFactor, other.githubOauthFactor);
   }
 
   public record EmailFactor(String emailId, String emailAddress) {}
@@ -81,4 +119,7 @@ public record AuthenticationFactor(
   public record AuthenticatorAppFactor(String totpId) {}
 
   public record RecoveryCodeFactor(String totpRecoveryCodeId) {}
+
+  /** Stytch's {@code <provider>_oauth_factor}: the registration id, the provider's subject, and the email proven. */
+  public record OAuthFactor(String id, String providerSubject, String emailId) {}
 }

@@ -11,6 +11,7 @@ import dev.latchkey.server.factor.EmailFactorPurger;
 import dev.latchkey.server.factor.EmailLinks;
 import dev.latchkey.server.factor.migrate.SessionMigrateService;
 import dev.latchkey.server.oidc.OidcProvider;
+import dev.latchkey.server.factor.oauth.OAuthService;
 import dev.latchkey.server.factor.otp.EmailOtpService;
 import dev.latchkey.server.factor.magiclink.MagicLinkService;
 import dev.latchkey.server.http.HttpApi;
@@ -107,6 +108,8 @@ public final class LatchkeyServer implements AutoCloseable {
       metrics.poolGauge("waiting", stores, st -> st.pool().waiting());
       metrics.poolGauge("total", stores, st -> st.pool().total());
       Mailer mailer = new CountingMailer(outbox != null ? outbox : new SmtpMailer(settings.mail()), metrics);
+      OAuthService oauth = new OAuthService(settings.oauth(), settings.mail().redirectUrls(), stores.oauth(),
+          stores.users(), users, sessions, encryption, ids, clock);
       EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
       this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, new HttpApi.Services(
           stores, keys, users, sessions, passwords,
@@ -117,7 +120,8 @@ public final class LatchkeyServer implements AutoCloseable {
           totps,
           outbox != null && settings.mail().devOutbox() ? outbox : null,
           new SessionMigrateService(settings.sessionMigrateIssuer() == null ? null
-              : new OidcProvider(settings.sessionMigrateIssuer(), clock), stores.users(), users, sessions, clock)),
+              : new OidcProvider(settings.sessionMigrateIssuer(), clock), stores.users(), users, sessions, clock),
+          oauth, settings.oauth().publicUrl()),
           new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat())));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -131,6 +135,8 @@ public final class LatchkeyServer implements AutoCloseable {
       EmailFactorPurger emailPurger = new EmailFactorPurger(stores.emailTokens(), stores.otpCodes(),
           stores.rateCounters());
       schedule("purge expired email tokens, codes and counters", () -> emailPurger.runOnce(clock.instant()),
+          settings.purgeInterval());
+      schedule("purge expired OAuth states and tokens", () -> oauth.purgeExpired(clock.instant()),
           settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.

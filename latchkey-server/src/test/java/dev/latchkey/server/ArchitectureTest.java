@@ -85,6 +85,15 @@ class ArchitectureTest {
   }
 
   @Test
+  void oauthIsASignInMethodThatReachesNeitherTheHttpLayerNorJdbcNorAnotherMethod() {
+    noClasses().that().resideInAPackage(SERVER + ".factor.oauth..")
+        .should().dependOnClassesThat().resideInAnyPackage(SERVER + ".http..", SERVER + ".keys..",
+            SERVER + ".store.jdbc..", SERVER + ".factor.password..", SERVER + ".factor.magiclink..",
+            SERVER + ".factor.otp..", SERVER + ".factor.totp..", "java.sql..")
+        .check(SERVER_CLASSES);
+  }
+
+  @Test
   void whatTheSignInMethodsShareUsesNoSignInMethod() {
     DescribedPredicate<JavaClass> aSignInMethod = DescribedPredicate.describe("a sign-in method under factor.*",
         c -> c.getPackageName().startsWith(SERVER + ".factor."));

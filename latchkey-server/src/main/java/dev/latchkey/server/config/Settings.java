@@ -44,7 +44,8 @@ public record Settings(
     String cryptoProvider,
     String logFormat,
     String metricsToken,
-    java.net.URI sessionMigrateIssuer) {
+    java.net.URI sessionMigrateIssuer,
+    OAuthSettings oauth) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -81,7 +82,40 @@ public record Settings(
         src.read(CRYPTO_PROVIDER),
         src.read(LOG_FORMAT),
         src.read(METRICS_TOKEN),
-        src.read(SESSION_MIGRATE_ISSUER));
+        src.read(SESSION_MIGRATE_ISSUER),
+        oauth(src));
+  }
+
+  private static OAuthSettings oauth(Source src) {
+    java.util.List<OAuthSettings.Provider> providers = new java.util.ArrayList<>();
+    provider(src, providers, "google", OAUTH_GOOGLE_CLIENT_ID, OAUTH_GOOGLE_CLIENT_SECRET,
+        src.read(OAUTH_GOOGLE_ISSUER), null);
+    provider(src, providers, "microsoft", OAUTH_MICROSOFT_CLIENT_ID, OAUTH_MICROSOFT_CLIENT_SECRET,
+        src.read(OAUTH_MICROSOFT_ISSUER), null);
+    provider(src, providers, "apple", OAUTH_APPLE_CLIENT_ID, OAUTH_APPLE_CLIENT_SECRET,
+        src.read(OAUTH_APPLE_ISSUER), null);
+    provider(src, providers, "github", OAUTH_GITHUB_CLIENT_ID, OAUTH_GITHUB_CLIENT_SECRET,
+        src.read(OAUTH_GITHUB_BASE_URL), src.read(OAUTH_GITHUB_API_URL));
+    String oidcIssuer = src.read(OAUTH_OIDC_ISSUER);
+    if (src.read(OAUTH_OIDC_CLIENT_ID) != null && oidcIssuer == null) {
+      throw new ConfigException(OAUTH_OIDC_CLIENT_ID + " is set but " + OAUTH_OIDC_ISSUER + " is not: name the "
+          + "provider's issuer URL, e.g. https://keycloak.example.com/realms/main");
+    }
+    provider(src, providers, "oidc", OAUTH_OIDC_CLIENT_ID, OAUTH_OIDC_CLIENT_SECRET, oidcIssuer, null);
+    return new OAuthSettings(src.read(PUBLIC_URL), providers);
+  }
+
+  private static void provider(Source src, java.util.List<OAuthSettings.Provider> out, String name,
+      Setting<String> id, Setting<String> secret, String baseUrl, String apiUrl) {
+    String clientId = src.read(id);
+    String clientSecret = src.read(secret);
+    if ((clientId == null) != (clientSecret == null)) {
+      throw new ConfigException(id + " and " + secret + " go together: set both to turn on sign-in with " + name
+          + ", or neither");
+    }
+    if (clientId != null) {
+      out.add(new OAuthSettings.Provider(name, clientId, clientSecret, baseUrl, apiUrl));
+    }
   }
 
   private static MailSettings mail(Source src) {

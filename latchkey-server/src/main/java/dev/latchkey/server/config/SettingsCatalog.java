@@ -94,7 +94,8 @@ public final class SettingsCatalog {
   public static final Setting<Boolean> DEV_OUTBOX = bool("LATCHKEY_DEV_OUTBOX", false,
       "Whether mails kept by the dev outbox (no SMTP) are served at GET /v1/dev/outbox (never in production)");
   public static final Setting<List<String>> REDIRECT_URLS = parsed("LATCHKEY_REDIRECT_URLS",
-      "Comma-separated absolute http(s) URLs mailed links may point to; the first is the default", null,
+      "Comma-separated absolute http(s) URLs mailed links and OAuth sign-ins may send users to; the first is the "
+          + "default", null,
       ValueParsers::redirectUrls).byDefault(List.of(), "none");
   public static final Setting<Integer> LIMIT_EMAIL_SENDS = integer("LATCHKEY_LIMIT_EMAIL_SENDS", 10, 1, 10_000,
       "Mails to one address per LATCHKEY_LIMIT_EMAIL_WINDOW");
@@ -133,6 +134,53 @@ public final class SettingsCatalog {
       "Issuer URL of the OpenID provider whose access tokens POST /v1/sessions/migrate turns into sessions (its "
           + "UserInfo endpoint is found by OIDC discovery)", "an https URL, or http to a loopback host",
       ValueParsers::issuerUrl).unsetMeans("none (sessions/migrate off)");
+  // OAuth: each provider is off until its client id and secret are set (docs/oauth.md).
+  public static final Setting<String> PUBLIC_URL = parsed("LATCHKEY_PUBLIC_URL",
+      "The URL browsers reach Latchkey at; OAuth callbacks are <this>/v1/public/oauth/callback/<provider>",
+      "an absolute http(s) URL, e.g. https://auth.example.com", ValueParsers::baseUrl)
+      .unsetMeans("from each request's Host");
+  public static final Setting<String> OAUTH_GOOGLE_CLIENT_ID = text("LATCHKEY_OAUTH_GOOGLE_CLIENT_ID", null,
+      "Google OAuth client id; with its secret, turns on sign-in with Google");
+  public static final Setting<String> OAUTH_GOOGLE_CLIENT_SECRET = text("LATCHKEY_OAUTH_GOOGLE_CLIENT_SECRET", null,
+      "Google OAuth client secret; never logged").secret();
+  public static final Setting<String> OAUTH_GOOGLE_ISSUER = parsed("LATCHKEY_OAUTH_GOOGLE_ISSUER",
+      "Google's OpenID Connect issuer (discovery is read from <issuer>/.well-known/openid-configuration)",
+      "an absolute http(s) URL", ValueParsers::baseUrl).byDefault("https://accounts.google.com");
+  public static final Setting<String> OAUTH_MICROSOFT_CLIENT_ID = text("LATCHKEY_OAUTH_MICROSOFT_CLIENT_ID", null,
+      "Microsoft (Entra ID) OAuth client id; with its secret, turns on sign-in with Microsoft");
+  public static final Setting<String> OAUTH_MICROSOFT_CLIENT_SECRET = text("LATCHKEY_OAUTH_MICROSOFT_CLIENT_SECRET",
+      null, "Microsoft OAuth client secret; never logged").secret();
+  public static final Setting<String> OAUTH_MICROSOFT_ISSUER = parsed("LATCHKEY_OAUTH_MICROSOFT_ISSUER",
+      "Microsoft's OpenID Connect issuer; by default the common endpoint (any tenant and personal accounts), "
+          + "https://login.microsoftonline.com/common/v2.0; a tenant's own issuer (.../<tenant>/v2.0) limits sign-in "
+          + "to that tenant", "an absolute http(s) URL", ValueParsers::baseUrl)
+      .byDefault("https://login.microsoftonline.com/common/v2.0", "the common endpoint");
+  public static final Setting<String> OAUTH_APPLE_CLIENT_ID = text("LATCHKEY_OAUTH_APPLE_CLIENT_ID", null,
+      "Sign in with Apple Services ID; with its secret, turns on sign-in with Apple");
+  public static final Setting<String> OAUTH_APPLE_CLIENT_SECRET = text("LATCHKEY_OAUTH_APPLE_CLIENT_SECRET", null,
+      "Sign in with Apple client secret (the ES256 JWT Apple asks for, renewed at most every 6 months); never logged")
+      .secret();
+  public static final Setting<String> OAUTH_APPLE_ISSUER = parsed("LATCHKEY_OAUTH_APPLE_ISSUER",
+      "Apple's OpenID Connect issuer", "an absolute http(s) URL", ValueParsers::baseUrl)
+      .byDefault("https://appleid.apple.com");
+  public static final Setting<String> OAUTH_GITHUB_CLIENT_ID = text("LATCHKEY_OAUTH_GITHUB_CLIENT_ID", null,
+      "GitHub OAuth app client id; with its secret, turns on sign-in with GitHub");
+  public static final Setting<String> OAUTH_GITHUB_CLIENT_SECRET = text("LATCHKEY_OAUTH_GITHUB_CLIENT_SECRET", null,
+      "GitHub OAuth app client secret; never logged").secret();
+  public static final Setting<String> OAUTH_GITHUB_BASE_URL = parsed("LATCHKEY_OAUTH_GITHUB_BASE_URL",
+      "GitHub's web URL (authorize and token endpoints under /login/oauth)", "an absolute http(s) URL",
+      ValueParsers::baseUrl).byDefault("https://github.com");
+  public static final Setting<String> OAUTH_GITHUB_API_URL = parsed("LATCHKEY_OAUTH_GITHUB_API_URL",
+      "GitHub's REST API URL (/user and /user/emails)", "an absolute http(s) URL", ValueParsers::baseUrl)
+      .byDefault("https://api.github.com");
+  public static final Setting<String> OAUTH_OIDC_CLIENT_ID = text("LATCHKEY_OAUTH_OIDC_CLIENT_ID", null,
+      "Client id at a generic OpenID Connect provider (Keycloak, Okta, Auth0, Entra...); with its secret and "
+          + "issuer, turns on the provider named oidc");
+  public static final Setting<String> OAUTH_OIDC_CLIENT_SECRET = text("LATCHKEY_OAUTH_OIDC_CLIENT_SECRET", null,
+      "Client secret at the generic OpenID Connect provider; never logged").secret();
+  public static final Setting<String> OAUTH_OIDC_ISSUER = parsed("LATCHKEY_OAUTH_OIDC_ISSUER",
+      "The generic OpenID Connect provider's issuer (discovery is read from <issuer>/.well-known/openid-configuration)",
+      "an absolute http(s) URL", ValueParsers::baseUrl);
   public static final Setting<String> CONFIG_FILE = text("LATCHKEY_CONFIG_FILE", null,
       "A properties file with the same keys; the environment wins");
 
@@ -143,7 +191,11 @@ public final class SettingsCatalog {
       TOTP_MAX_FAILED_ATTEMPTS, TOTP_LOCKOUT, SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USERNAME, SMTP_PASSWORD, MAIL_FROM,
       MAIL_TEMPLATES_DIR, DEV_OUTBOX, REDIRECT_URLS, LIMIT_EMAIL_SENDS, LIMIT_EMAIL_WINDOW, LIMIT_IP_SENDS,
       LIMIT_IP_WINDOW, LIMIT_IP_FAILURES, LIMIT_FAILURE_WINDOW, LOCKOUT_THRESHOLD, LOCKOUT_DURATION,
-      LAST_ACCESSED_WRITE_INTERVAL, CRYPTO_PROVIDER, LOG_FORMAT, METRICS_TOKEN, SESSION_MIGRATE_ISSUER, CONFIG_FILE);
+      LAST_ACCESSED_WRITE_INTERVAL, CRYPTO_PROVIDER, LOG_FORMAT, METRICS_TOKEN, SESSION_MIGRATE_ISSUER, PUBLIC_URL, OAUTH_GOOGLE_CLIENT_ID, OAUTH_GOOGLE_CLIENT_SECRET,
+      OAUTH_GOOGLE_ISSUER, OAUTH_MICROSOFT_CLIENT_ID, OAUTH_MICROSOFT_CLIENT_SECRET, OAUTH_MICROSOFT_ISSUER,
+      OAUTH_APPLE_CLIENT_ID, OAUTH_APPLE_CLIENT_SECRET, OAUTH_APPLE_ISSUER, OAUTH_GITHUB_CLIENT_ID,
+      OAUTH_GITHUB_CLIENT_SECRET, OAUTH_GITHUB_BASE_URL, OAUTH_GITHUB_API_URL, OAUTH_OIDC_CLIENT_ID,
+      OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

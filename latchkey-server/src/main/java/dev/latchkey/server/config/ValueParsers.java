@@ -107,6 +107,18 @@ final class ValueParsers {
     return u;
   }
 
+  /** One absolute http(s) URL, without a trailing slash (paths are appended to it). */
+  static String baseUrl(String text) throws Invalid {
+    String url = text.strip();
+    while (url.endsWith("/")) {
+      url = url.substring(0, url.length() - 1);
+    }
+    if (!Settings.isAbsoluteHttpUrl(url) || url.contains("?")) {
+      throw Invalid.because("is not an absolute http(s) URL without a query: use e.g. https://auth.example.com");
+    }
+    return url;
+  }
+
   static List<String> redirectUrls(String text) throws Invalid {
     List<String> urls = new ArrayList<>();
     for (String part : text.split(",")) {

@@ -53,6 +53,11 @@ public final class Ids {
     return id("totp-recovery-code");
   }
 
+  /** Stytch's {@code oauth_user_registration_id}: {@code oauth-user-<flavor>-<uuid>}. */
+  public String oauthUserRegistration() {
+    return id("oauth-user");
+  }
+
   public String jwk() {
     return id("jwk");
   }

@@ -190,7 +190,33 @@ public enum ErrorCode {
   USERINFO_EMAIL_NOT_VERIFIED(ErrorType.USERINFO_EMAIL_NOT_VERIFIED,
       "The identity provider does not say the user's email is verified, so it cannot be matched to a user."),
   IDENTITY_PROVIDER_UNAVAILABLE(ErrorType.IDENTITY_PROVIDER_UNAVAILABLE,
-      "The identity provider could not be reached or gave an unusable answer; nothing was changed. Retry shortly.");
+      "The identity provider could not be reached or gave an unusable answer; nothing was changed. Retry shortly."),
+  // OAuth.
+  OAUTH_PROVIDER_NOT_CONFIGURED(ErrorType.OAUTH_PROVIDER_NOT_CONFIGURED,
+      "This OAuth provider is not configured on the server: set its LATCHKEY_OAUTH_<PROVIDER>_CLIENT_ID and "
+          + "_CLIENT_SECRET (docs/oauth.md)."),
+  NO_MATCH_FOR_PROVIDED_OAUTH_URL(ErrorType.NO_MATCH_FOR_PROVIDED_OAUTH_URL,
+      "The redirect URL is not one of the server's LATCHKEY_REDIRECT_URLS (the match is exact)."),
+  OAUTH_INVALID_STATE(ErrorType.OAUTH_INVALID_STATE,
+      "The OAuth state is unknown, expired or already used: start the sign-in again."),
+  OAUTH_STATE_MISMATCH(ErrorType.OAUTH_STATE_MISMATCH,
+      "The OAuth callback does not belong to the sign-in this browser started: start the sign-in again."),
+  OAUTH_PROVIDER_ERROR(ErrorType.OAUTH_PROVIDER_ERROR, "The OAuth provider refused the sign-in."),
+  OAUTH_UNVERIFIED_EMAIL(ErrorType.OAUTH_UNVERIFIED_EMAIL,
+      "The provider does not vouch for this email address, and a user with it exists: sign in another way, then "
+          + "attach this provider with POST /v1/oauth/attach."),
+  OAUTH_PROVIDER_ALREADY_LINKED(ErrorType.OAUTH_PROVIDER_ALREADY_LINKED,
+      "This provider account is already linked to another user."),
+  INVALID_OAUTH_ATTACH_TOKEN(ErrorType.INVALID_OAUTH_ATTACH_TOKEN,
+      "The oauth_attach_token is unknown, expired, already used, or for another provider."),
+  INVALID_OAUTH_ID_TOKEN(ErrorType.INVALID_OAUTH_ID_TOKEN,
+      "The provider's ID token failed validation (signature, issuer, audience, nonce or expiry)."),
+  OAUTH_TOKEN_NOT_FOUND(ErrorType.OAUTH_TOKEN_NOT_FOUND,
+      "The OAuth token could not be found: it was never issued, it expired, or it was already used."),
+  OAUTH_USER_REGISTRATION_NOT_FOUND(ErrorType.OAUTH_USER_REGISTRATION_NOT_FOUND,
+      "No OAuth registration has this id."),
+  OAUTH_PROVIDER_UNAVAILABLE(ErrorType.OAUTH_PROVIDER_UNAVAILABLE,
+      "The OAuth provider could not be reached or answered unexpectedly; retry shortly.");
 
   private final ErrorType type;
   private final String message;

@@ -5,6 +5,7 @@ import dev.latchkey.server.factor.migrate.SessionMigrateService;
 import dev.latchkey.server.error.ApiException;
 import dev.latchkey.server.keys.KeyRing;
 import dev.latchkey.server.factor.magiclink.MagicLinkService;
+import dev.latchkey.server.factor.oauth.OAuthService;
 import dev.latchkey.server.factor.otp.EmailOtpService;
 import dev.latchkey.server.factor.password.PasswordResetService;
 import dev.latchkey.server.factor.password.PasswordService;
@@ -50,7 +51,8 @@ public final class HttpApi {
    */
   public record Services(Stores stores, KeyRing keys, UserService users, SessionService sessions,
       PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
-      EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox, SessionMigrateService sessionMigrate) {}
+      EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox, SessionMigrateService sessionMigrate,
+      OAuthService oauth, String publicUrl) {}
 
   /**
    * What the operator sees: the metrics every request is counted in, the token a scraper of {@code GET /metrics}
@@ -100,7 +102,10 @@ public final class HttpApi {
       config.routes.before(ctx -> {
         Replies.setFlavor(ctx, flavor);
         ctx.header(RequestLog.REQUEST_ID_HEADER, Replies.requestId(ctx));
-        if (ctx.path().startsWith("/v1/") && !ctx.path().startsWith(jwksPrefix)) {
+        // The OAuth start and callback are reached by browsers, without credentials (the start names the public
+        // token).
+        if (ctx.path().startsWith("/v1/") && !ctx.path().startsWith(jwksPrefix)
+            && !ctx.path().startsWith("/v1/public/")) {
           auth.check(ctx);
         }
         // Only the device-facing endpoints are for browsers: the backend API holds the project secret.
@@ -125,6 +130,7 @@ public final class HttpApi {
           services.emailCodes(), totps)
           .register(table);
       new TotpRoutes(totps).register(table);
+      new OAuthRoutes(services.oauth(), sdkAuth, project, services.publicUrl()).register(table);
       registered.set(table.registered());
 
       config.routes.exception(ApiException.class, (e, ctx) -> {

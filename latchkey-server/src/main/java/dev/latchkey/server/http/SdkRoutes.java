@@ -155,7 +155,9 @@ final class SdkRoutes {
       throw ErrorCode.PUBLIC_TOKEN_NOT_FOUND.exception();
     }
     Replies.data(ctx, new Bootstrap(200, Replies.requestId(ctx), "Latchkey", true, "CONSUMER", null, List.of(),
-        Map.of("enabled", false), false, false, false, false, null, false, false, null, false, RbacPolicy.DEFAULT));
+        // pkce_required_for_oauth: the browser SDK then starts every OAuth flow with a code_challenge and sends the
+        // verifier it kept to /sdk/v1/oauth/authenticate, so a token intercepted on its way to the app is useless.
+        Map.of("enabled", false), false, false, true, false, null, false, false, null, false, RbacPolicy.DEFAULT));
   }
 
   /**

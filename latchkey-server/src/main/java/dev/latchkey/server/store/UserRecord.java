@@ -19,11 +19,21 @@ public record UserRecord(
     Instant createdAt,
     List<StoredEmail> emails,
     StoredPassword password,
-    List<User.Totp> totps) {
+    List<User.Totp> totps,
+    List<StoredProvider> providers) {
 
   public UserRecord {
     emails = List.copyOf(emails);
     totps = List.copyOf(totps);
+    providers = List.copyOf(providers);
+  }
+
+  /** A user without OAuth registrations. */
+  public UserRecord(String userId, String status, User.Name name, Map<String, Object> trustedMetadata,
+      Map<String, Object> untrustedMetadata, String externalId, Instant createdAt, List<StoredEmail> emails,
+      StoredPassword password, List<User.Totp> totps) {
+    this(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails, password, totps,
+        List.of());
   }
 
   /** A user without TOTP registrations (a new user, or one built before they are read). */
@@ -36,8 +46,15 @@ public record UserRecord(
 
   public UserRecord withPassword(StoredPassword newPassword) {
     return new UserRecord(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails,
-        newPassword, totps);
+        newPassword, totps, providers);
   }
+
+  /**
+   * A provider account linked to the user (an OAuth registration): the wire form of one {@code providers[]} entry,
+   * Stytch's {@code {provider_type, provider_subject, profile_picture_url, locale, oauth_user_registration_id}}.
+   */
+  public record StoredProvider(String oauthUserRegistrationId, String providerType, String providerSubject,
+      String profilePictureUrl, String locale) {}
 
   public record StoredEmail(String emailId, String email, boolean verified) {}
 

@@ -45,6 +45,15 @@ public final class UserService {
                 false)), null);
   }
 
+  /**
+   * A user not yet stored, with no email: signed up by a sign-in method that proves no address (an OAuth provider
+   * that does not vouch for the email it gives).
+   */
+  public UserRecord newUserWithoutEmail(User.Name name) {
+    return new UserRecord(ids.user(), "active", Names.merge(User.Name.EMPTY, name), Map.of(), Map.of(), null, now(),
+        List.of(), null);
+  }
+
   public UserRecord create(UserCreateRequest r) {
     if (r.phoneNumber() != null && !r.phoneNumber().isEmpty()) {
       throw ErrorCode.PHONE_NUMBERS_NOT_SUPPORTED.exception();
@@ -114,7 +123,7 @@ public final class UserService {
         Metadata.merge(u.trustedMetadata(), r.trustedMetadata(), "trusted_metadata"),
         Metadata.merge(u.untrustedMetadata(), r.untrustedMetadata(), "untrusted_metadata"),
         r.externalId() != null ? r.externalId() : u.externalId(), u.createdAt(), u.emails(), u.password(),
-        u.totps());
+        u.totps(), u.providers());
     try {
       if (!store.update(next)) {
         throw ErrorCode.USER_NOT_FOUND.exception();
@@ -138,10 +147,23 @@ public final class UserService {
   public static User toWire(UserRecord u) {
     return new User(u.userId(),
         u.emails().stream().map(e -> new User.Email(e.emailId(), e.email(), e.verified())).toList(),
-        u.status(), List.of(), List.of(), List.of(), u.totps(), List.of(), List.of(), false,
+        u.status(), List.of(), List.of(), providers(u), u.totps(), List.of(), List.of(), false,
         SessionService.DEFAULT_ROLES, u.name(), u.createdAt(),
         u.password() == null ? null : new User.Password(u.password().passwordId(), u.password().requiresReset()),
         u.trustedMetadata(), u.untrustedMetadata(), u.externalId(), null, null);
+  }
+
+  /** Stytch's {@code providers[]}: every field present (the Java SDK declares them non-null). */
+  private static List<Map<String, Object>> providers(UserRecord u) {
+    return u.providers().stream().map(p -> {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("provider_type", p.providerType());
+      m.put("provider_subject", p.providerSubject());
+      m.put("profile_picture_url", p.profilePictureUrl());
+      m.put("locale", p.locale());
+      m.put("oauth_user_registration_id", p.oauthUserRegistrationId());
+      return m;
+    }).toList();
   }
 
   public static void checkUserId(String userId) {

@@ -66,7 +66,11 @@ class HostileInputTest {
       "POST /sdk/v1/events", "POST /sdk/v1/sessions/revoke", "POST /sdk/v1/totps/recovery_codes",
       "GET /v1/dev/outbox",
       // Removing an external id takes nothing but the path.
-      "DELETE /v1/users/{user_id}/external_id");
+      "DELETE /v1/users/{user_id}/external_id",
+      // OAuth: the browser-facing start and callback read query parameters (the posted callback reads a form, and is
+      // probed as a body route); unlinking a provider reads its path.
+      "GET /v1/public/oauth/{provider}/start", "GET /v1/public/oauth/callback/{provider}",
+      "DELETE /v1/users/oauth/{oauth_user_registration_id}");
 
   /** Every field name any endpoint reads, so a "wrong types" body hits whichever fields the route has. */
   private static final List<String> FIELDS = List.of("email", "password", "name", "create_user_as_pending",
@@ -74,7 +78,7 @@ class HostileInputTest {
       "session_id", "session_duration_minutes", "session_custom_claims", "user_id", "totp_code", "recovery_code",
       "expiration_minutes", "token", "method_id", "code", "login_magic_link_url", "signup_magic_link_url",
       "reset_password_redirect_url", "login_expiration_minutes", "signup_expiration_minutes",
-      "code_challenge", "code_verifier", "email_id", "totp_id", "phone_number");
+      "code_challenge", "code_verifier", "email_id", "totp_id", "phone_number", "provider");
 
   private static TestServer server;
   private static ApiClient api;

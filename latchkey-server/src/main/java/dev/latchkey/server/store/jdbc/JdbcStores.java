@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.server.config.DatabaseUrl;
 import dev.latchkey.server.store.EmailTokenStore;
 import dev.latchkey.server.store.KeyStore;
+import dev.latchkey.server.store.OAuthStore;
 import dev.latchkey.server.store.OtpCodeStore;
 import dev.latchkey.server.store.PoolState;
 import dev.latchkey.server.store.ProjectStore;
@@ -54,6 +55,7 @@ public final class JdbcStores implements Stores {
   private final EmailTokenStore emailTokens;
   private final OtpCodeStore otpCodes;
   private final RateCounterStore rateCounters;
+  private final OAuthStore oauth;
 
   /** How long /readyz waits for the database: an orchestrator's probe gives up after a second (Kubernetes). */
   private static final Duration READINESS_WAIT = Duration.ofSeconds(1);
@@ -75,6 +77,7 @@ public final class JdbcStores implements Stores {
     this.emailTokens = new JdbcEmailTokenStore(jdbc);
     this.otpCodes = new JdbcOtpCodeStore(jdbc);
     this.rateCounters = new JdbcRateCounterStore(jdbc);
+    this.oauth = new JdbcOAuthStore(jdbc);
   }
 
   /** {@link #open(String, Duration, int)} with a pool of 10 connections on PostgreSQL. */
@@ -227,6 +230,11 @@ public final class JdbcStores implements Stores {
   @Override
   public RateCounterStore rateCounters() {
     return rateCounters;
+  }
+
+  @Override
+  public OAuthStore oauth() {
+    return oauth;
   }
 
   /**

@@ -24,7 +24,9 @@ final class JdbcUserStore implements UserStore {
       + "UNION ALL SELECT 'p', password_id, hash, CASE WHEN requires_reset THEN 1 ELSE 0 END, created_at "
       + "FROM passwords WHERE user_id = ? "
       + "UNION ALL SELECT 't', totp_id, NULL, CASE WHEN verified THEN 1 ELSE 0 END, created_at "
-      + "FROM totps WHERE user_id = ? ORDER BY 1, 5, 2";
+      + "FROM totps WHERE user_id = ? "
+      + "UNION ALL SELECT 'o', registration_id, details, 0, created_at "
+      + "FROM oauth_registrations WHERE user_id = ? ORDER BY 1, 5, 2";
 
   /** One row of {@link #DETAILS}. */
   private record Detail(String kind, String id, String value, boolean flag) {}
@@ -118,6 +120,9 @@ final class JdbcUserStore implements UserStore {
       jdbc.update(c, "DELETE FROM totp_recovery_codes WHERE totp_id IN (SELECT totp_id FROM totps WHERE user_id = ?)",
           userId);
       jdbc.update(c, "DELETE FROM totps WHERE user_id = ?", userId);
+      jdbc.update(c, "DELETE FROM oauth_tokens WHERE user_id = ?", userId);
+      jdbc.update(c, "DELETE FROM oauth_attach_tokens WHERE user_id = ?", userId);
+      jdbc.update(c, "DELETE FROM oauth_registrations WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM sessions WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM email_tokens WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM otp_codes WHERE user_id = ?", userId);
@@ -142,20 +147,32 @@ final class JdbcUserStore implements UserStore {
   private UserRecord row(Connection c, ResultSet rs) throws SQLException {
     String userId = rs.getString(1);
     List<Detail> details = jdbc.query(c, DETAILS,
-        d -> new Detail(d.getString(1), d.getString(2), d.getString(3), d.getInt(4) != 0), userId, userId, userId);
+        d -> new Detail(d.getString(1), d.getString(2), d.getString(3), d.getInt(4) != 0), userId, userId, userId, userId);
     List<UserRecord.StoredEmail> emails = new ArrayList<>(1);
     List<UserRecord.StoredPassword> passwords = new ArrayList<>(1);
     List<User.Totp> totps = new ArrayList<>(0);
+    List<UserRecord.StoredProvider> providers = new ArrayList<>(0);
     for (Detail d : details) {
       switch (d.kind()) {
         case "e" -> emails.add(new UserRecord.StoredEmail(d.id(), d.value(), d.flag()));
         case "p" -> passwords.add(new UserRecord.StoredPassword(d.id(), d.value(), d.flag()));
+        case "o" -> providers.add(provider(d.id(), JsonColumns.readMap(d.value())));
         default -> totps.add(new User.Totp(d.id(), d.flag()));
       }
     }
     return new UserRecord(userId, rs.getString(2), new User.Name(rs.getString(3), rs.getString(4), rs.getString(5)),
         JsonColumns.readMap(rs.getString(6)), JsonColumns.readMap(rs.getString(7)), rs.getString(8),
         Instant.ofEpochMilli(rs.getLong(9)), emails,
-        passwords.isEmpty() ? null : passwords.get(0), totps);
+        passwords.isEmpty() ? null : passwords.get(0), totps, providers);
+  }
+
+  private static UserRecord.StoredProvider provider(String registrationId, java.util.Map<String, Object> details) {
+    return new UserRecord.StoredProvider(registrationId, text(details, "provider_type"),
+        text(details, "provider_subject"), text(details, "profile_picture_url"), text(details, "locale"));
+  }
+
+  private static String text(java.util.Map<String, Object> details, String key) {
+    Object v = details.get(key);
+    return v == null ? "" : v.toString();
   }
 }

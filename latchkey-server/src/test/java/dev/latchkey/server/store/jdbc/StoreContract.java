@@ -7,6 +7,7 @@ import dev.latchkey.server.store.OtpCodeRecord;
 import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.SessionRecord;
 import dev.latchkey.server.store.StoreException;
+import dev.latchkey.server.store.OAuthStore;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.store.TotpRecord;
 import dev.latchkey.server.store.UserRecord;
@@ -1091,5 +1092,97 @@ public abstract class StoreContract {
 
     assertThat(stores.otpCodes().claimAttempt(method, T0, 5).orElseThrow().requestedBy())
         .isEqualTo(new Attributes(null, null));
+  }
+
+  // ------------------------------------------------------------------------------------------------------- OAuth
+
+  protected static OAuthStore.Registration registration(String id, String userId, String provider, String subject) {
+    return new OAuthStore.Registration(id, userId, provider, subject, "Google", "https://example.com/p.png", "en",
+        T0);
+  }
+
+  protected static OAuthStore.State oauthState(String hash, Instant expiresAt) {
+    return new OAuthStore.State(hash, "google", "nonce-1", "sealed-verifier", "none",
+        "https://auth.example.com/v1/public/oauth/callback/google", null, "https://app.example.com/login",
+        "https://app.example.com/signup", null, "openid email profile", T0, expiresAt);
+  }
+
+  @Test
+  void aProviderAccountLinksToOneUserAndShowsInItsProviders() {
+    UserRecord ada = user(newUserId(), "ada@example.com");
+    UserRecord grace = user(newUserId(), "grace@example.com");
+    stores.users().create(ada);
+    stores.users().create(grace);
+    stores.oauth().createRegistration(registration("oauth-user-test-1", ada.userId(), "google", "sub-1"));
+
+    assertThatThrownBy(() -> stores.oauth().createRegistration(
+        registration("oauth-user-test-2", grace.userId(), "google", "sub-1")))
+        .isInstanceOf(DuplicateKeyException.class);
+    assertThat(stores.oauth().findRegistration("google", "sub-1")).map(OAuthStore.Registration::userId)
+        .contains(ada.userId());
+    assertThat(stores.oauth().findRegistration("github", "sub-1")).isEmpty();
+    assertThat(stores.users().find(ada.userId()).orElseThrow().providers()).singleElement().satisfies(p -> {
+      assertThat(p.oauthUserRegistrationId()).isEqualTo("oauth-user-test-1");
+      assertThat(p.providerType()).isEqualTo("Google");
+      assertThat(p.providerSubject()).isEqualTo("sub-1");
+      assertThat(p.profilePictureUrl()).isEqualTo("https://example.com/p.png");
+      assertThat(p.locale()).isEqualTo("en");
+    });
+    assertThat(stores.users().find(grace.userId()).orElseThrow().providers()).isEmpty();
+  }
+
+  @Test
+  void anOAuthStateIsConsumedOnceAndNeverAfterItExpires() throws Exception {
+    stores.oauth().createState(oauthState("state-hash-1", T0.plusSeconds(600)));
+    stores.oauth().createState(oauthState("state-hash-2", T0.plusSeconds(600)));
+
+    List<Boolean> winners = concurrently(List.of(
+        () -> stores.oauth().consumeState("state-hash-1", T0).isPresent(),
+        () -> stores.oauth().consumeState("state-hash-1", T0).isPresent(),
+        () -> stores.oauth().consumeState("state-hash-1", T0).isPresent()));
+
+    assertThat(winners).containsOnlyOnce(true);
+    assertThat(stores.oauth().consumeState("state-hash-2", T0.plusSeconds(600))).isEmpty();
+    assertThat(stores.oauth().consumeState("state-hash-2", T0)).as("spent by the expired read").isEmpty();
+  }
+
+  @Test
+  void anOAuthTokenIsFoundUntilConsumedAndGoesWithItsRegistrationAndItsUser() {
+    UserRecord ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    stores.oauth().createRegistration(registration("oauth-user-test-1", ada.userId(), "google", "sub-1"));
+    OAuthStore.Token token = new OAuthStore.Token("token-hash-1", ada.userId(), "oauth-user-test-1",
+        ada.emails().get(0).emailId(), null, "sealed-values", "none", T0, T0.plusSeconds(600));
+    stores.oauth().createToken(token);
+
+    assertThat(stores.oauth().findToken("token-hash-1", T0)).contains(token);
+    assertThat(stores.oauth().findToken("token-hash-1", T0.plusSeconds(600))).isEmpty();
+    assertThat(stores.oauth().consumeToken("token-hash-1", T0)).contains(token);
+    assertThat(stores.oauth().consumeToken("token-hash-1", T0)).isEmpty();
+
+    stores.oauth().createToken(new OAuthStore.Token("token-hash-2", ada.userId(), "oauth-user-test-1", null, null,
+        "sealed-values", "none", T0, T0.plusSeconds(600)));
+    assertThat(stores.oauth().deleteRegistration("oauth-user-test-1")).isTrue();
+    assertThat(stores.oauth().findToken("token-hash-2", T0)).isEmpty();
+    assertThat(stores.oauth().deleteRegistration("oauth-user-test-1")).isFalse();
+
+    stores.oauth().createRegistration(registration("oauth-user-test-3", ada.userId(), "github", "42"));
+    stores.oauth().createAttachToken(new OAuthStore.AttachToken("attach-hash-1", ada.userId(), "github", T0,
+        T0.plusSeconds(600)));
+    stores.users().delete(ada.userId());
+    assertThat(stores.oauth().findRegistrationById("oauth-user-test-3")).isEmpty();
+    assertThat(stores.oauth().consumeAttachToken("attach-hash-1", T0)).isEmpty();
+  }
+
+  @Test
+  void purgingDeletesOnlyExpiredOAuthRecords() {
+    UserRecord ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    stores.oauth().createState(oauthState("state-old", T0));
+    stores.oauth().createState(oauthState("state-new", T0.plusSeconds(600)));
+    stores.oauth().createAttachToken(new OAuthStore.AttachToken("attach-old", ada.userId(), "github", T0, T0));
+
+    assertThat(stores.oauth().purgeExpired(T0.plusMillis(1))).isEqualTo(2);
+    assertThat(stores.oauth().consumeState("state-new", T0)).isPresent();
   }
 }
