@@ -26,4 +26,7 @@ public interface UserStore {
 
   /** Deletes the user and, in the same transaction, its emails, password and sessions. */
   boolean delete(String userId);
+
+  /** One page of the users matching {@code search}, ordered by {@code (created_at, user_id)}. */
+  UserSearch.Page search(UserSearch search);
 }

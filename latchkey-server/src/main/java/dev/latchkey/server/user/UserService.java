@@ -8,6 +8,7 @@ import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.DuplicateKeyException;
 import dev.latchkey.server.store.UserRecord;
+import dev.latchkey.server.store.UserSearch;
 import dev.latchkey.server.store.UserStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -98,6 +99,11 @@ public final class UserService {
     if (!store.delete(userId)) {
       throw ErrorCode.USER_NOT_FOUND.exception();
     }
+  }
+
+  /** One page of {@code POST /v1/users/search}. */
+  public UserSearch.Page search(UserSearch search) {
+    return store.search(search);
   }
 
   /** The wire form: every list present, even when empty. */

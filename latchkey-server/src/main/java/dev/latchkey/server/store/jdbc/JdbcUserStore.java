@@ -1,6 +1,7 @@
 package dev.latchkey.server.store.jdbc;
 
 import dev.latchkey.server.store.UserRecord;
+import dev.latchkey.server.store.UserSearch;
 import dev.latchkey.server.store.UserStore;
 
 import dev.latchkey.model.User;
@@ -142,5 +143,131 @@ final class JdbcUserStore implements UserStore {
         JsonColumns.readMap(rs.getString(6)), JsonColumns.readMap(rs.getString(7)), rs.getString(8),
         Instant.ofEpochMilli(rs.getLong(9)), emails,
         passwords.isEmpty() ? null : passwords.get(0), totps);
+  }
+
+  // --- search (POST /v1/users/search) ---
+
+  @Override
+  public UserSearch.Page search(UserSearch search) {
+    List<Object> args = new ArrayList<>();
+    String where = searchCondition(search, args);
+    List<Object> pageArgs = new ArrayList<>(args);
+    StringBuilder page = new StringBuilder("SELECT " + prefixed(USER_COLUMNS) + " FROM users u");
+    String keyset = "";
+    if (search.after() != null) {
+      // Written out rather than as a row value so both databases use the (created_at, user_id) index for it.
+      keyset = "(u.created_at > ? OR (u.created_at = ? AND u.user_id > ?))";
+      long at = search.after().createdAt().toEpochMilli();
+      pageArgs.add(at);
+      pageArgs.add(at);
+      pageArgs.add(search.after().userId());
+    }
+    String pageWhere = where.isEmpty() ? keyset : keyset.isEmpty() ? where : "(" + where + ") AND " + keyset;
+    if (!pageWhere.isEmpty()) {
+      page.append(" WHERE ").append(pageWhere);
+    }
+    // One more row than asked for tells whether a next page exists.
+    page.append(" ORDER BY u.created_at, u.user_id LIMIT ?");
+    pageArgs.add(search.limit() + 1);
+    String count = "SELECT COUNT(*) FROM users u" + (where.isEmpty() ? "" : " WHERE " + where);
+    return jdbc.withConnection(c -> {
+      List<UserRecord> users = jdbc.queryOnce(c, page.toString(), rs -> row(c, rs), pageArgs.toArray());
+      long total = jdbc.queryOnce(c, count, rs -> rs.getLong(1), args.toArray()).get(0);
+      UserSearch.Position next = null;
+      if (users.size() > search.limit()) {
+        users = users.subList(0, search.limit());
+        UserRecord last = users.get(users.size() - 1);
+        next = new UserSearch.Position(last.createdAt(), last.userId());
+      }
+      return new UserSearch.Page(users, total, next);
+    });
+  }
+
+  private static String prefixed(String columns) {
+    return "u." + columns.replace(", ", ", u.");
+  }
+
+  /** The WHERE text of the filters (empty when none), appending their arguments to {@code args}. */
+  private static String searchCondition(UserSearch search, List<Object> args) {
+    List<String> parts = new ArrayList<>();
+    for (UserSearch.Filter f : search.filters()) {
+      parts.add("(" + condition(f, args) + ")");
+    }
+    return String.join(search.matchAll() ? " AND " : " OR ", parts);
+  }
+
+  /**
+   * One filter as SQL. Selective filters (addresses, ids) are written as {@code user_id IN (subquery)} so the
+   * planner can start from the matching rows of an index; yes/no filters as correlated EXISTS.
+   */
+  private static String condition(UserSearch.Filter f, List<Object> args) {
+    return switch (f) {
+      case UserSearch.EmailAddresses e -> {
+        args.addAll(e.emails());
+        yield "u.user_id IN (SELECT user_id FROM emails WHERE email IN (" + marks(e.emails().size()) + "))";
+      }
+      case UserSearch.EmailIds e -> {
+        args.addAll(e.emailIds());
+        yield "u.user_id IN (SELECT user_id FROM emails WHERE email_id IN (" + marks(e.emailIds().size()) + "))";
+      }
+      case UserSearch.EmailAddressFuzzy e -> {
+        args.add(containsPattern(e.text()));
+        yield "u.user_id IN (SELECT user_id FROM emails WHERE email LIKE ? ESCAPE '\\')";
+      }
+      case UserSearch.EmailVerified e -> {
+        args.add(true);
+        yield (e.verified() ? "" : "NOT ")
+            + "EXISTS (SELECT 1 FROM emails e WHERE e.user_id = u.user_id AND e.verified = ?)";
+      }
+      case UserSearch.UserIds e -> {
+        args.addAll(e.userIds());
+        yield "u.user_id IN (" + marks(e.userIds().size()) + ")";
+      }
+      case UserSearch.Status e -> {
+        args.add(e.status());
+        yield "u.status = ?";
+      }
+      case UserSearch.CreatedAt e -> {
+        List<String> bounds = new ArrayList<>(2);
+        if (e.after() != null) {
+          bounds.add("u.created_at > ?");
+          args.add(e.after().toEpochMilli());
+        }
+        if (e.before() != null) {
+          bounds.add("u.created_at < ?");
+          args.add(e.before().toEpochMilli());
+        }
+        yield String.join(" AND ", bounds);
+      }
+      case UserSearch.FullNameFuzzy e -> {
+        String pattern = containsPattern(e.text());
+        for (int i = 0; i < 4; i++) {
+          args.add(pattern);
+        }
+        yield "LOWER(u.first_name) LIKE ? ESCAPE '\\' OR LOWER(u.middle_name) LIKE ? ESCAPE '\\' "
+            + "OR LOWER(u.last_name) LIKE ? ESCAPE '\\' "
+            + "OR LOWER(u.first_name || ' ' || u.last_name) LIKE ? ESCAPE '\\'";
+      }
+      case UserSearch.PasswordExists e ->
+          (e.exists() ? "" : "NOT ") + "EXISTS (SELECT 1 FROM passwords p WHERE p.user_id = u.user_id)";
+      case UserSearch.TotpIds e -> {
+        args.addAll(e.totpIds());
+        yield "u.user_id IN (SELECT user_id FROM totps WHERE totp_id IN (" + marks(e.totpIds().size()) + "))";
+      }
+      case UserSearch.TotpVerified e -> {
+        args.add(true);
+        yield (e.verified() ? "" : "NOT ")
+            + "EXISTS (SELECT 1 FROM totps t WHERE t.user_id = u.user_id AND t.verified = ?)";
+      }
+    };
+  }
+
+  private static String marks(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
+  }
+
+  /** A LIKE pattern matching values that contain {@code text}, with LIKE's own characters escaped. */
+  private static String containsPattern(String text) {
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
   }
 }
