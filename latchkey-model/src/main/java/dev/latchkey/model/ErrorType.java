@@ -85,7 +85,9 @@ public enum ErrorType {
   METHOD_NOT_IMPLEMENTED(501),
   EMAIL_DELIVERY_FAILED(502),
   DATABASE_UNAVAILABLE(503),
-  SESSION_BUSY(503);
+  SESSION_BUSY(503),
+  // issue 14, finding and managing users
+  PASSWORD_NOT_FOUND(404);
 
   private static final Map<String, ErrorType> BY_WIRE_NAME = new HashMap<>();
 

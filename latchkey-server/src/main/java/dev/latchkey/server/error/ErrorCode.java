@@ -117,7 +117,9 @@ public enum ErrorCode {
   EMAIL_DELIVERY_FAILED(ErrorType.EMAIL_DELIVERY_FAILED,
       "The mail server did not accept the email, so nothing usable was sent; retry shortly."),
   DATABASE_UNAVAILABLE(ErrorType.DATABASE_UNAVAILABLE, "The database is unavailable; retry shortly."),
-  SESSION_BUSY(ErrorType.SESSION_BUSY, "The session is being updated by many requests at once; retry shortly.");
+  SESSION_BUSY(ErrorType.SESSION_BUSY, "The session is being updated by many requests at once; retry shortly."),
+  // issue 14, finding and managing users
+  PASSWORD_NOT_FOUND(ErrorType.PASSWORD_NOT_FOUND, "No password with this password_id.");
 
   private final ErrorType type;
   private final String message;

@@ -2,6 +2,7 @@ package dev.latchkey.server.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.model.User;
+import dev.latchkey.model.UserChangeResponse;
 import dev.latchkey.model.UserCreateRequest;
 import dev.latchkey.model.UserCreateResponse;
 import dev.latchkey.model.UserDeleteResponse;
@@ -26,6 +27,8 @@ final class UserRoutes {
   void register(RouteTable routes) {
     routes.post("/v1/users", this::create);
     routes.post("/v1/users/search", this::search);
+    routes.delete("/v1/users/emails/{email_id}", this::deleteEmail);
+    routes.delete("/v1/users/passwords/{password_id}", this::deletePassword);
     routes.get("/v1/users/{user_id}", this::get);
     routes.put("/v1/users/{user_id}", this::update);
     routes.delete("/v1/users/{user_id}", this::delete);
@@ -76,5 +79,17 @@ final class UserRoutes {
     meta.put("total", page.total());
     meta.put("next_cursor", UserSearchRequests.cursor(search, page.next()));
     Replies.json(ctx, 200, body);
+  }
+
+  private void deleteEmail(Context ctx) {
+    UserRecord user = users.deleteEmail(ctx.pathParam("email_id"));
+    Replies.json(ctx, 200, new UserChangeResponse(200, Replies.requestId(ctx), user.userId(),
+        UserService.toWire(user)));
+  }
+
+  private void deletePassword(Context ctx) {
+    UserRecord user = users.deletePassword(ctx.pathParam("password_id"));
+    Replies.json(ctx, 200, new UserChangeResponse(200, Replies.requestId(ctx), user.userId(),
+        UserService.toWire(user)));
   }
 }

@@ -153,6 +153,36 @@ final class JdbcUserStore implements UserStore {
         passwords.isEmpty() ? null : passwords.get(0), totps);
   }
 
+  // --- deleting one factor (DELETE /v1/users/emails/{id}, /passwords/{id}) ---
+
+  @Override
+  public Optional<String> deleteEmail(String emailId) {
+    return jdbc.inTransaction(c -> {
+      List<String> owner = jdbc.query(c, "SELECT user_id FROM emails WHERE email_id = ?", rs -> rs.getString(1),
+          emailId);
+      if (owner.isEmpty()) {
+        return Optional.empty();
+      }
+      jdbc.update(c, "DELETE FROM email_tokens WHERE email_id = ?", emailId);
+      jdbc.update(c, "DELETE FROM otp_codes WHERE method_id = ?", emailId);
+      jdbc.update(c, "DELETE FROM emails WHERE email_id = ?", emailId);
+      return Optional.of(owner.get(0));
+    });
+  }
+
+  @Override
+  public Optional<String> deletePassword(String passwordId) {
+    return jdbc.inTransaction(c -> {
+      List<String> owner = jdbc.query(c, "SELECT user_id FROM passwords WHERE password_id = ?",
+          rs -> rs.getString(1), passwordId);
+      if (owner.isEmpty()) {
+        return Optional.empty();
+      }
+      jdbc.update(c, "DELETE FROM passwords WHERE password_id = ?", passwordId);
+      return Optional.of(owner.get(0));
+    });
+  }
+
   // --- search (POST /v1/users/search) ---
 
   @Override
