@@ -110,6 +110,7 @@ public final class HttpApi {
           services.emailCodes(), totps)
           .register(table);
       new TotpRoutes(totps).register(table);
+      new SdkUserFactorRoutes(sdkAuth, users).register(table);
       registered.set(table.registered());
 
       config.routes.exception(ApiException.class, (e, ctx) -> {
