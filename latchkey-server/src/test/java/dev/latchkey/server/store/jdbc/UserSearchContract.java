@@ -3,6 +3,8 @@ package dev.latchkey.server.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.model.User;
+import dev.latchkey.server.store.EmailTokenRecord;
+import dev.latchkey.server.store.OtpCodeRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.store.TotpRecord;
 import dev.latchkey.server.store.UserRecord;
@@ -251,6 +253,41 @@ abstract class UserSearchContract {
     assertThat(seen).containsAll(before);
     List<String> late = seen.stream().filter(id -> id.startsWith("user-test-late-")).toList();
     assertThat(late).isNotEmpty();
+  }
+
+  // --- deleting one factor (shares this class: same fixtures, both databases) ---
+
+  @Test
+  void deletingAnEmailRemovesItWithTheLinksAndCodesMailedToItAndNamesItsUser() {
+    add("user-test-a", 1, "a@example.com", "a2@example.com");
+    String emailId = "email-test-1-user-test-a";
+    stores.emailTokens().create(new EmailTokenRecord("hash-1", EmailTokenRecord.MAGIC_LINK, "user-test-a", emailId,
+        null, T0, T0.plusSeconds(600)));
+    stores.emailTokens().create(new EmailTokenRecord("hash-0", EmailTokenRecord.MAGIC_LINK, "user-test-a",
+        "email-test-0-user-test-a", null, T0, T0.plusSeconds(600)));
+    stores.otpCodes().replace(new OtpCodeRecord(emailId, "user-test-a", "code-hash", "salt", 0, T0,
+        T0.plusSeconds(120)));
+
+    assertThat(stores.users().deleteEmail(emailId)).contains("user-test-a");
+
+    assertThat(stores.users().find("user-test-a").orElseThrow().emails()).extracting(UserRecord.StoredEmail::email)
+        .containsExactly("a@example.com");
+    assertThat(stores.emailTokens().find("hash-1", EmailTokenRecord.MAGIC_LINK)).isEmpty();
+    assertThat(stores.emailTokens().find("hash-0", EmailTokenRecord.MAGIC_LINK)).isPresent();
+    assertThat(stores.otpCodes().consume(emailId, "code-hash")).isFalse();
+    assertThat(stores.users().deleteEmail(emailId)).isEmpty();
+    assertThat(stores.users().findByEmail("a2@example.com")).isEmpty();
+  }
+
+  @Test
+  void deletingAPasswordByItsIdNamesItsUserOnce() {
+    add("user-test-a", 1, "a@example.com");
+    stores.users().setPassword("user-test-a", new UserRecord.StoredPassword("password-test-1", "hash", false));
+
+    assertThat(stores.users().deletePassword("password-test-1")).contains("user-test-a");
+
+    assertThat(stores.users().find("user-test-a").orElseThrow().password()).isNull();
+    assertThat(stores.users().deletePassword("password-test-1")).isEmpty();
   }
 
   private List<String> pageThrough(int limit, Runnable betweenPages) {
