@@ -136,7 +136,9 @@ public enum ErrorType {
   INVALID_OAUTH_ID_TOKEN(401),
   OAUTH_TOKEN_NOT_FOUND(404),
   OAUTH_USER_REGISTRATION_NOT_FOUND(404),
-  OAUTH_PROVIDER_UNAVAILABLE(502);
+  OAUTH_PROVIDER_UNAVAILABLE(502),
+  // issue 14, finding and managing users
+  PASSWORD_NOT_FOUND(404);
 
   private static final Map<String, ErrorType> BY_WIRE_NAME = new HashMap<>();
 

@@ -216,7 +216,9 @@ public enum ErrorCode {
   OAUTH_USER_REGISTRATION_NOT_FOUND(ErrorType.OAUTH_USER_REGISTRATION_NOT_FOUND,
       "No OAuth registration has this id."),
   OAUTH_PROVIDER_UNAVAILABLE(ErrorType.OAUTH_PROVIDER_UNAVAILABLE,
-      "The OAuth provider could not be reached or answered unexpectedly; retry shortly.");
+      "The OAuth provider could not be reached or answered unexpectedly; retry shortly."),
+  // issue 14, finding and managing users
+  PASSWORD_NOT_FOUND(ErrorType.PASSWORD_NOT_FOUND, "No password with this password_id.");
 
   private final ErrorType type;
   private final String message;

@@ -131,6 +131,7 @@ public final class HttpApi {
           .register(table);
       new TotpRoutes(totps).register(table);
       new OAuthRoutes(services.oauth(), sdkAuth, project, services.publicUrl()).register(table);
+      new SdkUserFactorRoutes(sdkAuth, users).register(table);
       registered.set(table.registered());
 
       config.routes.exception(ApiException.class, (e, ctx) -> {

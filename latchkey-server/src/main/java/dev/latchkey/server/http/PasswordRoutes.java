@@ -17,7 +17,9 @@ import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.user.UserService;
+import dev.latchkey.server.error.ErrorCode;
 import io.javalin.http.Context;
+import java.util.Map;
 
 /**
  * {@code /v1/passwords}: sign-up and sign-in with email and password, strength check, reset by email. The per-IP
@@ -39,6 +41,8 @@ final class PasswordRoutes {
     routes.post("/v1/passwords/email/reset/start", this::resetStart);
     routes.post("/v1/passwords/email/reset", this::reset);
     routes.post("/v1/passwords/migrate", this::migrate);
+    routes.post("/v1/passwords/existing_password/reset", this::resetWithExistingPassword);
+    routes.post("/v1/passwords/session/reset", this::resetWithSession);
   }
 
   private void strengthCheck(Context ctx) {
@@ -81,6 +85,46 @@ final class PasswordRoutes {
     // Stytch's request has no attributes here, so no end-user IP: only the per-email lockout counts these.
     PasswordService.Outcome o = passwords.authenticate(Bodies.read(ctx, PasswordAuthenticateRequest.class),
         Attributes.EMPTY, null);
+    Replies.json(ctx, 200, SessionRoutes.authenticated(ctx, o.user(), o.session()));
+  }
+
+  /** Stytch's {@code passwords.existingPassword.reset} request (backend API). */
+  record ExistingPasswordReset(String email, String existingPassword, String newPassword, String sessionToken,
+      String sessionJwt, Integer sessionDurationMinutes, Map<String, Object> sessionCustomClaims) {
+    @Override
+    public String toString() {
+      return "ExistingPasswordReset[email=" + email + ", passwords and session=<redacted>]";
+    }
+  }
+
+  /** The same service as {@code /sdk/v1}, with the session (optional) named in the body. */
+  private void resetWithExistingPassword(Context ctx) {
+    ExistingPasswordReset r = Bodies.read(ctx, ExistingPasswordReset.class);
+    PasswordService.Outcome o = passwords.resetWithExistingPassword(r.email(), r.existingPassword(),
+        r.newPassword(), SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()), r.sessionDurationMinutes(),
+        r.sessionCustomClaims(), Attributes.EMPTY, null);
+    Replies.json(ctx, 200, SessionRoutes.authenticated(ctx, o.user(), o.session()));
+  }
+
+  /** Stytch's {@code passwords.sessions.reset} request (backend API). */
+  record SessionReset(String password, String sessionToken, String sessionJwt, Integer sessionDurationMinutes,
+      Map<String, Object> sessionCustomClaims) {
+    @Override
+    public String toString() {
+      return "SessionReset[password and session=<redacted>]";
+    }
+  }
+
+  /** The session named in the body must have been signed in recently, exactly as on {@code /sdk/v1}. */
+  private void resetWithSession(Context ctx) {
+    SessionReset r = Bodies.read(ctx, SessionReset.class);
+    SessionService.SessionRef ref = SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt());
+    SessionService.checkRef(ref);
+    if (ref.isEmpty()) {
+      throw ErrorCode.NO_SESSION_ARGUMENTS.exception();
+    }
+    PasswordService.Outcome o = passwords.resetWithSession(ref, r.password(), r.sessionDurationMinutes(),
+        r.sessionCustomClaims(), Attributes.EMPTY);
     Replies.json(ctx, 200, SessionRoutes.authenticated(ctx, o.user(), o.session()));
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.error.ErrorCode;
 import java.io.IOException;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Stytch request fields that ask for a check Latchkey does not make. Unknown fields are otherwise ignored (the SDKs
@@ -14,17 +13,27 @@ import java.util.Set;
  * Latchkey ignores") lists these and every field that is safely ignored; a test keeps the two in step.
  */
 final class RefusedFields {
-  /** Per route path: the refused top-level fields. */
-  static final Map<String, Set<String>> BY_ROUTE = Map.of(
+  private static final String NO_RBAC = "asks for a check Latchkey does not implement (RBAC beyond the default "
+      + "stytch_user role)";
+  private static final String NO_ADD_EMAIL = "asks to add the address to an existing user, which Latchkey does not "
+      + "do yet (the link or code would sign in whoever owns the address instead)";
+  private static final Map<String, String> ADD_EMAIL_FIELDS =
+      Map.of("user_id", NO_ADD_EMAIL, "session_token", NO_ADD_EMAIL, "session_jwt", NO_ADD_EMAIL);
+
+  /** Per route path: the refused top-level fields, each with what it asks for. */
+  static final Map<String, Map<String, String>> BY_ROUTE = Map.of(
       // RBAC beyond the default stytch_user role is not offered, so there is no verdict to give.
-      "/v1/sessions/authenticate", Set.of("authorization_check"),
-      "/sdk/v1/sessions/authenticate", Set.of("authorization_check"));
+      "/v1/sessions/authenticate", Map.of("authorization_check", NO_RBAC),
+      "/sdk/v1/sessions/authenticate", Map.of("authorization_check", NO_RBAC),
+      // Sends that name a user or session ask to attach the address to that user once the link or code is used.
+      "/v1/magic_links/email/send", ADD_EMAIL_FIELDS,
+      "/v1/otps/email/send", ADD_EMAIL_FIELDS);
 
   private RefusedFields() {}
 
   /** Refuses {@code body} (already read as valid JSON) if it gives a field refused on {@code path}. */
   static void check(String path, byte[] body) {
-    Set<String> refused = BY_ROUTE.get(path);
+    Map<String, String> refused = BY_ROUTE.get(path);
     if (refused == null) {
       return;
     }
@@ -35,12 +44,11 @@ final class RefusedFields {
       // The typed read accepted this body already; nothing else can go wrong here.
       throw ErrorCode.MALFORMED_JSON.exception("The request body is not valid JSON.");
     }
-    for (String field : refused) {
-      JsonNode value = tree.get(field);
+    for (Map.Entry<String, String> field : new java.util.TreeMap<>(refused).entrySet()) {
+      JsonNode value = tree.get(field.getKey());
       if (value != null && !value.isNull()) {
-        throw ErrorCode.UNSUPPORTED_REQUEST_FIELD.exception("Field '" + field + "' asks for a check Latchkey "
-            + "does not implement (RBAC beyond the default stytch_user role), so it is refused rather than "
-            + "ignored; leave it out.");
+        throw ErrorCode.UNSUPPORTED_REQUEST_FIELD.exception("Field '" + field.getKey() + "' " + field.getValue()
+            + ", so it is refused rather than ignored; leave it out.");
       }
     }
   }

@@ -8,7 +8,11 @@ import dev.latchkey.model.UserCreateResponse;
 import dev.latchkey.model.UserDeleteResponse;
 import dev.latchkey.model.UserUpdateRequest;
 import dev.latchkey.model.UserUpdateResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.latchkey.server.store.UserRecord;
+import dev.latchkey.server.store.UserSearch;
+import dev.latchkey.server.user.UserSearchRequests;
 import dev.latchkey.server.user.UserService;
 import io.javalin.http.Context;
 
@@ -22,6 +26,9 @@ final class UserRoutes {
 
   void register(RouteTable routes) {
     routes.post("/v1/users", this::create);
+    routes.post("/v1/users/search", this::search);
+    routes.delete("/v1/users/emails/{email_id}", this::deleteEmail);
+    routes.delete("/v1/users/passwords/{password_id}", this::deletePassword);
     routes.get("/v1/users/{user_id}", this::get);
     routes.put("/v1/users/{user_id}", this::update);
     routes.delete("/v1/users/{user_id}", this::delete);
@@ -60,5 +67,34 @@ final class UserRoutes {
   private void deleteExternalId(Context ctx) {
     UserRecord u = users.deleteExternalId(ctx.pathParam("user_id"));
     Replies.json(ctx, 200, new UserChangeResponse(200, Replies.requestId(ctx), u.userId(), UserService.toWire(u)));
+  }
+
+  /** Stytch's search reply: {@code results} are user objects as GET renders them, then the page's metadata. */
+  private void search(Context ctx) {
+    UserSearch search = UserSearchRequests.parse(Bodies.read(ctx, JsonNode.class));
+    UserSearch.Page page = users.search(search);
+    ObjectNode body = Replies.JSON.createObjectNode();
+    body.put("status_code", 200);
+    body.put("request_id", Replies.requestId(ctx));
+    ArrayNode results = body.putArray("results");
+    for (UserRecord u : page.results()) {
+      results.add((ObjectNode) Replies.JSON.valueToTree(UserService.toWire(u)));
+    }
+    ObjectNode meta = body.putObject("results_metadata");
+    meta.put("total", page.total());
+    meta.put("next_cursor", UserSearchRequests.cursor(search, page.next()));
+    Replies.json(ctx, 200, body);
+  }
+
+  private void deleteEmail(Context ctx) {
+    UserRecord user = users.deleteEmail(ctx.pathParam("email_id"));
+    Replies.json(ctx, 200, new UserChangeResponse(200, Replies.requestId(ctx), user.userId(),
+        UserService.toWire(user)));
+  }
+
+  private void deletePassword(Context ctx) {
+    UserRecord user = users.deletePassword(ctx.pathParam("password_id"));
+    Replies.json(ctx, 200, new UserChangeResponse(200, Replies.requestId(ctx), user.userId(),
+        UserService.toWire(user)));
   }
 }

@@ -35,4 +35,16 @@ public interface UserStore {
 
   /** Deletes the user and, in the same transaction, its emails, password and sessions. */
   boolean delete(String userId);
+
+  /**
+   * Deletes one email of a user and, in the same transaction, the links and codes mailed to it (they must not
+   * sign anyone in or verify an address the user no longer has). The user id it belonged to, or empty.
+   */
+  Optional<String> deleteEmail(String emailId);
+
+  /** Deletes a password by its id; the user id it belonged to, or empty. */
+  Optional<String> deletePassword(String passwordId);
+
+  /** One page of the users matching {@code search}, ordered by {@code (created_at, user_id)}. */
+  UserSearch.Page search(UserSearch search);
 }

@@ -8,6 +8,7 @@ import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.DuplicateKeyException;
 import dev.latchkey.server.store.UserRecord;
+import dev.latchkey.server.store.UserSearch;
 import dev.latchkey.server.store.UserStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -141,6 +142,29 @@ public final class UserService {
       throw ErrorCode.USER_NOT_FOUND.exception();
     }
     return userId;
+  }
+
+  /**
+   * Removes one email address from its user and returns the user as it is now. The user keeps its other factors
+   * and its sessions, as in Stytch; links and codes mailed to the address die with it. Deleting the last address
+   * leaves a user without one (it can get one again through a magic link or email code sent with its user_id).
+   */
+  public UserRecord deleteEmail(String emailId) {
+    String userId = store.deleteEmail(emailId == null ? "" : emailId)
+        .orElseThrow(() -> ErrorCode.EMAIL_NOT_FOUND.exception("No email with this email_id."));
+    return store.find(userId).orElseThrow(ErrorCode.USER_NOT_FOUND::exception);
+  }
+
+  /** Removes a user's password and returns the user as it is now. */
+  public UserRecord deletePassword(String passwordId) {
+    String userId = store.deletePassword(passwordId == null ? "" : passwordId)
+        .orElseThrow(ErrorCode.PASSWORD_NOT_FOUND::exception);
+    return store.find(userId).orElseThrow(ErrorCode.USER_NOT_FOUND::exception);
+  }
+
+  /** One page of {@code POST /v1/users/search}. */
+  public UserSearch.Page search(UserSearch search) {
+    return store.search(search);
   }
 
   /** The wire form: every list present, even when empty. */

@@ -86,6 +86,24 @@ class FailClosedFieldsTest {
         .path("email_id").asText();
   }
 
+  // ------------------------------------------------------------------------- adding an email through send
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} with {1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+      "/v1/magic_links/email/send, user_id", "/v1/magic_links/email/send, session_token",
+      "/v1/magic_links/email/send, session_jwt", "/v1/otps/email/send, user_id", "/v1/otps/email/send, session_token",
+      "/v1/otps/email/send, session_jwt"})
+  void aSendThatAsksToAddTheAddressToAUserIsRefusedNamingTheFieldAndMailsNothing(String route, String field) {
+    String email = email("send-add");
+    ok(api.post("/v1/users", body("email", email)));
+    int mailsBefore = smtp.count();
+
+    Reply r = api.post(route, body("email", email, field, "user-test-00000000-0000-4000-8000-000000000000"));
+
+    refused(r, 400, "unsupported_request_field", "'" + field + "'");
+    assertThat(smtp.count()).as("mails sent").isEqualTo(mailsBefore);
+  }
+
   // ------------------------------------------------------------------------------------ authorization_check
 
   @Test

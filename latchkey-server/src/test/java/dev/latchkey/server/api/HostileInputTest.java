@@ -70,7 +70,10 @@ class HostileInputTest {
       // OAuth: the browser-facing start and callback read query parameters (the posted callback reads a form, and is
       // probed as a body route); unlinking a provider reads its path.
       "GET /v1/public/oauth/{provider}/start", "GET /v1/public/oauth/callback/{provider}",
-      "DELETE /v1/users/oauth/{oauth_user_registration_id}");
+      "DELETE /v1/users/oauth/{oauth_user_registration_id}",
+      // Deleting one factor reads the path only.
+      "DELETE /v1/users/emails/{email_id}", "DELETE /v1/users/passwords/{password_id}",
+      "DELETE /sdk/v1/users/emails/{email_id}");
 
   /** Every field name any endpoint reads, so a "wrong types" body hits whichever fields the route has. */
   private static final List<String> FIELDS = List.of("email", "password", "name", "create_user_as_pending",
@@ -78,7 +81,8 @@ class HostileInputTest {
       "session_id", "session_duration_minutes", "session_custom_claims", "user_id", "totp_code", "recovery_code",
       "expiration_minutes", "token", "method_id", "code", "login_magic_link_url", "signup_magic_link_url",
       "reset_password_redirect_url", "login_expiration_minutes", "signup_expiration_minutes",
-      "code_challenge", "code_verifier", "email_id", "totp_id", "phone_number", "provider");
+      "code_challenge", "code_verifier", "email_id", "totp_id", "phone_number", "provider", "existing_password",
+      "limit", "cursor", "query");
 
   private static TestServer server;
   private static ApiClient api;

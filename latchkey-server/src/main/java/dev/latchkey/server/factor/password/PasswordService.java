@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -174,6 +175,17 @@ public final class PasswordService {
    */
   public Outcome resetWithExistingPassword(String email, String existingPassword, String newPassword,
       SessionService.SessionRef ref, int durationMinutes, Attributes attributes, String clientIp) {
+    return resetWithExistingPassword(email, existingPassword, newPassword, ref, (Integer) durationMinutes, null,
+        attributes, clientIp);
+  }
+
+  /**
+   * The backend's form ({@code POST /v1/passwords/existing_password/reset}): without {@code durationMinutes} and
+   * without a session, no session starts (the other sessions still end); custom claims go on the session.
+   */
+  public Outcome resetWithExistingPassword(String email, String existingPassword, String newPassword,
+      SessionService.SessionRef ref, Integer durationMinutes, Map<String, Object> customClaims,
+      Attributes attributes, String clientIp) {
     required(existingPassword, "existing_password");
     String password = required(newPassword, "new_password");
     requireWellFormed(password);
@@ -182,8 +194,9 @@ public final class PasswordService {
     UserRecord user = authenticate(new PasswordAuthenticateRequest(email, existingPassword, null, null, null, null),
         attributes, clientIp).user();
     policy.require(password, EmailAddresses.normalize(email));
+    CustomClaims.checkNames(customClaims);
     sessions.requireOwnedBy(ref, user.userId());
-    return setAndKeepOne(user, password, ref, durationMinutes, attributes);
+    return setAndKeepOne(user, password, ref, durationMinutes, customClaims, attributes);
   }
 
   /**
@@ -193,6 +206,15 @@ public final class PasswordService {
    */
   public Outcome resetWithSession(SessionService.SessionRef ref, String newPassword, int durationMinutes,
       Attributes attributes) {
+    return resetWithSession(ref, newPassword, (Integer) durationMinutes, null, attributes);
+  }
+
+  /**
+   * The backend's form ({@code POST /v1/passwords/session/reset}): the session is named by its token or JWT in the
+   * body; without {@code durationMinutes} it keeps its expiry; custom claims are merged into it.
+   */
+  public Outcome resetWithSession(SessionService.SessionRef ref, String newPassword, Integer durationMinutes,
+      Map<String, Object> customClaims, Attributes attributes) {
     String password = required(newPassword, "password");
     requireWellFormed(password);
     SessionService.checkDuration(durationMinutes);
@@ -205,15 +227,16 @@ public final class PasswordService {
     }
     UserRecord user = users.find(session.userId()).orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
     policy.require(password, user.emails().isEmpty() ? null : user.emails().get(0).email());
-    return setAndKeepOne(user, password, ref, durationMinutes, attributes);
+    CustomClaims.checkNames(customClaims);
+    return setAndKeepOne(user, password, ref, durationMinutes, customClaims, attributes);
   }
 
-  private Outcome setAndKeepOne(UserRecord user, String password, SessionService.SessionRef ref, int minutes,
-      Attributes attributes) {
+  private Outcome setAndKeepOne(UserRecord user, String password, SessionService.SessionRef ref, Integer minutes,
+      Map<String, Object> customClaims, Attributes attributes) {
     users.setPassword(user.userId(), new UserRecord.StoredPassword(ids.password(), hasher.hash(password), false));
-    IssuedSession session = sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref, minutes, null,
-        attributes);
-    sessions.revokeAllExcept(user.userId(), session.session().sessionId());
+    IssuedSession session = sessions.signIn(user.userId(), AuthenticationFactor.password(now()), ref, minutes,
+        customClaims, attributes);
+    sessions.revokeAllExcept(user.userId(), session == null ? null : session.session().sessionId());
     return new Outcome(users.find(user.userId()).orElse(user), session);
   }
 

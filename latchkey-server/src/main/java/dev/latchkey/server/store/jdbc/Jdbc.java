@@ -158,6 +158,20 @@ final class Jdbc {
     });
   }
 
+  /**
+   * Like {@link #query(Connection, String, RowMapper, Object...)} with a statement prepared for this one use: for SQL
+   * built per request (user search), which would otherwise crowd the hot statements out of the {@link StatementCache}.
+   */
+  <T> List<T> queryOnce(Connection c, String sql, RowMapper<T> mapper, Object... args) throws SQLException {
+    try (PreparedStatement ps = bind(c.prepareStatement(sql), args); ResultSet rs = ps.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(mapper.map(rs));
+      }
+      return out;
+    }
+  }
+
   int update(Connection c, String sql, Object... args) throws SQLException {
     return withStatement(c, sql, args, PreparedStatement::executeUpdate);
   }

@@ -1,0 +1,17 @@
+package dev.latchkey.server.store.jdbc;
+
+import dev.latchkey.server.store.Stores;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.io.TempDir;
+
+/** User search on the embedded SQLite file. */
+class SqliteUserSearchTest extends UserSearchContract {
+  @TempDir
+  Path dir;
+
+  @Override
+  protected Stores openStores() {
+    return JdbcStores.open("jdbc:sqlite:" + dir.resolve("latchkey.db"), Duration.ofSeconds(5));
+  }
+}
