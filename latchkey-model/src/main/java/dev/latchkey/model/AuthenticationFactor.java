@@ -17,7 +17,16 @@ public record AuthenticationFactor(
     Instant updatedAt,
     EmailFactor emailFactor,
     AuthenticatorAppFactor authenticatorAppFactor,
-    RecoveryCodeFactor recoveryCodeFactor) {
+    RecoveryCodeFactor recoveryCodeFactor,
+    WebAuthnFactor webauthnFactor) {
+
+  /** A factor without a WebAuthn sub-object (every kind but {@code webauthn_registration}). */
+  public AuthenticationFactor(String type, String deliveryMethod, Instant lastAuthenticatedAt, Instant createdAt,
+      Instant updatedAt, EmailFactor emailFactor, AuthenticatorAppFactor authenticatorAppFactor,
+      RecoveryCodeFactor recoveryCodeFactor) {
+    this(type, deliveryMethod, lastAuthenticatedAt, createdAt, updatedAt, emailFactor, authenticatorAppFactor,
+        recoveryCodeFactor, null);
+  }
 
   /** The password factor: {@code type: password}, {@code delivery_method: knowledge}, no sub-object. */
   public static AuthenticationFactor password(Instant at) {
@@ -53,10 +62,20 @@ public record AuthenticationFactor(
     return new AuthenticationFactor("otp", "email", at, at, at, new EmailFactor(emailId, emailAddress), null, null);
   }
 
+  /**
+   * A passkey or WebAuthn credential: {@code type: webauthn_registration}, {@code delivery_method: webauthn}, with
+   * {@code webauthn_factor {webauthn_registration_id, domain, user_agent}} naming the registration used.
+   */
+  public static AuthenticationFactor webauthn(String webauthnRegistrationId, String domain, String userAgent,
+      Instant at) {
+    return new AuthenticationFactor("webauthn_registration", "webauthn", at, at, at, null, null, null,
+        new WebAuthnFactor(webauthnRegistrationId, domain, userAgent));
+  }
+
   /** The same factor, authenticated again at {@code at}: creation time is kept. */
   public AuthenticationFactor reauthenticated(Instant at) {
     return new AuthenticationFactor(type, deliveryMethod, at, createdAt, at, emailFactor, authenticatorAppFactor,
-        recoveryCodeFactor);
+        recoveryCodeFactor, webauthnFactor);
   }
 
   /** True when both describe the same factor (same kind and same email, app or code), whatever the times. */
@@ -64,7 +83,9 @@ public record AuthenticationFactor(
     return type.equals(other.type) && deliveryMethod.equals(other.deliveryMethod)
         && java.util.Objects.equals(emailFactor, other.emailFactor)
         && java.util.Objects.equals(authenticatorAppFactor, other.authenticatorAppFactor)
-        && java.util.Objects.equals(recoveryCodeFactor, other.recoveryCodeFactor);
+        && java.util.Objects.equals(recoveryCodeFactor, other.recoveryCodeFactor)
+        && java.util.Objects.equals(webauthnFactor == null ? null : webauthnFactor.webauthnRegistrationId(),
+            other.webauthnFactor == null ? null : other.webauthnFactor.webauthnRegistrationId());
   }
 
   public record EmailFactor(String emailId, String emailAddress) {}
@@ -72,4 +93,6 @@ public record AuthenticationFactor(
   public record AuthenticatorAppFactor(String totpId) {}
 
   public record RecoveryCodeFactor(String totpRecoveryCodeId) {}
+
+  public record WebAuthnFactor(String webauthnRegistrationId, String domain, String userAgent) {}
 }

@@ -28,6 +28,7 @@ import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.factor.totp.TotpPolicy;
 import dev.latchkey.server.factor.totp.TotpService;
+import dev.latchkey.server.factor.webauthn.WebAuthnService;
 import dev.latchkey.server.user.UserService;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,6 +96,8 @@ public final class LatchkeyServer implements AutoCloseable {
           clock);
       TotpService totps = new TotpService(stores.totps(), users, sessions, encryption,
           new TotpPolicy(settings.totpIssuer(), settings.totpMaxFailedAttempts(), settings.totpLockout()), ids, clock);
+      WebAuthnService webauthn = new WebAuthnService(stores.webauthn(), users, sessions, settings.webauthnOrigins(),
+          ids, clock);
       MailTemplates templates = new MailTemplates(settings.mail().templatesDir());
       DevOutbox outbox = settings.mail().smtpHost() == null ? new DevOutbox(settings.mail().devOutbox(), clock) : null;
       Mailer mailer = outbox != null ? outbox : new SmtpMailer(settings.mail());
@@ -106,7 +109,7 @@ public final class LatchkeyServer implements AutoCloseable {
           new MagicLinkService(stores.users(), users, stores.emailTokens(), links, templates, sessions, limiter, clock),
           new EmailOtpService(stores.users(), users, stores.otpCodes(), mailer, templates, sessions, limiter, clock),
           totps,
-          outbox != null && settings.mail().devOutbox() ? outbox : null));
+          outbox != null && settings.mail().devOutbox() ? outbox : null, webauthn));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "latchkey-background");
@@ -119,6 +122,8 @@ public final class LatchkeyServer implements AutoCloseable {
       EmailFactorPurger emailPurger = new EmailFactorPurger(stores.emailTokens(), stores.otpCodes(),
           stores.rateCounters());
       schedule("purge expired email tokens, codes and counters", () -> emailPurger.runOnce(clock.instant()),
+          settings.purgeInterval());
+      schedule("purge unfinished WebAuthn ceremonies", () -> webauthn.purgeExpiredCeremonies(clock.instant()),
           settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.

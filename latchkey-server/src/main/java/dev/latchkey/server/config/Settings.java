@@ -41,7 +41,8 @@ public record Settings(
     MailSettings mail,
     LimitSettings limits,
     Duration lastAccessedWriteInterval,
-    String cryptoProvider) {
+    String cryptoProvider,
+    List<String> webauthnOrigins) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -75,7 +76,8 @@ public record Settings(
         mail(src),
         limits(src),
         src.read(LAST_ACCESSED_WRITE_INTERVAL),
-        src.read(CRYPTO_PROVIDER));
+        src.read(CRYPTO_PROVIDER),
+        src.read(WEBAUTHN_ORIGINS));
   }
 
   private static MailSettings mail(Source src) {

@@ -123,13 +123,17 @@ public final class SettingsCatalog {
       "A properties file with the same keys; the environment wins");
 
   /** Every setting, in the order of the README table. */
+  public static final Setting<List<String>> WEBAUTHN_ORIGINS = parsed("LATCHKEY_WEBAUTHN_ORIGINS",
+      "Comma-separated browser origins (scheme://host[:port]) where passkeys may be registered and used; a ceremony's "
+          + "domain (the RP ID) must be the host of one of them or a parent domain of it; unset, passkeys are off",
+      null, ValueParsers::origins).byDefault(List.of(), "none");
   public static final List<Setting<?>> ALL = List.of(PORT, BIND, DATA_DIR, DATABASE_URL, PROJECT_ID, SECRET,
       PUBLIC_TOKEN, KEY_ENCRYPTION_KEY, KEY_RETENTION, KEY_REFRESH_INTERVAL, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
       ARGON2_PARALLELISM, PURGE_INTERVAL, DATABASE_TIMEOUT, DATABASE_POOL_SIZE, CORS_ORIGINS, TOTP_ISSUER,
       TOTP_MAX_FAILED_ATTEMPTS, TOTP_LOCKOUT, SMTP_HOST, SMTP_PORT, SMTP_TLS, SMTP_USERNAME, SMTP_PASSWORD, MAIL_FROM,
       MAIL_TEMPLATES_DIR, DEV_OUTBOX, REDIRECT_URLS, LIMIT_EMAIL_SENDS, LIMIT_EMAIL_WINDOW, LIMIT_IP_SENDS,
       LIMIT_IP_WINDOW, LIMIT_IP_FAILURES, LIMIT_FAILURE_WINDOW, LOCKOUT_THRESHOLD, LOCKOUT_DURATION,
-      LAST_ACCESSED_WRITE_INTERVAL, CRYPTO_PROVIDER, CONFIG_FILE);
+      LAST_ACCESSED_WRITE_INTERVAL, CRYPTO_PROVIDER, WEBAUTHN_ORIGINS, CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

@@ -53,6 +53,10 @@ public final class Ids {
     return id("totp-recovery-code");
   }
 
+  public String webauthnRegistration() {
+    return id("webauthn-registration");
+  }
+
   public String jwk() {
     return id("jwk");
   }

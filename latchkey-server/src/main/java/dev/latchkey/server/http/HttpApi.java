@@ -13,6 +13,7 @@ import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.factor.totp.TotpService;
+import dev.latchkey.server.factor.webauthn.WebAuthnService;
 import dev.latchkey.server.user.UserService;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -48,7 +49,7 @@ public final class HttpApi {
    */
   public record Services(Stores stores, KeyRing keys, UserService users, SessionService sessions,
       PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
-      EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox) {}
+      EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox, WebAuthnService webauthn) {}
 
   public HttpApi(String bind, int port, List<String> corsOrigins, ProjectRecord project, Services services) {
     Stores stores = services.stores();
@@ -110,6 +111,7 @@ public final class HttpApi {
           services.emailCodes(), totps)
           .register(table);
       new TotpRoutes(totps).register(table);
+      new WebAuthnRoutes(services.webauthn(), sdkAuth).register(table);
       registered.set(table.registered());
 
       config.routes.exception(ApiException.class, (e, ctx) -> {

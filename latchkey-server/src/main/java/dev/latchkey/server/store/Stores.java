@@ -27,6 +27,8 @@ public interface Stores extends AutoCloseable {
 
   RateCounterStore rateCounters();
 
+  WebAuthnStore webauthn();
+
   /** True when the database answers a trivial query within a second. */
   boolean isReady();
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A user row with its emails, password and TOTP registrations (id and whether verified; the secrets live in
+ * A user row with its emails, password, TOTP and WebAuthn registrations (id and whether verified; the secrets live in
  * {@link TotpStore}). Metadata maps are immutable copies.
  */
 public record UserRecord(
@@ -19,11 +19,21 @@ public record UserRecord(
     Instant createdAt,
     List<StoredEmail> emails,
     StoredPassword password,
-    List<User.Totp> totps) {
+    List<User.Totp> totps,
+    List<User.WebAuthnRegistration> webauthnRegistrations) {
 
   public UserRecord {
     emails = List.copyOf(emails);
     totps = List.copyOf(totps);
+    webauthnRegistrations = List.copyOf(webauthnRegistrations);
+  }
+
+  /** A user without WebAuthn registrations (or one built before they are read). */
+  public UserRecord(String userId, String status, User.Name name, Map<String, Object> trustedMetadata,
+      Map<String, Object> untrustedMetadata, String externalId, Instant createdAt, List<StoredEmail> emails,
+      StoredPassword password, List<User.Totp> totps) {
+    this(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails, password, totps,
+        List.of());
   }
 
   /** A user without TOTP registrations (a new user, or one built before they are read). */
@@ -31,12 +41,12 @@ public record UserRecord(
       Map<String, Object> untrustedMetadata, String externalId, Instant createdAt, List<StoredEmail> emails,
       StoredPassword password) {
     this(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails, password,
-        List.of());
+        List.of(), List.of());
   }
 
   public UserRecord withPassword(StoredPassword newPassword) {
     return new UserRecord(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails,
-        newPassword, totps);
+        newPassword, totps, webauthnRegistrations);
   }
 
   public record StoredEmail(String emailId, String email, boolean verified) {}

@@ -81,7 +81,7 @@ public final class UserService {
         Metadata.merge(u.trustedMetadata(), r.trustedMetadata(), "trusted_metadata"),
         Metadata.merge(u.untrustedMetadata(), r.untrustedMetadata(), "untrusted_metadata"),
         r.externalId() != null ? r.externalId() : u.externalId(), u.createdAt(), u.emails(), u.password(),
-        u.totps());
+        u.totps(), u.webauthnRegistrations());
     try {
       if (!store.update(next)) {
         throw ErrorCode.USER_NOT_FOUND.exception();
@@ -104,7 +104,7 @@ public final class UserService {
   public static User toWire(UserRecord u) {
     return new User(u.userId(),
         u.emails().stream().map(e -> new User.Email(e.emailId(), e.email(), e.verified())).toList(),
-        u.status(), List.of(), List.of(), List.of(), u.totps(), List.of(), List.of(), false,
+        u.status(), List.of(), u.webauthnRegistrations(), List.of(), u.totps(), List.of(), List.of(), false,
         SessionService.DEFAULT_ROLES, u.name(), u.createdAt(),
         u.password() == null ? null : new User.Password(u.password().passwordId(), u.password().requiresReset()),
         u.trustedMetadata(), u.untrustedMetadata(), u.externalId(), null, null);

@@ -14,6 +14,7 @@ import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.store.TotpStore;
 import dev.latchkey.server.store.UserStore;
+import dev.latchkey.server.store.WebAuthnStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -45,6 +46,7 @@ public final class JdbcStores implements Stores {
   private final EmailTokenStore emailTokens;
   private final OtpCodeStore otpCodes;
   private final RateCounterStore rateCounters;
+  private final WebAuthnStore webauthn;
 
   private ChangeListener listener;
 
@@ -62,6 +64,7 @@ public final class JdbcStores implements Stores {
     this.emailTokens = new JdbcEmailTokenStore(jdbc);
     this.otpCodes = new JdbcOtpCodeStore(jdbc);
     this.rateCounters = new JdbcRateCounterStore(jdbc);
+    this.webauthn = new JdbcWebAuthnStore(jdbc);
   }
 
   /** {@link #open(String, Duration, int)} with a pool of 10 connections on PostgreSQL. */
@@ -178,6 +181,11 @@ public final class JdbcStores implements Stores {
   @Override
   public RateCounterStore rateCounters() {
     return rateCounters;
+  }
+
+  @Override
+  public WebAuthnStore webauthn() {
+    return webauthn;
   }
 
   /** True when the database answers a trivial query within a second. */

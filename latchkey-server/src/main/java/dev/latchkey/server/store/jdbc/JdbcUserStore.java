@@ -19,15 +19,17 @@ final class JdbcUserStore implements UserStore {
    * A user's emails, password and TOTPs in one statement (one read instead of three on every authenticate): each
    * row is {@code kind, id, value, flag, created_at}, ordered by kind, then as Stytch lists them (oldest first).
    */
-  private static final String DETAILS = "SELECT 'e', email_id, email, CASE WHEN verified THEN 1 ELSE 0 END, created_at "
-      + "FROM emails WHERE user_id = ? "
-      + "UNION ALL SELECT 'p', password_id, hash, CASE WHEN requires_reset THEN 1 ELSE 0 END, created_at "
-      + "FROM passwords WHERE user_id = ? "
-      + "UNION ALL SELECT 't', totp_id, NULL, CASE WHEN verified THEN 1 ELSE 0 END, created_at "
-      + "FROM totps WHERE user_id = ? ORDER BY 1, 5, 2";
+  private static final String DETAILS = "SELECT 'e', email_id, email, CASE WHEN verified THEN 1 ELSE 0 END, created_at, "
+      + "NULL, NULL, NULL FROM emails WHERE user_id = ? "
+      + "UNION ALL SELECT 'p', password_id, hash, CASE WHEN requires_reset THEN 1 ELSE 0 END, created_at, NULL, NULL, "
+      + "NULL FROM passwords WHERE user_id = ? "
+      + "UNION ALL SELECT 't', totp_id, NULL, CASE WHEN verified THEN 1 ELSE 0 END, created_at, NULL, NULL, NULL "
+      + "FROM totps WHERE user_id = ? "
+      + "UNION ALL SELECT 'w', webauthn_registration_id, name, CASE WHEN verified THEN 1 ELSE 0 END, created_at, "
+      + "domain, user_agent, authenticator_type FROM webauthn_registrations WHERE user_id = ? ORDER BY 1, 5, 2";
 
-  /** One row of {@link #DETAILS}. */
-  private record Detail(String kind, String id, String value, boolean flag) {}
+  /** One row of {@link #DETAILS}; {@code a}, {@code b}, {@code c} only for WebAuthn registrations. */
+  private record Detail(String kind, String id, String value, boolean flag, String a, String b, String c) {}
 
   private final Jdbc jdbc;
 
@@ -103,6 +105,8 @@ final class JdbcUserStore implements UserStore {
       jdbc.update(c, "DELETE FROM totp_recovery_codes WHERE totp_id IN (SELECT totp_id FROM totps WHERE user_id = ?)",
           userId);
       jdbc.update(c, "DELETE FROM totps WHERE user_id = ?", userId);
+      jdbc.update(c, "DELETE FROM webauthn_registrations WHERE user_id = ?", userId);
+      jdbc.update(c, "DELETE FROM webauthn_ceremonies WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM sessions WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM email_tokens WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM otp_codes WHERE user_id = ?", userId);
@@ -127,20 +131,23 @@ final class JdbcUserStore implements UserStore {
   private UserRecord row(Connection c, ResultSet rs) throws SQLException {
     String userId = rs.getString(1);
     List<Detail> details = jdbc.query(c, DETAILS,
-        d -> new Detail(d.getString(1), d.getString(2), d.getString(3), d.getInt(4) != 0), userId, userId, userId);
+        d -> new Detail(d.getString(1), d.getString(2), d.getString(3), d.getInt(4) != 0, d.getString(6),
+            d.getString(7), d.getString(8)), userId, userId, userId, userId);
     List<UserRecord.StoredEmail> emails = new ArrayList<>(1);
     List<UserRecord.StoredPassword> passwords = new ArrayList<>(1);
     List<User.Totp> totps = new ArrayList<>(0);
+    List<User.WebAuthnRegistration> webauthn = new ArrayList<>(0);
     for (Detail d : details) {
       switch (d.kind()) {
         case "e" -> emails.add(new UserRecord.StoredEmail(d.id(), d.value(), d.flag()));
         case "p" -> passwords.add(new UserRecord.StoredPassword(d.id(), d.value(), d.flag()));
+        case "w" -> webauthn.add(new User.WebAuthnRegistration(d.id(), d.a(), d.b(), d.flag(), d.c(), d.value()));
         default -> totps.add(new User.Totp(d.id(), d.flag()));
       }
     }
     return new UserRecord(userId, rs.getString(2), new User.Name(rs.getString(3), rs.getString(4), rs.getString(5)),
         JsonColumns.readMap(rs.getString(6)), JsonColumns.readMap(rs.getString(7)), rs.getString(8),
         Instant.ofEpochMilli(rs.getLong(9)), emails,
-        passwords.isEmpty() ? null : passwords.get(0), totps);
+        passwords.isEmpty() ? null : passwords.get(0), totps, webauthn);
   }
 }
