@@ -63,12 +63,12 @@ public record AuthenticationFactor(
   }
 
   /**
-   * A passkey or WebAuthn credential: {@code type: webauthn_registration}, {@code delivery_method: webauthn}, with
+   * A passkey or WebAuthn credential: {@code type: webauthn}, {@code delivery_method: webauthn_registration}, with
    * {@code webauthn_factor {webauthn_registration_id, domain, user_agent}} naming the registration used.
    */
   public static AuthenticationFactor webauthn(String webauthnRegistrationId, String domain, String userAgent,
       Instant at) {
-    return new AuthenticationFactor("webauthn_registration", "webauthn", at, at, at, null, null, null,
+    return new AuthenticationFactor("webauthn", "webauthn_registration", at, at, at, null, null, null,
         new WebAuthnFactor(webauthnRegistrationId, domain, userAgent));
   }
 

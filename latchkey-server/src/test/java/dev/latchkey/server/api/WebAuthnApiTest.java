@@ -125,7 +125,7 @@ class WebAuthnApiTest {
     assertThat(reg.json().path("user").path("webauthn_registrations").get(0).path("domain").asText())
         .isEqualTo(DOMAIN);
     assertThat(reg.json().path("session").path("authentication_factors").get(0).path("type").asText())
-        .isEqualTo("webauthn_registration");
+        .isEqualTo("webauthn");
 
     // A discoverable credential signs in without naming the user; the other kind is listed for its user.
     Reply auth = authenticate(authenticator.authenticate(authenticateStart(discoverable ? null : userId), ORIGIN),
@@ -134,8 +134,8 @@ class WebAuthnApiTest {
     assertThat(auth.text("user_id")).isEqualTo(userId);
     assertThat(auth.text("webauthn_registration_id")).isEqualTo(registrationId);
     JsonNode factor = auth.json().path("session").path("authentication_factors").get(0);
-    assertThat(factor.path("type").asText()).isEqualTo("webauthn_registration");
-    assertThat(factor.path("delivery_method").asText()).isEqualTo("webauthn");
+    assertThat(factor.path("type").asText()).isEqualTo("webauthn");
+    assertThat(factor.path("delivery_method").asText()).isEqualTo("webauthn_registration");
     assertThat(factor.path("webauthn_factor").path("webauthn_registration_id").asText()).isEqualTo(registrationId);
     assertThat(payload(auth.text("session_jwt")).path("https://stytch.com/session").path("authentication_factors")
         .get(0).path("webauthn_factor").path("domain").asText()).isEqualTo(DOMAIN);
@@ -168,7 +168,7 @@ class WebAuthnApiTest {
     assertThat(auth.json().path("session").path("session_id").asText())
         .isEqualTo(signUp.json().path("session").path("session_id").asText());
     assertThat(auth.json().path("session").path("authentication_factors")).extracting(f -> f.path("type").asText())
-        .containsExactly("password", "webauthn_registration");
+        .containsExactly("password", "webauthn");
   }
 
   @Test

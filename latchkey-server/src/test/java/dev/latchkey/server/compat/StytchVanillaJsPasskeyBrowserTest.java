@@ -79,7 +79,7 @@ class StytchVanillaJsPasskeyBrowserTest {
       assertThat(registered).as("%s", registered).doesNotContainKey("error");
       String registrationId = (String) registered.get("id");
       assertThat(registrationId).startsWith("webauthn-registration-test-");
-      assertThat((List<Object>) registered.get("factors")).containsExactly("password", "webauthn_registration");
+      assertThat((List<Object>) registered.get("factors")).containsExactly("password", "webauthn");
       List<Credential> stored = authenticator.getCredentials();
       assertThat(stored).hasSize(1);
       assertThat(stored.get(0).isResidentCredential()).isTrue();
@@ -100,7 +100,7 @@ class StytchVanillaJsPasskeyBrowserTest {
       assertThat(signedIn).as("%s", signedIn).doesNotContainKey("error");
       assertThat(signedIn.get("user")).isEqualTo(userId);
       assertThat(signedIn.get("id")).isEqualTo(registrationId);
-      assertThat((List<Object>) signedIn.get("factors")).containsExactly("webauthn_registration");
+      assertThat((List<Object>) signedIn.get("factors")).containsExactly("webauthn");
       assertThat(authenticator.getCredentials().get(0).getSignCount()).isGreaterThanOrEqualTo(1);
       // The session the SDK now holds is live on the server.
       ApiClient.Reply live = api.post("/v1/sessions/authenticate", "{\"session_token\":\""
