@@ -78,8 +78,8 @@ final class WebAuthnRoutes {
   record Update(String name) {}
 
   private void update(Context ctx) {
-    User.WebAuthnRegistration r = webauthn.update(ctx.pathParam("webauthn_registration_id"),
-        Bodies.read(ctx, Update.class).name());
+    String name = Bodies.read(ctx, Update.class).name();
+    User.WebAuthnRegistration r = webauthn.update(ctx.pathParam("webauthn_registration_id"), name);
     Replies.json(ctx, 200, new WebAuthnUpdateResponse(200, Replies.requestId(ctx), r));
   }
 
@@ -159,12 +159,13 @@ final class WebAuthnRoutes {
   /** Renames one of the signed-in user's own registrations; anyone else's is not found. */
   private void sdkUpdate(Context ctx) {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
+    Update body = Bodies.read(ctx, Update.class);
     String id = ctx.pathParam("webauthn_registration_id");
     WebAuthnRegistrationRecord found = webauthn.find(id);
     if (!found.userId().equals(caller.session().userId())) {
       throw ErrorCode.WEBAUTHN_REGISTRATION_NOT_FOUND.exception();
     }
-    User.WebAuthnRegistration r = webauthn.update(id, Bodies.read(ctx, Update.class).name());
+    User.WebAuthnRegistration r = webauthn.update(id, body.name());
     Replies.data(ctx, new WebAuthnUpdateResponse(200, Replies.requestId(ctx), r));
   }
 

@@ -64,7 +64,9 @@ class HostileInputTest {
       // The SDK's telemetry sink accepts any body up to the size limit by design; revoke and the recovery-code
       // listing take no parameters (the session comes from the credentials) and ignore their body.
       "POST /sdk/v1/events", "POST /sdk/v1/sessions/revoke", "POST /sdk/v1/totps/recovery_codes",
-      "GET /v1/dev/outbox");
+      "GET /v1/dev/outbox",
+      "GET /v1/webauthn/credentials/{user_id}/{domain}",
+      "DELETE /v1/users/webauthn_registrations/{webauthn_registration_id}");
 
   /** Every field name any endpoint reads, so a "wrong types" body hits whichever fields the route has. */
   private static final List<String> FIELDS = List.of("email", "password", "name", "create_user_as_pending",
@@ -72,7 +74,9 @@ class HostileInputTest {
       "session_id", "session_duration_minutes", "session_custom_claims", "user_id", "totp_code", "recovery_code",
       "expiration_minutes", "token", "method_id", "code", "login_magic_link_url", "signup_magic_link_url",
       "reset_password_redirect_url", "login_expiration_minutes", "signup_expiration_minutes",
-      "code_challenge", "code_verifier", "email_id", "totp_id", "phone_number");
+      "code_challenge", "code_verifier", "email_id", "totp_id", "phone_number", "domain", "public_key_credential",
+      "authenticator_type", "return_passkey_credential_options", "use_base64_url_encoding", "user_agent",
+      "override_id", "override_name", "override_display_name");
 
   private static TestServer server;
   private static ApiClient api;
