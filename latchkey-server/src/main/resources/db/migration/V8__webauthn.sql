@@ -32,7 +32,8 @@ CREATE TABLE webauthn_ceremonies (
   -- The user the ceremony is for; NULL for a discoverable-credential (passkey) sign-in, which names no user.
   user_id            TEXT,
   domain             TEXT NOT NULL,
-  -- What Yubico's library needs to finish: PublicKeyCredentialCreationOptions or AssertionRequest, as its JSON.
+  -- What Yubico's library needs to finish: PublicKeyCredentialCreationOptions or AssertionRequest, as its JSON, with
+  -- the challenge blanked (it is put back from the client data, which must hash to challenge_hash).
   request_json       TEXT NOT NULL,
   user_agent         TEXT NOT NULL,
   authenticator_type TEXT NOT NULL,

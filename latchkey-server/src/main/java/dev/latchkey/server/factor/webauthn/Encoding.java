@@ -67,6 +67,29 @@ final class Encoding {
     return credential.toString();
   }
 
+  /**
+   * The library's serialised request with its challenge blanked, for storage: the challenge is kept only as the
+   * hash the ceremony is found by, and put back from the client data (which hashes to that key) at the finish.
+   */
+  static String withoutChallenge(String requestJson) {
+    return withChallenge(requestJson, "");
+  }
+
+  /** {@code requestJson} with its challenge set to {@code challengeBase64Url}. */
+  static String withChallenge(String requestJson, String challengeBase64Url) {
+    try {
+      ObjectNode root = (ObjectNode) JSON.readTree(requestJson);
+      ObjectNode holder = root.get("publicKeyCredentialRequestOptions") instanceof ObjectNode o ? o : root;
+      if (!holder.has("challenge")) {
+        throw new IllegalStateException("the library's request has no challenge where expected");
+      }
+      holder.put("challenge", challengeBase64Url);
+      return JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the library's request could not be read back", e);
+    }
+  }
+
   private static void toBase64(ObjectNode node, String field) {
     if (node.get(field) instanceof TextNode t) {
       node.put(field, Base64.getEncoder().encodeToString(Base64.getUrlDecoder().decode(t.asText())));

@@ -127,7 +127,8 @@ public final class WebAuthnService {
     options = options.toBuilder().excludeCredentials(existing).build();
     Instant now = now();
     store.startCeremony(new WebAuthnCeremonyRecord(challengeHash(options.getChallenge()),
-        WebAuthnCeremonyRecord.REGISTER, userId, domain, json(options), userAgent, authenticatorType, passkey,
+        WebAuthnCeremonyRecord.REGISTER, userId, domain, Encoding.withoutChallenge(json(options)), userAgent,
+        authenticatorType, passkey,
         now.plus(CEREMONY_LIFETIME)));
     return new Started(userId, Encoding.options(credentialsCreateJson(options),
         Boolean.TRUE.equals(r.useBase64UrlEncoding())));
@@ -148,7 +149,8 @@ public final class WebAuthnService {
         .orElseThrow(ErrorCode.NO_PENDING_WEBAUTHN_REGISTRATION::exception);
     PublicKeyCredentialCreationOptions request;
     try {
-      request = PublicKeyCredentialCreationOptions.fromJson(ceremony.requestJson());
+      request = PublicKeyCredentialCreationOptions.fromJson(Encoding.withChallenge(ceremony.requestJson(),
+          credential.getResponse().getClientData().getChallenge().getBase64Url()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a stored registration ceremony could not be read", e);
     }
@@ -200,7 +202,7 @@ public final class WebAuthnService {
     AssertionRequest request = rp.startAssertion(options.build());
     store.startCeremony(new WebAuthnCeremonyRecord(
         challengeHash(request.getPublicKeyCredentialRequestOptions().getChallenge()),
-        WebAuthnCeremonyRecord.AUTHENTICATE, userId, domain, json(request), "", "", verify,
+        WebAuthnCeremonyRecord.AUTHENTICATE, userId, domain, Encoding.withoutChallenge(json(request)), "", "", verify,
         now().plus(CEREMONY_LIFETIME)));
     return new Started(userId == null ? "" : userId, Encoding.options(credentialsGetJson(request),
         Boolean.TRUE.equals(r.useBase64UrlEncoding())));
@@ -222,7 +224,8 @@ public final class WebAuthnService {
             + "this challenge, or it was used or expired: call authenticate/start again."));
     AssertionRequest request;
     try {
-      request = AssertionRequest.fromJson(ceremony.requestJson());
+      request = AssertionRequest.fromJson(Encoding.withChallenge(ceremony.requestJson(),
+          credential.getResponse().getClientData().getChallenge().getBase64Url()));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a stored sign-in ceremony could not be read", e);
     }
