@@ -68,6 +68,7 @@ public final class LatchkeyClient implements AutoCloseable {
   private final OAuthClient oauth;
   private final OtpClient otps;
   private final TotpClient totps;
+  private final WebAuthnClient webauthn;
   private final AtomicInteger closed = new AtomicInteger();
 
   private LatchkeyClient(Config c) {
@@ -92,6 +93,7 @@ public final class LatchkeyClient implements AutoCloseable {
     this.oauth = new OAuthClient(engine, api, c.baseUrl, c.publicToken);
     this.otps = new OtpClient(engine, api);
     this.totps = new TotpClient(engine, api);
+    this.webauthn = new WebAuthnClient(engine, api);
     if (stored != null) {
       refresher.start(true); // the cached session shows at once; the server confirms or refuses it now
     }
@@ -133,6 +135,11 @@ public final class LatchkeyClient implements AutoCloseable {
 
   public TotpClient totps() {
     return totps;
+  }
+
+  /** Passkeys and WebAuthn: options out, the platform's credential JSON in. */
+  public WebAuthnClient webauthn() {
+    return webauthn;
   }
 
   /** The whole state as one snapshot (tokens and session read together). */

@@ -39,7 +39,7 @@ class PublicSurfaceTest {
         "UserClient", "PasswordClient", "SessionTokens", "SessionOptions", "RevokeOptions", "Subscription",
         "SessionInfo", "UserInfo", "TokenStore", "StoredSession", "Transport", "Transport$Request",
         "Transport$Response", "LatchkeyClientException", "MagicLinkClient", "OtpClient", "TotpClient", "EmailSent",
-        "TotpRegistration", "OAuthClient", "OAuthStartOptions", "OAuthStartOptions$Builder");
+        "TotpRegistration", "OAuthClient", "OAuthStartOptions", "OAuthStartOptions$Builder", "WebAuthnClient");
     String doc = Files.readString(DOC);
     for (String type : publicTypes) {
       assertThat(doc).as("docs/client-sdk.md mentions %s", type).contains(type.replace('$', '.').replaceAll(

@@ -21,14 +21,15 @@ public record AuthenticationFactor(
     OAuthFactor googleOauthFactor,
     OAuthFactor microsoftOauthFactor,
     OAuthFactor appleOauthFactor,
-    OAuthFactor githubOauthFactor) {
+    OAuthFactor githubOauthFactor,
+    WebAuthnFactor webauthnFactor) {
 
-  /** A factor without an OAuth sub-object. */
+  /** A factor without an OAuth or WebAuthn sub-object. */
   public AuthenticationFactor(String type, String deliveryMethod, Instant lastAuthenticatedAt, Instant createdAt,
       Instant updatedAt, EmailFactor emailFactor, AuthenticatorAppFactor authenticatorAppFactor,
       RecoveryCodeFactor recoveryCodeFactor) {
     this(type, deliveryMethod, lastAuthenticatedAt, createdAt, updatedAt, emailFactor, authenticatorAppFactor,
-        recoveryCodeFactor, null, null, null, null);
+        recoveryCodeFactor, null, null, null, null, null);
   }
 
   /**
@@ -42,13 +43,13 @@ public record AuthenticationFactor(
     OAuthFactor f = new OAuthFactor(registrationId, providerSubject, emailId);
     return switch (provider) {
       case "google" -> new AuthenticationFactor("oauth", "oauth_google", at, at, at, null, null, null, f, null, null,
-          null);
-      case "microsoft" -> new AuthenticationFactor("oauth", "oauth_microsoft", at, at, at, null, null, null, null, f,
           null, null);
+      case "microsoft" -> new AuthenticationFactor("oauth", "oauth_microsoft", at, at, at, null, null, null, null, f,
+          null, null, null);
       case "apple" -> new AuthenticationFactor("oauth", "oauth_apple", at, at, at, null, null, null, null, null, f,
-          null);
+          null, null);
       case "github" -> new AuthenticationFactor("oauth", "oauth_github", at, at, at, null, null, null, null, null,
-          null, f);
+          null, f, null);
       default -> new AuthenticationFactor("oauth", "sso_oidc", at, at, at, null, null, null);
     };
   }
@@ -82,7 +83,6 @@ public record AuthenticationFactor(
         null);
   }
 
-  /** An email one-time passcode: {@code type: otp}, {@code delivery_method: email}, with the email proven. */
   /**
    * A session carried over from another identity provider ({@code POST /v1/sessions/migrate}): the email it vouched
    * for. Stytch's delivery method for an access token exchanged with a provider.
@@ -92,14 +92,25 @@ public record AuthenticationFactor(
         new EmailFactor(emailId, emailAddress), null, null);
   }
 
+  /** An email one-time passcode: {@code type: otp}, {@code delivery_method: email}, with the email proven. */
   public static AuthenticationFactor emailOtp(Instant at, String emailId, String emailAddress) {
     return new AuthenticationFactor("otp", "email", at, at, at, new EmailFactor(emailId, emailAddress), null, null);
+  }
+
+  /**
+   * A passkey or WebAuthn credential: {@code type: webauthn}, {@code delivery_method: webauthn_registration}, with
+   * {@code webauthn_factor {webauthn_registration_id, domain, user_agent}} naming the registration used.
+   */
+  public static AuthenticationFactor webauthn(String webauthnRegistrationId, String domain, String userAgent,
+      Instant at) {
+    return new AuthenticationFactor("webauthn", "webauthn_registration", at, at, at, null, null, null, null, null,
+        null, null, new WebAuthnFactor(webauthnRegistrationId, domain, userAgent));
   }
 
   /** The same factor, authenticated again at {@code at}: creation time is kept. */
   public AuthenticationFactor reauthenticated(Instant at) {
     return new AuthenticationFactor(type, deliveryMethod, at, createdAt, at, emailFactor, authenticatorAppFactor,
-        recoveryCodeFactor, googleOauthFactor, microsoftOauthFactor, appleOauthFactor, githubOauthFactor);
+        recoveryCodeFactor, googleOauthFactor, microsoftOauthFactor, appleOauthFactor, githubOauthFactor, webauthnFactor);
   }
 
   /** True when both describe the same factor (same kind and same email, app or code), whatever the times. */
@@ -111,7 +122,9 @@ public record AuthenticationFactor(
         && java.util.Objects.equals(googleOauthFactor, other.googleOauthFactor)
         && java.util.Objects.equals(microsoftOauthFactor, other.microsoftOauthFactor)
         && java.util.Objects.equals(appleOauthFactor, other.appleOauthFactor)
-        && java.util.Objects.equals(githubOauthFactor, other.githubOauthFactor);
+        && java.util.Objects.equals(githubOauthFactor, other.githubOauthFactor)
+        && java.util.Objects.equals(webauthnFactor == null ? null : webauthnFactor.webauthnRegistrationId(),
+            other.webauthnFactor == null ? null : other.webauthnFactor.webauthnRegistrationId());
   }
 
   public record EmailFactor(String emailId, String emailAddress) {}
@@ -122,4 +135,7 @@ public record AuthenticationFactor(
 
   /** Stytch's {@code <provider>_oauth_factor}: the registration id, the provider's subject, and the email proven. */
   public record OAuthFactor(String id, String providerSubject, String emailId) {}
+
+  /** Stytch's {@code webauthn_factor}: the registration used, its domain and the user agent that used it. */
+  public record WebAuthnFactor(String webauthnRegistrationId, String domain, String userAgent) {}
 }

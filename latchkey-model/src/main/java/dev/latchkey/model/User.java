@@ -14,7 +14,7 @@ public record User(
     List<Email> emails,
     String status,
     List<PhoneNumber> phoneNumbers,
-    List<Map<String, Object>> webauthnRegistrations,
+    List<WebAuthnRegistration> webauthnRegistrations,
     List<Map<String, Object>> providers,
     List<Totp> totps,
     List<Map<String, Object>> cryptoWallets,
@@ -35,6 +35,13 @@ public record User(
   public record PhoneNumber(String phoneId, String phoneNumber, boolean verified) {}
 
   public record Totp(String totpId, boolean verified) {}
+
+  /**
+   * A passkey or WebAuthn registration (Stytch's {@code WebAuthnRegistration}): {@code authenticator_type} is
+   * {@code platform}, {@code cross-platform} or empty when the registration allowed both.
+   */
+  public record WebAuthnRegistration(String webauthnRegistrationId, String domain, String userAgent, boolean verified,
+      String authenticatorType, String name) {}
 
   public record Name(String firstName, String middleName, String lastName) {
     public static final Name EMPTY = new Name("", "", "");

@@ -33,6 +33,7 @@ import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.factor.totp.TotpPolicy;
 import dev.latchkey.server.factor.totp.TotpService;
+import dev.latchkey.server.factor.webauthn.WebAuthnService;
 import dev.latchkey.server.user.UserService;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,6 +101,8 @@ public final class LatchkeyServer implements AutoCloseable {
           clock);
       TotpService totps = new TotpService(stores.totps(), users, sessions, encryption,
           new TotpPolicy(settings.totpIssuer(), settings.totpMaxFailedAttempts(), settings.totpLockout()), ids, clock);
+      WebAuthnService webauthn = new WebAuthnService(stores.webauthn(), users, sessions, settings.webauthnOrigins(),
+          ids, clock);
       MailTemplates templates = new MailTemplates(settings.mail().templatesDir());
       DevOutbox outbox = settings.mail().smtpHost() == null ? new DevOutbox(settings.mail().devOutbox(), clock) : null;
       ServerMetrics metrics = new ServerMetrics();
@@ -121,7 +124,7 @@ public final class LatchkeyServer implements AutoCloseable {
           outbox != null && settings.mail().devOutbox() ? outbox : null,
           new SessionMigrateService(settings.sessionMigrateIssuer() == null ? null
               : new OidcProvider(settings.sessionMigrateIssuer(), clock), stores.users(), users, sessions, clock),
-          oauth, settings.oauth().publicUrl()),
+          oauth, settings.oauth().publicUrl(), webauthn),
           new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat())));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -137,6 +140,8 @@ public final class LatchkeyServer implements AutoCloseable {
       schedule("purge expired email tokens, codes and counters", () -> emailPurger.runOnce(clock.instant()),
           settings.purgeInterval());
       schedule("purge expired OAuth states and tokens", () -> oauth.purgeExpired(clock.instant()),
+          settings.purgeInterval());
+      schedule("purge unfinished WebAuthn ceremonies", () -> webauthn.purgeExpiredCeremonies(clock.instant()),
           settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.testing.ApiClient;
+import dev.latchkey.server.testing.SoftwareAuthenticator;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TotpCodes;
 import java.io.IOException;
@@ -40,8 +41,16 @@ import org.junit.jupiter.api.Test;
 class ApiDocTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** {@code {name}}, {@code {name[i]}} (element i of a captured list of strings) or {@code {totp:name}}. */
-  private static final Pattern PLACEHOLDER = Pattern.compile("\\{((?:totp:)?[a-z_]+(?:\\[\\d+])?)\\}");
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{((?:totp:|passkey:)?[a-z_]+(?:\\[\\d+])?)\\}");
   private static final String TOTP_PREFIX = "totp:";
+  /**
+   * {@code {passkey:public_key_credential_creation_options}}: a new software authenticator's answer to the captured
+   * options (a passkey, as a browser at {@link #PASSKEY_ORIGIN} returns it), JSON-escaped for use inside a string;
+   * {@code {passkey:public_key_credential_request_options}}: the latest such authenticator's assertion.
+   */
+  private static final String PASSKEY_PREFIX = "passkey:";
+  static final String PASSKEY_ORIGIN = "https://app.example.com";
+  private static SoftwareAuthenticator passkey;
   private static final Pattern PROJECT_ID = Pattern.compile("project-(?:test|live)-" + ReplyMatcher.UUID);
   private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(?:test|live)-" + ReplyMatcher.UUID);
   /** A header value {@code Basic base64(user:password)}: the test encodes what the document shows in clear. */
@@ -66,7 +75,9 @@ class ApiDocTest {
     provider = new MockOAuth2Server();
     provider.start();
     server = TestServer.start(Map.of("LATCHKEY_DEV_OUTBOX", "true",
-        "LATCHKEY_SESSION_MIGRATE_ISSUER", provider.issuerUrl(MIGRATE_ISSUER_ID).toString()),
+        "LATCHKEY_SESSION_MIGRATE_ISSUER", provider.issuerUrl(MIGRATE_ISSUER_ID).toString(),
+        // The passkey examples run as a page on https://app.example.com would (domain app.example.com).
+        "LATCHKEY_WEBAUTHN_ORIGINS", PASSKEY_ORIGIN),
         java.time.Clock.systemUTC());
   }
 
@@ -225,6 +236,14 @@ class ApiDocTest {
     while (m.find()) {
       String name = m.group(1);
       boolean totp = name.startsWith(TOTP_PREFIX);
+      if (name.startsWith(PASSKEY_PREFIX)) {
+        String options = captured.get(name.substring(PASSKEY_PREFIX.length()));
+        if (options == null) {
+          fail(where + ": {" + name + "} is in no earlier reply");
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(passkeyAnswer(name, options)));
+        continue;
+      }
       String value = captured.get(totp ? name.substring(TOTP_PREFIX.length()) : name);
       if (value == null) {
         fail(where + ": {" + name + "} is in no earlier reply");
@@ -234,6 +253,24 @@ class ApiDocTest {
       m.appendReplacement(out, Matcher.quoteReplacement(totp ? TotpCodes.at(value, Instant.now()) : value));
     }
     return m.appendTail(out).toString();
+  }
+
+  /** What a browser with a passkey would send for these options, as the inside of a JSON string. */
+  private static String passkeyAnswer(String name, String options) {
+    String credential;
+    if (name.endsWith("creation_options")) {
+      passkey = SoftwareAuthenticator.passkey();
+      credential = passkey.register(options, PASSKEY_ORIGIN);
+    } else {
+      assertThat(passkey).as("a passkey registered before {" + name + "}").isNotNull();
+      credential = passkey.authenticate(options, PASSKEY_ORIGIN);
+    }
+    try {
+      String quoted = JSON.writeValueAsString(credential);
+      return quoted.substring(1, quoted.length() - 1);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
@@ -284,6 +321,18 @@ class ApiDocTest {
         .containsExactly("$.user: reply fields not documented: [age]");
     assertThat(new ReplyMatcher().mismatches(documented, JSON.readTree("{\"status_code\": 200, \"user\": {}}")))
         .containsExactly("$.user: documented fields missing from the reply: [name]");
+  }
+
+  @Test
+  void aStringHoldingAJsonObjectIsComparedAsThatJson() throws IOException {
+    JsonNode documented = JSON.readTree("{\"options\": \"{\\\"rpId\\\":\\\"app.example.com\\\"}\"}");
+    assertThat(new ReplyMatcher().mismatches(documented,
+        JSON.readTree("{\"options\": \"{\\\"rpId\\\": \\\"app.example.com\\\"}\"}"))).isEmpty();
+    assertThat(new ReplyMatcher().mismatches(documented,
+        JSON.readTree("{\"options\": \"{\\\"rpId\\\":\\\"evil.example\\\"}\"}")))
+        .containsExactly("$.options(json).rpId: expected \"app.example.com\", was \"evil.example\"");
+    assertThat(new ReplyMatcher().mismatches(documented, JSON.readTree("{\"options\": \"rpId\"}")))
+        .containsExactly("$.options: expected a string holding a JSON object, was \"rpId\"");
   }
 
   @Test

@@ -102,6 +102,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyThePasskeyMethodUsesTheWebAuthnLibrary() {
+    // Yubico's types stay inside factor.webauthn: the routes, the store and the sessions see our own records only.
+    noClasses().that().resideOutsideOfPackage(SERVER + ".factor.webauthn..")
+        .should().dependOnClassesThat().resideInAPackage("com.yubico..").check(SERVER_CLASSES);
+  }
+
+  @Test
   void theStoreInterfacesKnowNothingOfJdbcPoolsOrMigrations() {
     noClasses().that().resideInAPackage(SERVER + ".store")
         .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer..",

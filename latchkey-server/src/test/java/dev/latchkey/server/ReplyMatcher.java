@@ -138,6 +138,17 @@ final class ReplyMatcher {
         out.add(path + ": expected a string, was " + a);
         return;
       }
+      JsonNode held = jsonObjectIn(d.asText());
+      if (held != null) {
+        // A string holding a JSON object (WebAuthn's options) is compared as that JSON, by these same rules.
+        JsonNode actualHeld = jsonObjectIn(a.asText());
+        if (actualHeld == null) {
+          out.add(path + ": expected a string holding a JSON object, was " + a);
+        } else {
+          walk(path + "(json)", held, actualHeld, out);
+        }
+        return;
+      }
       String problem = matchString(d.asText(), a.asText());
       if (problem != null) {
         out.add(path + ": " + problem);
@@ -148,6 +159,19 @@ final class ReplyMatcher {
       }
     } else if (!d.equals(a)) {
       out.add(path + ": expected " + d + ", was " + a);
+    }
+  }
+
+  /** The JSON object a string holds ({@code "{...}"}), else null. */
+  private static JsonNode jsonObjectIn(String text) {
+    if (!text.startsWith("{") || !text.endsWith("}")) {
+      return null;
+    }
+    try {
+      JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+      return node != null && node.isObject() ? node : null;
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 

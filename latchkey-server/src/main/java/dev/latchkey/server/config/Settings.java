@@ -45,7 +45,8 @@ public record Settings(
     String logFormat,
     String metricsToken,
     java.net.URI sessionMigrateIssuer,
-    OAuthSettings oauth) {
+    OAuthSettings oauth,
+    List<String> webauthnOrigins) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -83,7 +84,8 @@ public record Settings(
         src.read(LOG_FORMAT),
         src.read(METRICS_TOKEN),
         src.read(SESSION_MIGRATE_ISSUER),
-        oauth(src));
+        oauth(src),
+        src.read(WEBAUTHN_ORIGINS));
   }
 
   private static OAuthSettings oauth(Source src) {

@@ -185,6 +185,10 @@ public final class SettingsCatalog {
       "A properties file with the same keys; the environment wins");
 
   /** Every setting, in the order of the README table. */
+  public static final Setting<List<String>> WEBAUTHN_ORIGINS = parsed("LATCHKEY_WEBAUTHN_ORIGINS",
+      "Comma-separated browser origins (scheme://host[:port]) where passkeys may be registered and used; a ceremony's "
+          + "domain (the RP ID) must be the host of one of them or a parent domain of it; unset, passkeys are off",
+      null, ValueParsers::origins).byDefault(List.of(), "none");
   public static final List<Setting<?>> ALL = List.of(PORT, BIND, DATA_DIR, DATABASE_URL, PROJECT_ID, SECRET,
       PUBLIC_TOKEN, KEY_ENCRYPTION_KEY, KEY_RETENTION, KEY_REFRESH_INTERVAL, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
       ARGON2_PARALLELISM, PURGE_INTERVAL, DATABASE_TIMEOUT, DATABASE_POOL_SIZE, CORS_ORIGINS, TOTP_ISSUER,
@@ -195,7 +199,7 @@ public final class SettingsCatalog {
       OAUTH_GOOGLE_ISSUER, OAUTH_MICROSOFT_CLIENT_ID, OAUTH_MICROSOFT_CLIENT_SECRET, OAUTH_MICROSOFT_ISSUER,
       OAUTH_APPLE_CLIENT_ID, OAUTH_APPLE_CLIENT_SECRET, OAUTH_APPLE_ISSUER, OAUTH_GITHUB_CLIENT_ID,
       OAUTH_GITHUB_CLIENT_SECRET, OAUTH_GITHUB_BASE_URL, OAUTH_GITHUB_API_URL, OAUTH_OIDC_CLIENT_ID,
-      OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, CONFIG_FILE);
+      OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

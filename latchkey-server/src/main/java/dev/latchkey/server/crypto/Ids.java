@@ -58,6 +58,10 @@ public final class Ids {
     return id("oauth-user");
   }
 
+  public String webauthnRegistration() {
+    return id("webauthn-registration");
+  }
+
   public String jwk() {
     return id("jwk");
   }

@@ -218,7 +218,24 @@ public enum ErrorCode {
   OAUTH_PROVIDER_UNAVAILABLE(ErrorType.OAUTH_PROVIDER_UNAVAILABLE,
       "The OAuth provider could not be reached or answered unexpectedly; retry shortly."),
   // issue 14, finding and managing users
-  PASSWORD_NOT_FOUND(ErrorType.PASSWORD_NOT_FOUND, "No password with this password_id.");
+  PASSWORD_NOT_FOUND(ErrorType.PASSWORD_NOT_FOUND, "No password with this password_id."),
+  // Passkeys (WebAuthn).
+  INVALID_DOMAIN(ErrorType.INVALID_DOMAIN,
+      "domain (the RP ID) must be the host of an origin in LATCHKEY_WEBAUTHN_ORIGINS, or a parent domain of it."),
+  INVALID_PUBLIC_KEY_CREDENTIAL(ErrorType.INVALID_PUBLIC_KEY_CREDENTIAL,
+      "public_key_credential must be the JSON of the PublicKeyCredential the browser or platform returned."),
+  NO_PENDING_WEBAUTHN_REGISTRATION(ErrorType.NO_PENDING_WEBAUTHN_REGISTRATION,
+      "No registration was started for this challenge and user, or it was used or expired: call register/start again."),
+  UNABLE_TO_REGISTER_WEBAUTHN_REGISTRATION(ErrorType.UNABLE_TO_REGISTER_WEBAUTHN_REGISTRATION,
+      "The credential could not be registered: its attestation did not verify for this ceremony."),
+  DUPLICATE_WEBAUTHN_REGISTRATION(ErrorType.DUPLICATE_WEBAUTHN_REGISTRATION,
+      "This credential is registered already."),
+  EMPTY_WEBAUTHN_REGISTRATION_NAME(ErrorType.EMPTY_WEBAUTHN_REGISTRATION_NAME,
+      "name must be 1 to 64 characters without control characters."),
+  UNABLE_TO_AUTH_WEBAUTHN_REGISTRATION(ErrorType.UNABLE_TO_AUTH_WEBAUTHN_REGISTRATION,
+      "The passkey or WebAuthn credential could not be verified for this ceremony."),
+  WEBAUTHN_REGISTRATION_NOT_FOUND(ErrorType.WEBAUTHN_REGISTRATION_NOT_FOUND,
+      "No passkey or WebAuthn registration matches.");
 
   private final ErrorType type;
   private final String message;

@@ -16,6 +16,7 @@ import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.factor.totp.TotpService;
+import dev.latchkey.server.factor.webauthn.WebAuthnService;
 import dev.latchkey.server.user.UserService;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
@@ -52,7 +53,7 @@ public final class HttpApi {
   public record Services(Stores stores, KeyRing keys, UserService users, SessionService sessions,
       PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
       EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox, SessionMigrateService sessionMigrate,
-      OAuthService oauth, String publicUrl) {}
+      OAuthService oauth, String publicUrl, WebAuthnService webauthn) {}
 
   /**
    * What the operator sees: the metrics every request is counted in, the token a scraper of {@code GET /metrics}
@@ -132,6 +133,7 @@ public final class HttpApi {
       new TotpRoutes(totps).register(table);
       new OAuthRoutes(services.oauth(), sdkAuth, project, services.publicUrl()).register(table);
       new SdkUserFactorRoutes(sdkAuth, users).register(table);
+      new WebAuthnRoutes(services.webauthn(), sdkAuth).register(table);
       registered.set(table.registered());
 
       config.routes.exception(ApiException.class, (e, ctx) -> {

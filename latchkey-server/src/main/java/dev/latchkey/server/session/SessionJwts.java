@@ -196,6 +196,13 @@ public final class SessionJwts {
         factor.put("recovery_code_factor", Map.of("totp_recovery_code_id",
             f.recoveryCodeFactor().totpRecoveryCodeId()));
       }
+      if (f.webauthnFactor() != null) {
+        Map<String, Object> webauthn = new LinkedHashMap<>();
+        webauthn.put("webauthn_registration_id", f.webauthnFactor().webauthnRegistrationId());
+        webauthn.put("domain", f.webauthnFactor().domain());
+        webauthn.put("user_agent", f.webauthnFactor().userAgent());
+        factor.put("webauthn_factor", webauthn);
+      }
       factors.add(factor);
     }
     claim.put("authentication_factors", factors);

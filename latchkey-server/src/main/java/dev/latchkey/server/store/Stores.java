@@ -29,6 +29,8 @@ public interface Stores extends AutoCloseable {
 
   OAuthStore oauth();
 
+  WebAuthnStore webauthn();
+
   /** True when the database answers a trivial query within a second. */
   boolean isReady();
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A user row with its emails, password and TOTP registrations (id and whether verified; the secrets live in
+ * A user row with its emails, password, TOTP, OAuth and WebAuthn registrations (id and whether verified; the secrets live in
  * {@link TotpStore}). Metadata maps are immutable copies.
  */
 public record UserRecord(
@@ -20,20 +20,22 @@ public record UserRecord(
     List<StoredEmail> emails,
     StoredPassword password,
     List<User.Totp> totps,
-    List<StoredProvider> providers) {
+    List<StoredProvider> providers,
+    List<User.WebAuthnRegistration> webauthnRegistrations) {
 
   public UserRecord {
     emails = List.copyOf(emails);
     totps = List.copyOf(totps);
     providers = List.copyOf(providers);
+    webauthnRegistrations = List.copyOf(webauthnRegistrations);
   }
 
-  /** A user without OAuth registrations. */
+  /** A user without OAuth or WebAuthn registrations. */
   public UserRecord(String userId, String status, User.Name name, Map<String, Object> trustedMetadata,
       Map<String, Object> untrustedMetadata, String externalId, Instant createdAt, List<StoredEmail> emails,
       StoredPassword password, List<User.Totp> totps) {
     this(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails, password, totps,
-        List.of());
+        List.of(), List.of());
   }
 
   /** A user without TOTP registrations (a new user, or one built before they are read). */
@@ -46,7 +48,7 @@ public record UserRecord(
 
   public UserRecord withPassword(StoredPassword newPassword) {
     return new UserRecord(userId, status, name, trustedMetadata, untrustedMetadata, externalId, createdAt, emails,
-        newPassword, totps, providers);
+        newPassword, totps, providers, webauthnRegistrations);
   }
 
   /**

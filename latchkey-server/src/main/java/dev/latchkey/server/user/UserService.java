@@ -124,7 +124,7 @@ public final class UserService {
         Metadata.merge(u.trustedMetadata(), r.trustedMetadata(), "trusted_metadata"),
         Metadata.merge(u.untrustedMetadata(), r.untrustedMetadata(), "untrusted_metadata"),
         r.externalId() != null ? r.externalId() : u.externalId(), u.createdAt(), u.emails(), u.password(),
-        u.totps(), u.providers());
+        u.totps(), u.providers(), u.webauthnRegistrations());
     try {
       if (!store.update(next)) {
         throw ErrorCode.USER_NOT_FOUND.exception();
@@ -171,7 +171,7 @@ public final class UserService {
   public static User toWire(UserRecord u) {
     return new User(u.userId(),
         u.emails().stream().map(e -> new User.Email(e.emailId(), e.email(), e.verified())).toList(),
-        u.status(), List.of(), List.of(), providers(u), u.totps(), List.of(), List.of(), false,
+        u.status(), List.of(), u.webauthnRegistrations(), providers(u), u.totps(), List.of(), List.of(), false,
         SessionService.DEFAULT_ROLES, u.name(), u.createdAt(),
         u.password() == null ? null : new User.Password(u.password().passwordId(), u.password().requiresReset()),
         u.trustedMetadata(), u.untrustedMetadata(), u.externalId(), null, null);

@@ -73,7 +73,9 @@ class HostileInputTest {
       "DELETE /v1/users/oauth/{oauth_user_registration_id}",
       // Deleting one factor reads the path only.
       "DELETE /v1/users/emails/{email_id}", "DELETE /v1/users/passwords/{password_id}",
-      "DELETE /sdk/v1/users/emails/{email_id}");
+      "DELETE /sdk/v1/users/emails/{email_id}",
+      "GET /v1/webauthn/credentials/{user_id}/{domain}",
+      "DELETE /v1/users/webauthn_registrations/{webauthn_registration_id}");
 
   /** Every field name any endpoint reads, so a "wrong types" body hits whichever fields the route has. */
   private static final List<String> FIELDS = List.of("email", "password", "name", "create_user_as_pending",
@@ -82,7 +84,9 @@ class HostileInputTest {
       "expiration_minutes", "token", "method_id", "code", "login_magic_link_url", "signup_magic_link_url",
       "reset_password_redirect_url", "login_expiration_minutes", "signup_expiration_minutes",
       "code_challenge", "code_verifier", "email_id", "totp_id", "phone_number", "provider", "existing_password",
-      "limit", "cursor", "query");
+      "limit", "cursor", "query", "domain", "public_key_credential",
+      "authenticator_type", "return_passkey_credential_options", "use_base64_url_encoding", "user_agent",
+      "override_id", "override_name", "override_display_name");
 
   private static TestServer server;
   private static ApiClient api;

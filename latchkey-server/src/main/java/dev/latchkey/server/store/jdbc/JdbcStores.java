@@ -16,6 +16,7 @@ import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.store.TotpStore;
 import dev.latchkey.server.store.UserStore;
+import dev.latchkey.server.store.WebAuthnStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -59,6 +60,7 @@ public final class JdbcStores implements Stores {
 
   /** How long /readyz waits for the database: an orchestrator's probe gives up after a second (Kubernetes). */
   private static final Duration READINESS_WAIT = Duration.ofSeconds(1);
+  private final WebAuthnStore webauthn;
 
   private ChangeListener listener;
 
@@ -78,6 +80,7 @@ public final class JdbcStores implements Stores {
     this.otpCodes = new JdbcOtpCodeStore(jdbc);
     this.rateCounters = new JdbcRateCounterStore(jdbc);
     this.oauth = new JdbcOAuthStore(jdbc);
+    this.webauthn = new JdbcWebAuthnStore(jdbc);
   }
 
   /** {@link #open(String, Duration, int)} with a pool of 10 connections on PostgreSQL. */
@@ -235,6 +238,11 @@ public final class JdbcStores implements Stores {
   @Override
   public OAuthStore oauth() {
     return oauth;
+  }
+
+  @Override
+  public WebAuthnStore webauthn() {
+    return webauthn;
   }
 
   /**

@@ -22,17 +22,19 @@ final class JdbcUserStore implements UserStore {
    * A user's emails, password and TOTPs in one statement (one read instead of three on every authenticate): each
    * row is {@code kind, id, value, flag, created_at}, ordered by kind, then as Stytch lists them (oldest first).
    */
-  private static final String DETAILS = "SELECT 'e', email_id, email, CASE WHEN verified THEN 1 ELSE 0 END, created_at "
-      + "FROM emails WHERE user_id = ? "
-      + "UNION ALL SELECT 'p', password_id, hash, CASE WHEN requires_reset THEN 1 ELSE 0 END, created_at "
-      + "FROM passwords WHERE user_id = ? "
-      + "UNION ALL SELECT 't', totp_id, NULL, CASE WHEN verified THEN 1 ELSE 0 END, created_at "
+  private static final String DETAILS = "SELECT 'e', email_id, email, CASE WHEN verified THEN 1 ELSE 0 END, created_at, "
+      + "NULL, NULL, NULL FROM emails WHERE user_id = ? "
+      + "UNION ALL SELECT 'p', password_id, hash, CASE WHEN requires_reset THEN 1 ELSE 0 END, created_at, NULL, NULL, "
+      + "NULL FROM passwords WHERE user_id = ? "
+      + "UNION ALL SELECT 't', totp_id, NULL, CASE WHEN verified THEN 1 ELSE 0 END, created_at, NULL, NULL, NULL "
       + "FROM totps WHERE user_id = ? "
-      + "UNION ALL SELECT 'o', registration_id, details, 0, created_at "
-      + "FROM oauth_registrations WHERE user_id = ? ORDER BY 1, 5, 2";
+      + "UNION ALL SELECT 'o', registration_id, details, 0, created_at, NULL, NULL, NULL "
+      + "FROM oauth_registrations WHERE user_id = ? "
+      + "UNION ALL SELECT 'w', webauthn_registration_id, name, CASE WHEN verified THEN 1 ELSE 0 END, created_at, "
+      + "domain, user_agent, authenticator_type FROM webauthn_registrations WHERE user_id = ? ORDER BY 1, 5, 2";
 
-  /** One row of {@link #DETAILS}. */
-  private record Detail(String kind, String id, String value, boolean flag) {}
+  /** One row of {@link #DETAILS}; {@code a}, {@code b}, {@code c} only for WebAuthn registrations. */
+  private record Detail(String kind, String id, String value, boolean flag, String a, String b, String c) {}
 
   private final Jdbc jdbc;
 
@@ -124,6 +126,8 @@ final class JdbcUserStore implements UserStore {
       jdbc.update(c, "DELETE FROM oauth_tokens WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM oauth_attach_tokens WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM oauth_registrations WHERE user_id = ?", userId);
+      jdbc.update(c, "DELETE FROM webauthn_registrations WHERE user_id = ?", userId);
+      jdbc.update(c, "DELETE FROM webauthn_ceremonies WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM sessions WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM email_tokens WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM otp_codes WHERE user_id = ?", userId);
@@ -148,7 +152,8 @@ final class JdbcUserStore implements UserStore {
   private UserRecord row(Connection c, ResultSet rs) throws SQLException {
     String userId = rs.getString(1);
     List<Detail> details = jdbc.query(c, DETAILS,
-        d -> new Detail(d.getString(1), d.getString(2), d.getString(3), d.getInt(4) != 0), userId, userId, userId, userId);
+        d -> new Detail(d.getString(1), d.getString(2), d.getString(3), d.getInt(4) != 0, d.getString(6),
+            d.getString(7), d.getString(8)), userId, userId, userId, userId, userId);
     return row(rs, details);
   }
 
@@ -159,18 +164,20 @@ final class JdbcUserStore implements UserStore {
     List<UserRecord.StoredPassword> passwords = new ArrayList<>(1);
     List<User.Totp> totps = new ArrayList<>(0);
     List<UserRecord.StoredProvider> providers = new ArrayList<>(0);
+    List<User.WebAuthnRegistration> webauthn = new ArrayList<>(0);
     for (Detail d : details) {
       switch (d.kind()) {
         case "e" -> emails.add(new UserRecord.StoredEmail(d.id(), d.value(), d.flag()));
         case "p" -> passwords.add(new UserRecord.StoredPassword(d.id(), d.value(), d.flag()));
         case "o" -> providers.add(provider(d.id(), JsonColumns.readMap(d.value())));
+        case "w" -> webauthn.add(new User.WebAuthnRegistration(d.id(), d.a(), d.b(), d.flag(), d.c(), d.value()));
         default -> totps.add(new User.Totp(d.id(), d.flag()));
       }
     }
     return new UserRecord(userId, rs.getString(2), new User.Name(rs.getString(3), rs.getString(4), rs.getString(5)),
         JsonColumns.readMap(rs.getString(6)), JsonColumns.readMap(rs.getString(7)), rs.getString(8),
         Instant.ofEpochMilli(rs.getLong(9)), emails,
-        passwords.isEmpty() ? null : passwords.get(0), totps, providers);
+        passwords.isEmpty() ? null : passwords.get(0), totps, providers, webauthn);
   }
 
   private static UserRecord.StoredProvider provider(String registrationId, java.util.Map<String, Object> details) {
@@ -253,13 +260,16 @@ final class JdbcUserStore implements UserStore {
 
   /** The same rows as {@link #DETAILS}, for many users at once, with the user id first. */
   private static final String DETAILS_OF_MANY = "SELECT user_id, 'e', email_id, email, "
-      + "CASE WHEN verified THEN 1 ELSE 0 END, created_at FROM emails WHERE user_id IN (%1$s) "
-      + "UNION ALL SELECT user_id, 'p', password_id, hash, CASE WHEN requires_reset THEN 1 ELSE 0 END, created_at "
-      + "FROM passwords WHERE user_id IN (%1$s) "
-      + "UNION ALL SELECT user_id, 't', totp_id, NULL, CASE WHEN verified THEN 1 ELSE 0 END, created_at "
-      + "FROM totps WHERE user_id IN (%1$s) "
-      + "UNION ALL SELECT user_id, 'o', registration_id, details, 0, created_at "
-      + "FROM oauth_registrations WHERE user_id IN (%1$s) ORDER BY 1, 2, 6, 3";
+      + "CASE WHEN verified THEN 1 ELSE 0 END, created_at, NULL, NULL, NULL FROM emails WHERE user_id IN (%1$s) "
+      + "UNION ALL SELECT user_id, 'p', password_id, hash, CASE WHEN requires_reset THEN 1 ELSE 0 END, created_at, "
+      + "NULL, NULL, NULL FROM passwords WHERE user_id IN (%1$s) "
+      + "UNION ALL SELECT user_id, 't', totp_id, NULL, CASE WHEN verified THEN 1 ELSE 0 END, created_at, NULL, NULL, "
+      + "NULL FROM totps WHERE user_id IN (%1$s) "
+      + "UNION ALL SELECT user_id, 'o', registration_id, details, 0, created_at, NULL, NULL, NULL "
+      + "FROM oauth_registrations WHERE user_id IN (%1$s) "
+      + "UNION ALL SELECT user_id, 'w', webauthn_registration_id, name, CASE WHEN verified THEN 1 ELSE 0 END, "
+      + "created_at, domain, user_agent, authenticator_type FROM webauthn_registrations WHERE user_id IN (%1$s) "
+      + "ORDER BY 1, 2, 6, 3";
 
   /**
    * Runs the page query (user ids, in order), then reads those users and all their details with one statement each
@@ -271,16 +281,17 @@ final class JdbcUserStore implements UserStore {
     for (int from = 0; from < ids.size(); from += 500) {
       List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
       String marks = marks(chunk.size());
-      List<Object> four = new ArrayList<>(chunk.size() * 4);
-      for (int k = 0; k < 4; k++) {
-        four.addAll(chunk);
+      List<Object> five = new ArrayList<>(chunk.size() * 5);
+      for (int k = 0; k < 5; k++) {
+        five.addAll(chunk);
       }
       Map<String, List<Detail>> details = new HashMap<>();
       jdbc.queryOnce(c, String.format(DETAILS_OF_MANY, marks), d -> {
         details.computeIfAbsent(d.getString(1), k -> new ArrayList<>())
-            .add(new Detail(d.getString(2), d.getString(3), d.getString(4), d.getInt(5) != 0));
+            .add(new Detail(d.getString(2), d.getString(3), d.getString(4), d.getInt(5) != 0, d.getString(7),
+                d.getString(8), d.getString(9)));
         return null;
-      }, four.toArray());
+      }, five.toArray());
       jdbc.queryOnce(c, "SELECT " + USER_COLUMNS + " FROM users WHERE user_id IN (" + marks + ")", rs -> {
         UserRecord u = row(rs, details.getOrDefault(rs.getString(1), List.of()));
         byId.put(u.userId(), u);

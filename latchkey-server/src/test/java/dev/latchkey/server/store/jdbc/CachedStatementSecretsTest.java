@@ -3,9 +3,11 @@ package dev.latchkey.server.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.ApiClient.Reply;
 import dev.latchkey.server.testing.MutableClock;
+import dev.latchkey.server.testing.SoftwareAuthenticator;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestSmtp;
 import dev.latchkey.server.testing.TotpCodes;
@@ -28,12 +30,13 @@ import org.sqlite.core.CoreStatement;
  * {@link StatementCache} keeps SQLite statements with the values their last use bound (clearing them cost a fifth of
  * the hot path's throughput). That is safe only while the stores bind what they write to the database anyway: ids,
  * hashes and sealed values, never a raw session token, JWT, password, link token, code or TOTP secret. This test
- * signs a user in every way Latchkey offers, collecting every secret the API hands out or accepts, then reads the
+ * signs a user in every way Latchkey offers (passkeys included), collecting every secret the API hands out or accepts, then reads the
  * values bound to every statement the cache keeps (xerial keeps them in {@code CoreStatement.batch}) and finds none.
  */
 class CachedStatementSecretsTest {
   private static final String PASSWORD = "correct horse battery staple 2604";
   private static final MutableClock CLOCK = new MutableClock();
+  private static final String PASSKEY_ORIGIN = "https://app.example.com";
   private static TestSmtp smtp;
   private static TestServer server;
   private static ApiClient api;
@@ -44,6 +47,7 @@ class CachedStatementSecretsTest {
     Map<String, String> env = new HashMap<>(smtp.env());
     // Production set-up: TOTP secrets and signing keys sealed at rest.
     env.put("LATCHKEY_KEY_ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+    env.put("LATCHKEY_WEBAUTHN_ORIGINS", PASSKEY_ORIGIN);
     server = TestServer.start(env, CLOCK);
     api = server.api();
   }
@@ -94,6 +98,22 @@ class CachedStatementSecretsTest {
     String recoveryCode = totp.path("recovery_codes").get(0).asText();
     collectSession(ok(api.post("/v1/totps/recover", "{\"user_id\":" + q(userId) + ",\"recovery_code\":"
         + q(recoveryCode) + ",\"session_duration_minutes\":60}")), secrets);
+
+    // Passkeys: only the challenge's hash is stored, never the challenge; the assertion is never stored at all.
+    SoftwareAuthenticator passkey = SoftwareAuthenticator.passkey();
+    String creation = ok(api.post("/v1/webauthn/register/start", "{\"user_id\":" + q(userId) + ",\"domain\":"
+        + "\"app.example.com\",\"use_base64_url_encoding\":true}")).path("public_key_credential_creation_options")
+        .asText();
+    secrets.add(new ObjectMapper().readTree(creation).path("challenge").asText());
+    collectSession(ok(api.post("/v1/webauthn/register", "{\"user_id\":" + q(userId) + ",\"public_key_credential\":"
+        + q(passkey.register(creation, PASSKEY_ORIGIN)) + ",\"session_token\":" + q(token) + "}")), secrets);
+    String request = ok(api.post("/v1/webauthn/authenticate/start", "{\"domain\":\"app.example.com\","
+        + "\"use_base64_url_encoding\":true}")).path("public_key_credential_request_options").asText();
+    secrets.add(new ObjectMapper().readTree(request).path("challenge").asText());
+    String assertion = passkey.authenticate(request, PASSKEY_ORIGIN);
+    secrets.add(new ObjectMapper().readTree(assertion).path("response").path("signature").asText());
+    collectSession(ok(api.post("/v1/webauthn/authenticate", "{\"public_key_credential\":" + q(assertion)
+        + ",\"session_duration_minutes\":60}")), secrets);
 
     ok(api.post("/v1/sessions/revoke", "{\"session_token\":" + q(token) + "}"));
     ok(api.post("/v1/passwords/email/reset/start", "{\"email\":" + q(email) + "}"));

@@ -10,6 +10,9 @@ import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.OAuthStore;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.store.TotpRecord;
+import java.util.Optional;
+import dev.latchkey.server.store.WebAuthnRegistrationRecord;
+import dev.latchkey.server.store.WebAuthnCeremonyRecord;
 import dev.latchkey.server.store.UserRecord;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -1184,5 +1187,69 @@ public abstract class StoreContract {
 
     assertThat(stores.oauth().purgeExpired(T0.plusMillis(1))).isEqualTo(2);
     assertThat(stores.oauth().consumeState("state-new", T0)).isPresent();
+  }
+
+  // --------------------------------------------------------------------------------------------------- webauthn
+
+  protected static WebAuthnRegistrationRecord registration(String id, String userId, String credentialId) {
+    return new WebAuthnRegistrationRecord(id, userId, "app.example.com", credentialId, "aGFuZGxl", "cose-key", 0,
+        "Mozilla/5.0", "platform", "", true, T0, null);
+  }
+
+  protected static WebAuthnCeremonyRecord ceremony(String challengeHash, String userId, Instant expiresAt) {
+    return new WebAuthnCeremonyRecord(challengeHash, WebAuthnCeremonyRecord.REGISTER, userId, "app.example.com",
+        "{\"options\":1}", "", "", true, expiresAt);
+  }
+
+  @Test
+  void aWebAuthnCeremonyIsTakenOnceAndNeverAfterItExpires() throws Exception {
+    UserRecord ada = user(newUserId(), "ada@example.com");
+    stores.users().create(ada);
+    stores.webauthn().startCeremony(ceremony("challenge-hash-1", ada.userId(), T0.plusSeconds(300)));
+    stores.webauthn().startCeremony(ceremony("challenge-hash-2", ada.userId(), T0.plusSeconds(300)));
+    stores.webauthn().startCeremony(ceremony("challenge-hash-3", null, T0.plusSeconds(60)));
+
+    List<Optional<WebAuthnCeremonyRecord>> takes = concurrently(List.of(
+        () -> stores.webauthn().takeCeremony("challenge-hash-1", T0),
+        () -> stores.webauthn().takeCeremony("challenge-hash-1", T0),
+        () -> stores.webauthn().takeCeremony("challenge-hash-1", T0)));
+    assertThat(takes.stream().filter(Optional::isPresent).count()).isEqualTo(1);
+    WebAuthnCeremonyRecord taken = takes.stream().flatMap(Optional::stream).findFirst().orElseThrow();
+    assertThat(taken).isEqualTo(ceremony("challenge-hash-1", ada.userId(), T0.plusSeconds(300)));
+    assertThat(stores.webauthn().takeCeremony("challenge-hash-3", T0.plusSeconds(60))).isEmpty();
+    assertThat(stores.webauthn().takeCeremony("challenge-hash-3", T0)).isEmpty();
+    assertThat(stores.webauthn().purgeExpiredCeremonies(T0.plusSeconds(300))).isEqualTo(1);
+    assertThat(stores.webauthn().takeCeremony("challenge-hash-2", T0)).isEmpty();
+  }
+
+  @Test
+  void aWebAuthnRegistrationIsUniqueByCredentialAndItsCounterMovesByCompareAndSet() throws Exception {
+    UserRecord ada = user(newUserId(), "ada@example.com");
+    UserRecord bob = user(newUserId(), "bob@example.com");
+    stores.users().create(ada);
+    stores.users().create(bob);
+    stores.webauthn().create(registration("webauthn-registration-test-1", ada.userId(), "credential-1"));
+    assertThatThrownBy(() -> stores.webauthn().create(registration("webauthn-registration-test-2", bob.userId(),
+        "credential-1"))).isInstanceOf(DuplicateKeyException.class);
+    assertThat(stores.webauthn().listByUser(bob.userId())).isEmpty();
+
+    List<Boolean> moves = concurrently(List.of(
+        () -> stores.webauthn().advanceSignCount("webauthn-registration-test-1", 0, 1),
+        () -> stores.webauthn().advanceSignCount("webauthn-registration-test-1", 0, 1)));
+    assertThat(moves).containsExactlyInAnyOrder(true, false);
+    assertThat(stores.webauthn().recordCloneWarning("webauthn-registration-test-1", T0)).isTrue();
+    assertThat(stores.webauthn().rename("webauthn-registration-test-1", "Ada's phone")).isTrue();
+    WebAuthnRegistrationRecord stored = stores.webauthn().findByCredentialId("credential-1").orElseThrow();
+    assertThat(stored.signCount()).isEqualTo(1);
+    assertThat(stored.cloneWarningAt()).isEqualTo(T0);
+    assertThat(stored.name()).isEqualTo("Ada's phone");
+    assertThat(stores.webauthn().listByUserHandle("aGFuZGxl")).containsExactly(stored);
+    assertThat(stores.users().find(ada.userId()).orElseThrow().webauthnRegistrations()).containsExactly(
+        new User.WebAuthnRegistration("webauthn-registration-test-1", "app.example.com", "Mozilla/5.0", true,
+            "platform", "Ada's phone"));
+
+    stores.users().delete(ada.userId());
+    assertThat(stores.webauthn().findById("webauthn-registration-test-1")).isEmpty();
+    assertThat(stores.webauthn().delete("webauthn-registration-test-1")).isFalse();
   }
 }
