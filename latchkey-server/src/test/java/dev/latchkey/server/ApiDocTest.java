@@ -8,10 +8,13 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.testing.ApiClient;
+import dev.latchkey.server.testing.OAuthBrowser;
 import dev.latchkey.server.testing.SoftwareAuthenticator;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TotpCodes;
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -29,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +55,13 @@ class ApiDocTest {
   private static final String PASSKEY_PREFIX = "passkey:";
   static final String PASSKEY_ORIGIN = "https://app.example.com";
   private static SoftwareAuthenticator passkey;
+  /**
+   * {@code {oauth:google:<subject>:<email>}}: the {@code token} of the redirect back to the app after a real sign-in
+   * with Google (the OpenID provider on loopback standing in for it) as the account {@code subject} with the
+   * verified {@code email}: the start, the provider's sign-in and the callback, followed by a browser keeping cookies.
+   */
+  private static final Pattern OAUTH = Pattern.compile("\\{oauth:([a-z]+):([A-Za-z0-9_-]+):([^}\\s]+)\\}");
+  private static final String OAUTH_PROVIDER = "google";
   private static final Pattern PROJECT_ID = Pattern.compile("project-(?:test|live)-" + ReplyMatcher.UUID);
   private static final Pattern PUBLIC_TOKEN = Pattern.compile("public-token-(?:test|live)-" + ReplyMatcher.UUID);
   /** A header value {@code Basic base64(user:password)}: the test encodes what the document shows in clear. */
@@ -77,7 +88,11 @@ class ApiDocTest {
     server = TestServer.start(Map.of("LATCHKEY_DEV_OUTBOX", "true",
         "LATCHKEY_SESSION_MIGRATE_ISSUER", provider.issuerUrl(MIGRATE_ISSUER_ID).toString(),
         // The passkey examples run as a page on https://app.example.com would (domain app.example.com).
-        "LATCHKEY_WEBAUTHN_ORIGINS", PASSKEY_ORIGIN),
+        "LATCHKEY_WEBAUTHN_ORIGINS", PASSKEY_ORIGIN,
+        // The OAuth examples sign in with Google, played by the same OpenID provider under the issuer /google.
+        "LATCHKEY_OAUTH_GOOGLE_CLIENT_ID", "latchkey-docs-client",
+        "LATCHKEY_OAUTH_GOOGLE_CLIENT_SECRET", "latchkey-docs-client-secret",
+        "LATCHKEY_OAUTH_GOOGLE_ISSUER", issuer(OAUTH_PROVIDER)),
         java.time.Clock.systemUTC());
   }
 
@@ -231,6 +246,13 @@ class ApiDocTest {
   }
 
   private static String substitute(String text, Map<String, String> captured, String where) {
+    Matcher o = OAUTH.matcher(text);
+    StringBuilder signedIn = new StringBuilder();
+    while (o.find()) {
+      assertThat(o.group(1)).as(where + ": the OAuth provider of the examples").isEqualTo(OAUTH_PROVIDER);
+      o.appendReplacement(signedIn, Matcher.quoteReplacement(oauthToken(o.group(2), o.group(3), where)));
+    }
+    text = o.appendTail(signedIn).toString();
     Matcher m = PLACEHOLDER.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
@@ -253,6 +275,27 @@ class ApiDocTest {
       m.appendReplacement(out, Matcher.quoteReplacement(totp ? TotpCodes.at(value, Instant.now()) : value));
     }
     return m.appendTail(out).toString();
+  }
+
+  /** The issuer URL of {@code issuerId} at the loopback provider, without the trailing slash. */
+  private static String issuer(String issuerId) {
+    String url = provider.issuerUrl(issuerId).toString();
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /**
+   * Signs in with Google as {@code subject} ({@code email}, verified) the way a browser does, and returns the token
+   * Latchkey sends the app back with.
+   */
+  private static String oauthToken(String subject, String email, String where) {
+    provider.enqueueCallback(new DefaultOAuth2TokenCallback(OAUTH_PROVIDER, subject, "JWT", null,
+        Map.of("email", email, "email_verified", true, "given_name", "Ada", "family_name", "Lovelace"), 3600));
+    OAuthBrowser.Landing landing = new OAuthBrowser(TestServer.REDIRECT_URL).follow(server.baseUrl()
+        + "/v1/public/oauth/" + OAUTH_PROVIDER + "/start?public_token="
+        + URLEncoder.encode(server.publicToken, StandardCharsets.UTF_8));
+    assertThat(landing.url()).as(where + ": the sign-in with " + OAUTH_PROVIDER + " ends at the app (" + landing
+        + ")").startsWith(TestServer.REDIRECT_URL + "?stytch_token_type=oauth&token=");
+    return landing.param("token");
   }
 
   /** What a browser with a passkey would send for these options, as the inside of a JSON string. */
@@ -373,6 +416,9 @@ class ApiDocTest {
     assertThat(m.matchString("MIIC8TCCAdmgAwIBAgIJ…", "not base64!")).isNotNull();
     assertThat(m.matchString("eyJhbGciOi…", "eyJhIjoxfQ.eyJiIjoyfQ.c2ln")).isNull();
     assertThat(m.matchString("eyJhbGciOi…", "")).isNotNull();
+    assertThat(m.matchString("eyJhbGciOiJub25lIn0.…", "eyJhbGciOiJub25lIn0.eyJhIjoxfQ.")).isNull();
+    assertThat(m.matchString("eyJhbGciOi…", "eyJhbGciOiJub25lIn0.eyJhIjoxfQ.")).isNotNull();
+    assertThat(m.matchString("eyJhbGciOiJub25lIn0.…", "eyJhbGciOiJub25lIn0.not json.")).isNotNull();
     assertThat(m.matchString("", "x")).isNotNull();
     String link = "https://app.example.com/authenticate?stytch_token_type=magic_links&token=…";
     assertThat(m.matchString(link, link.replace("…", "A3-LAZNxnqvU22OSP5f3YtmPypxV7o8zLs4XTBc3qd43"))).isNull();
