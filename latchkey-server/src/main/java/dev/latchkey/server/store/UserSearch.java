@@ -58,4 +58,14 @@ public record UserSearch(boolean matchAll, List<Filter> filters, int limit, Posi
 
   /** {@code totp_verified}: true, the user has a verified TOTP; false, they have none. */
   public record TotpVerified(boolean verified) implements Filter {}
+
+  /**
+   * {@code oauth_provider}: the user has a provider account linked with one of these providers, by Latchkey's
+   * (lower-case) provider names: {@code google}, {@code microsoft}, {@code apple}, {@code github}, {@code oidc}.
+   */
+  public record OAuthProviders(List<String> providers) implements Filter {
+    public OAuthProviders {
+      providers = List.copyOf(providers);
+    }
+  }
 }

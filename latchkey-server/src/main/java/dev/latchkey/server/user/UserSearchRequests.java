@@ -39,7 +39,7 @@ public final class UserSearchRequests {
 
   /** Filters Stytch has and Latchkey has no data for yet: refused, never ignored. */
   private static final Set<String> UNSUPPORTED = Set.of("phone_number", "phone_id", "phone_verified",
-      "phone_number_fuzzy", "oauth_provider", "webauthn_registration_verified", "webauthn_registration_id",
+      "phone_number_fuzzy", "webauthn_registration_verified", "webauthn_registration_id",
       "crypto_wallet_id", "crypto_wallet_address", "crypto_wallet_verified", "biometric_registration_verified",
       "biometric_registration_id", "roles");
   private static final Set<String> BODY_FIELDS = Set.of("limit", "cursor", "query");
@@ -178,7 +178,7 @@ public final class UserSearchRequests {
     JsonNode v = o.get("filter_value");
     if (UNSUPPORTED.contains(name)) {
       throw ErrorCode.BAD_REQUEST.exception("Filter '" + name + "' (" + at + ".filter_name) is not supported: "
-          + "Latchkey keeps no phone numbers, OAuth, WebAuthn, crypto wallet, biometric or role data to filter on.");
+          + "Latchkey keeps no phone numbers, WebAuthn, crypto wallet, biometric or role data to filter on.");
     }
     if (v == null || v.isNull()) {
       if (isKnown(name)) {
@@ -223,6 +223,10 @@ public final class UserSearchRequests {
       case "password_exists" -> new UserSearch.PasswordExists(bool(v, valueAt));
       case "totp_id" -> new UserSearch.TotpIds(strings(v, valueAt));
       case "totp_verified" -> new UserSearch.TotpVerified(bool(v, valueAt));
+      // Stytch's provider names and its provider_type spellings (Google, Github, OIDC) both name Latchkey's
+      // lower-case providers; a provider Latchkey does not offer (facebook) is a name no user has: no match.
+      case "oauth_provider" -> new UserSearch.OAuthProviders(
+          strings(v, valueAt).stream().map(p -> p.strip().toLowerCase(Locale.ROOT)).toList());
       default -> throw ErrorCode.BAD_REQUEST.exception("Filter '" + limitText(name) + "' (" + at
           + ".filter_name) is not a known filter.");
     };
@@ -232,7 +236,7 @@ public final class UserSearchRequests {
     return switch (name) {
       case "email_address", "email_address_fuzzy", "email_id", "email_verified", "user_id", "status",
           "created_at_greater_than", "created_at_less_than", "created_at_between", "full_name_fuzzy",
-          "password_exists", "totp_id", "totp_verified" -> true;
+          "password_exists", "totp_id", "totp_verified", "oauth_provider" -> true;
       default -> false;
     };
   }

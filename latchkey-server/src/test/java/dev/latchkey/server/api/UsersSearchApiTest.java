@@ -157,13 +157,26 @@ class UsersSearchApiTest {
   // --- bad queries: a 400 naming the field, never a 500, never a filter silently ignored ---
 
   @ParameterizedTest
-  @ValueSource(strings = {"phone_number", "oauth_provider", "webauthn_registration_id", "crypto_wallet_address",
+  @ValueSource(strings = {"phone_number", "webauthn_registration_id", "crypto_wallet_address",
       "phone_verified"})
   void aFilterLatchkeyHasNoDataForIsRefusedByName(String filter) {
     String message = assertError(api.post("/v1/users/search", "{\"query\":{\"operator\":\"AND\",\"operands\":["
         + "{\"filter_name\":\"" + filter + "\",\"filter_value\":[\"x\"]}]}}"), 400, "bad_request");
 
     assertThat(message).contains(filter).contains("query.operands[0].filter_name").contains("not supported");
+  }
+
+  @Test
+  void anOAuthProviderFilterThatIsNotAListOfNamesIsRefusedByName() {
+    String notAList = assertError(api.post("/v1/users/search", "{\"query\":{\"operator\":\"AND\",\"operands\":["
+        + "{\"filter_name\":\"oauth_provider\",\"filter_value\":\"google\"}]}}"), 400, "invalid_field_type");
+    String empty = assertError(api.post("/v1/users/search", "{\"query\":{\"operator\":\"AND\",\"operands\":["
+        + "{\"filter_name\":\"oauth_provider\",\"filter_value\":[]}]}}"), 400, "bad_request");
+    String missing = assertError(api.post("/v1/users/search", "{\"query\":{\"operator\":\"AND\",\"operands\":["
+        + "{\"filter_name\":\"oauth_provider\"}]}}"), 400, "missing_required_field");
+
+    assertThat(List.of(notAList, empty, missing)).allSatisfy(m -> assertThat(m)
+        .contains("query.operands[0].filter_value"));
   }
 
   @Test

@@ -374,6 +374,11 @@ final class JdbcUserStore implements UserStore {
         yield (e.verified() ? "" : "NOT ")
             + "EXISTS (SELECT 1 FROM totps t WHERE t.user_id = u.user_id AND t.verified = ?)";
       }
+      case UserSearch.OAuthProviders e -> {
+        args.addAll(e.providers());
+        yield "u.user_id IN (SELECT user_id FROM oauth_registrations WHERE provider IN ("
+            + marks(e.providers().size()) + "))";
+      }
     };
   }
 

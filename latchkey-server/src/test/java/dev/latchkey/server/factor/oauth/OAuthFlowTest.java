@@ -167,6 +167,33 @@ class OAuthFlowTest {
         "SameSite=Lax");
   }
 
+  @Test
+  void usersSearchFindsTheUserByTheProviderTheySignedInWith() {
+    idp.nextUser("google", "google-sub-search", "oauth-search@example.com", true);
+    String userId = authenticate(browser().follow(startUrl(server, "google", "")).param("token"));
+    String byEmail = "{\"filter_name\":\"email_address\",\"filter_value\":[\"oauth-search@example.com\"]}";
+
+    JsonNode google = search("{\"filter_name\":\"oauth_provider\",\"filter_value\":[\"google\"]}," + byEmail);
+    JsonNode asProviderType = search("{\"filter_name\":\"oauth_provider\",\"filter_value\":[\"Google\"]},"
+        + byEmail);
+    JsonNode github = search("{\"filter_name\":\"oauth_provider\",\"filter_value\":[\"github\"]}," + byEmail);
+
+    assertThat(google.path("results")).hasSize(1);
+    assertThat(google.path("results").get(0).path("user_id").asText()).isEqualTo(userId);
+    assertThat(google.path("results").get(0).path("providers").get(0).path("provider_type").asText())
+        .isEqualTo("Google");
+    assertThat(asProviderType.path("results").get(0).path("user_id").asText()).isEqualTo(userId);
+    assertThat(github.path("results")).isEmpty();
+    assertThat(github.path("results_metadata").path("total").asLong()).isZero();
+  }
+
+  private static JsonNode search(String operands) {
+    ApiClient.Reply r = api.post("/v1/users/search", "{\"query\":{\"operator\":\"AND\",\"operands\":["
+        + operands + "]}}");
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    return r.json();
+  }
+
   private static String authenticate(String token) {
     ApiClient.Reply r = api.post("/v1/oauth/authenticate",
         "{\"token\":\"" + token + "\",\"session_duration_minutes\":60}");

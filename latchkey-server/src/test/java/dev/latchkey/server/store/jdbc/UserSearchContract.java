@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.model.User;
 import dev.latchkey.server.store.EmailTokenRecord;
+import dev.latchkey.server.store.OAuthStore;
 import dev.latchkey.server.store.OtpCodeRecord;
 import dev.latchkey.server.store.Stores;
 import dev.latchkey.server.store.TotpRecord;
@@ -195,6 +196,28 @@ abstract class UserSearchContract {
   }
 
   @Test
+  void oauthProviderMatchesUsersWithAProviderAccountFromAnyOfTheGivenProviders() {
+    add("user-test-a", 1, "a@example.com");
+    add("user-test-b", 2, "b@example.com");
+    add("user-test-c", 3, "c@example.com");
+    add("user-test-d", 4, "d@example.com");
+    stores.oauth().createRegistration(registration("oauth-user-test-a1", "user-test-a", "google", "Google"));
+    stores.oauth().createRegistration(registration("oauth-user-test-a2", "user-test-a", "github", "Github"));
+    stores.oauth().createRegistration(registration("oauth-user-test-b", "user-test-b", "github", "Github"));
+    stores.oauth().createRegistration(registration("oauth-user-test-c", "user-test-c", "oidc", "OIDC"));
+
+    assertThat(ids(new UserSearch.OAuthProviders(List.of("google")))).containsExactly("user-test-a");
+    assertThat(ids(new UserSearch.OAuthProviders(List.of("github")))).containsExactly("user-test-a", "user-test-b");
+    assertThat(ids(new UserSearch.OAuthProviders(List.of("google", "oidc"))))
+        .containsExactly("user-test-a", "user-test-c");
+    assertThat(ids(new UserSearch.OAuthProviders(List.of("facebook")))).isEmpty();
+    assertThat(stores.users().search(new UserSearch(true, List.of(new UserSearch.OAuthProviders(List.of("github"))),
+        1000, null)).total()).as("a user with two accounts of the providers counts once").isEqualTo(2);
+    assertThat(ids(false, new UserSearch.OAuthProviders(List.of("oidc")),
+        new UserSearch.EmailAddresses(List.of("d@example.com")))).containsExactly("user-test-c", "user-test-d");
+  }
+
+  @Test
   void andNeedsEveryFilterAndOrAnyOfThem() {
     add("user-test-a", 1, "active", new User.Name("", "", ""), true, "a@example.com");
     add("user-test-b", 2, "pending", new User.Name("", "", ""), true, "b@example.com");
@@ -312,6 +335,10 @@ abstract class UserSearchContract {
       betweenPages.run();
     }
     throw new AssertionError("paging did not end");
+  }
+
+  private static OAuthStore.Registration registration(String id, String userId, String provider, String type) {
+    return new OAuthStore.Registration(id, userId, provider, "subject-of-" + id, type, "", "", T0);
   }
 
   private static TotpRecord totp(String totpId, String userId, boolean verified) {
