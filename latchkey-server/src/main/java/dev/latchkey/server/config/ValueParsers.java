@@ -82,7 +82,6 @@ final class ValueParsers {
     return Path.of(text);
   }
 
-  /** Comma-separated absolute http(s) URLs; empty entries are skipped. */
   /**
    * An OpenID provider's issuer: an absolute https URL without user info, query or fragment, or http to a loopback
    * host (literals and localhost only: nothing is resolved).
@@ -119,6 +118,7 @@ final class ValueParsers {
     return url;
   }
 
+  /** Comma-separated absolute http(s) URLs; empty entries are skipped. */
   static List<String> redirectUrls(String text) throws Invalid {
     List<String> urls = new ArrayList<>();
     for (String part : text.split(",")) {

@@ -8,14 +8,11 @@ import dev.latchkey.server.mail.OutgoingMail;
 import dev.latchkey.server.store.EmailTokenStore;
 import dev.latchkey.server.store.EmailTokenRecord;
 import java.net.URLEncoder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -29,7 +26,6 @@ public final class EmailLinks {
   /** 33 random bytes: 264 bits, a 44-character token like Stytch's. */
   static final int TOKEN_BYTES = 33;
   /** base64url without padding of 32 bytes. */
-  private static final Pattern PKCE_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
 
   private final List<String> redirectUrls;
   private final EmailTokenStore tokens;
@@ -104,43 +100,13 @@ public final class EmailLinks {
     }
   }
 
-  /** A PKCE challenge as sent (null or empty: none); 400 unless it has the shape of a SHA-256 in base64url. */
+  /** A PKCE challenge as sent; see {@link Pkce#challenge}. */
   public static String codeChallenge(String challenge) {
-    if (challenge == null || challenge.isEmpty()) {
-      return null;
-    }
-    if (!PKCE_CHALLENGE.matcher(challenge).matches()) {
-      throw ErrorCode.INVALID_PKCE_CODE_CHALLENGE.exception();
-    }
-    return challenge;
+    return Pkce.challenge(challenge);
   }
 
-  /**
-   * PKCE (RFC 7636, S256): a token bound to a challenge needs the verifier whose base64url SHA-256 it is, and a
-   * token without one takes no verifier. Checked before the token is spent, so a wrong verifier does not burn it.
-   */
+  /** PKCE on a mailed token: see {@link Pkce#check}. */
   public static void checkPkce(EmailTokenRecord token, String verifier) {
-    boolean given = verifier != null && !verifier.isEmpty();
-    if (token.codeChallenge() == null) {
-      if (given) {
-        throw ErrorCode.PKCE_DID_NOT_EXPECT_CODE_VERIFIER.exception();
-      }
-      return;
-    }
-    if (!given) {
-      throw ErrorCode.PKCE_EXPECTED_CODE_VERIFIER.exception();
-    }
-    String computed = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(verifier));
-    if (!Secrets.constantTimeEquals(computed, token.codeChallenge())) {
-      throw ErrorCode.PKCE_MISMATCH.exception();
-    }
-  }
-
-  private static byte[] sha256(String verifier) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+    Pkce.check(token.codeChallenge(), verifier);
   }
 }

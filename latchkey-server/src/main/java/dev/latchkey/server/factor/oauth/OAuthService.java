@@ -1,5 +1,6 @@
 package dev.latchkey.server.factor.oauth;
 
+import dev.latchkey.server.factor.Pkce;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
@@ -24,13 +25,10 @@ import dev.latchkey.server.store.UserStore;
 import dev.latchkey.server.user.UserService;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +54,6 @@ public final class OAuthService {
   public static final List<String> PROVIDERS = List.of("google", "microsoft", "apple", "github", "oidc");
   /** 33 random bytes: 264 bits, a 44-character token like the session tokens. */
   private static final int TOKEN_BYTES = 33;
-  private static final Pattern PKCE_CHALLENGE = Pattern.compile("[A-Za-z0-9_-]{43}");
   private static final Pattern PROVIDER_PARAMETER = Pattern.compile("[a-z][a-z0-9_]{0,63}");
   /** What the app may not set through {@code provider_*}: the protocol's own parameters. */
   private static final Set<String> RESERVED_PARAMETERS = Set.of("client_id", "client_secret", "redirect_uri",
@@ -121,7 +118,7 @@ public final class OAuthService {
     Provider provider = provider(r.provider());
     String login = redirectUrl(r.loginRedirectUrl(), "login_redirect_url");
     String signup = redirectUrl(r.signupRedirectUrl(), "signup_redirect_url");
-    String challenge = codeChallenge(r.codeChallenge());
+    String challenge = Pkce.challenge(r.codeChallenge());
     Map<String, String> extra = new LinkedHashMap<>();
     r.providerParameters().forEach((k, v) -> {
       if (!PROVIDER_PARAMETER.matcher(k).matches() || RESERVED_PARAMETERS.contains(k)) {
@@ -144,7 +141,7 @@ public final class OAuthService {
     String verifier = Secrets.randomToken(48);
     String stateHash = Secrets.sha256(state);
     String redirectUri = r.callbackBase() + "/v1/public/oauth/callback/" + provider.name();
-    String location = provider.authorizationUrl(redirectUri, state, nonce, s256(verifier), scopes, extra);
+    String location = provider.authorizationUrl(redirectUri, state, nonce, Pkce.s256(verifier), scopes, extra);
     store.createState(new OAuthStore.State(stateHash, provider.name(), nonce,
         encryption.seal(verifier.getBytes(StandardCharsets.US_ASCII), stateAad(stateHash)), encryption.scheme(),
         redirectUri, challenge, login, signup, attachUserId, scopes, now, now.plus(STATE_LIFETIME)));
@@ -204,7 +201,7 @@ public final class OAuthService {
     String hash = Secrets.sha256(r.token());
     OAuthStore.Token found = store.findToken(hash, now).filter(t -> Secrets.constantTimeEquals(t.tokenHash(), hash))
         .orElseThrow(ErrorCode.OAUTH_TOKEN_NOT_FOUND::exception);
-    checkPkce(found.codeChallenge(), r.codeVerifier());
+    Pkce.check(found.codeChallenge(), r.codeVerifier());
     sessions.requireOwnedBy(ref, found.userId());
     OAuthStore.Token token = store.consumeToken(hash, now).orElseThrow(ErrorCode.OAUTH_TOKEN_NOT_FOUND::exception);
     OAuthStore.Registration registration = store.findRegistrationById(token.registrationId())
@@ -367,33 +364,6 @@ public final class OAuthService {
     return requested;
   }
 
-  private static String codeChallenge(String challenge) {
-    if (challenge == null || challenge.isEmpty()) {
-      return null;
-    }
-    if (!PKCE_CHALLENGE.matcher(challenge).matches()) {
-      throw ErrorCode.INVALID_PKCE_CODE_CHALLENGE.exception();
-    }
-    return challenge;
-  }
-
-  /** As for magic links: a token bound to a challenge needs its verifier; one without takes none. */
-  private static void checkPkce(String challenge, String verifier) {
-    boolean given = verifier != null && !verifier.isEmpty();
-    if (challenge == null) {
-      if (given) {
-        throw ErrorCode.PKCE_DID_NOT_EXPECT_CODE_VERIFIER.exception();
-      }
-      return;
-    }
-    if (!given) {
-      throw ErrorCode.PKCE_EXPECTED_CODE_VERIFIER.exception();
-    }
-    if (!Secrets.constantTimeEquals(s256(verifier), challenge)) {
-      throw ErrorCode.PKCE_MISMATCH.exception();
-    }
-  }
-
   private static String scopes(String defaults, String custom) {
     if (custom == null || custom.isBlank()) {
       return defaults;
@@ -405,15 +375,6 @@ public final class OAuthService {
       }
     }
     return out.toString();
-  }
-
-  static String s256(String verifier) {
-    try {
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
-          .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   private static byte[] json(OAuthProviderValues values) {
