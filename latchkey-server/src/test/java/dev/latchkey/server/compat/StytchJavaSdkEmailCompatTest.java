@@ -1,11 +1,12 @@
 package dev.latchkey.server.compat;
 
+import static dev.latchkey.server.compat.SdkCalls.error;
+import static dev.latchkey.server.compat.SdkCalls.get;
+import static dev.latchkey.server.compat.SdkCalls.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stytch.java.common.ErrorResponse;
 import com.stytch.java.common.OptionalClientConfig;
-import com.stytch.java.common.StytchException;
-import com.stytch.java.common.StytchResult;
 import com.stytch.java.consumer.StytchClient;
 import com.stytch.java.consumer.models.passwords.StrengthCheckRequest;
 import com.stytch.java.consumer.models.passwords.StrengthCheckResponse;
@@ -16,15 +17,10 @@ import com.stytch.java.consumer.models.passwordsemail.ResetStartResponse;
 import com.stytch.java.consumer.models.sessions.AuthenticationFactor;
 import com.stytch.java.consumer.models.sessions.AuthenticationFactorDeliveryMethod;
 import com.stytch.java.consumer.models.sessions.AuthenticationFactorType;
-import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestSmtp;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class StytchJavaSdkEmailCompatTest {
   /** Generous: a call is a few milliseconds; this bound only stops a broken server from hanging the build. */
-  private static final long CALL_TIMEOUT_SECONDS = 30;
   private static final String PASSWORD = "correct horse battery staple 8472";
 
   private static TestSmtp smtp;
@@ -155,32 +150,5 @@ class StytchJavaSdkEmailCompatTest {
     assertThat(strong.getFeedback().getSuggestions()).isEqualTo(List.of());
   }
 
-  private static <T> StytchResult<T> get(CompletableFuture<StytchResult<T>> call) {
-    try {
-      return call.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new AssertionError("the SDK call did not complete", e);
-    }
-  }
 
-  private static <T> T success(CompletableFuture<StytchResult<T>> call) {
-    StytchResult<T> result = get(call);
-    if (result instanceof StytchResult.Error e) {
-      throw new AssertionError("expected success, got " + e.getException() + " reason=" + e.getException()
-          .getReason(), e.getException());
-    }
-    return ((StytchResult.Success<T>) result).getValue();
-  }
-
-  /** The server's error as the SDK parsed it: must be a {@code StytchException.Response}, never a Critical. */
-  private static <T> ErrorResponse error(CompletableFuture<StytchResult<T>> call) {
-    StytchResult<T> result = get(call);
-    assertThat(result).isInstanceOf(StytchResult.Error.class);
-    StytchException e = ((StytchResult.Error) result).getException();
-    assertThat(e).isInstanceOf(StytchException.Response.class);
-    return ((StytchException.Response) e).getReason();
-  }
 }

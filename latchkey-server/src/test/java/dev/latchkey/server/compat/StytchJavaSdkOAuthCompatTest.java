@@ -1,11 +1,11 @@
 package dev.latchkey.server.compat;
 
+import static dev.latchkey.server.compat.SdkCalls.error;
+import static dev.latchkey.server.compat.SdkCalls.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stytch.java.common.ErrorResponse;
 import com.stytch.java.common.OptionalClientConfig;
-import com.stytch.java.common.StytchException;
-import com.stytch.java.common.StytchResult;
 import com.stytch.java.consumer.StytchClient;
 import com.stytch.java.consumer.models.oauth.AttachRequest;
 import com.stytch.java.consumer.models.oauth.AuthenticateRequest;
@@ -23,10 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +35,6 @@ import org.junit.jupiter.api.Test;
  */
 class StytchJavaSdkOAuthCompatTest {
   /** Generous: a call is a few milliseconds; this bound only stops a broken server from hanging the build. */
-  private static final long CALL_TIMEOUT_SECONDS = 30;
   private static TestOidc idp;
   private static FakeGitHub github;
   private static TestServer server;
@@ -117,32 +112,5 @@ class StytchJavaSdkOAuthCompatTest {
     assertThat(unknown.getErrorType()).isEqualTo("oauth_token_not_found");
   }
 
-  private static <T> T get(CompletableFuture<T> call) {
-    try {
-      return call.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new AssertionError(e);
-    }
-  }
 
-  private static <T> T success(CompletableFuture<StytchResult<T>> call) {
-    StytchResult<T> result = get(call);
-    if (result instanceof StytchResult.Error e) {
-      throw new AssertionError("expected success, got " + e.getException() + " reason=" + e.getException()
-          .getReason(), e.getException());
-    }
-    return ((StytchResult.Success<T>) result).getValue();
-  }
-
-  /** The server's error as the SDK parsed it: must be a {@code StytchException.Response}, never a Critical. */
-  private static <T> ErrorResponse error(CompletableFuture<StytchResult<T>> call) {
-    StytchResult<T> result = get(call);
-    assertThat(result).isInstanceOf(StytchResult.Error.class);
-    StytchException e = ((StytchResult.Error) result).getException();
-    assertThat(e).isInstanceOf(StytchException.Response.class);
-    return ((StytchException.Response) e).getReason();
-  }
 }

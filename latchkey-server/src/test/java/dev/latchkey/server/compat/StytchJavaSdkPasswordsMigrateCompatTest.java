@@ -1,11 +1,12 @@
 package dev.latchkey.server.compat;
 
+import static dev.latchkey.server.compat.SdkCalls.error;
+import static dev.latchkey.server.compat.SdkCalls.get;
+import static dev.latchkey.server.compat.SdkCalls.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stytch.java.common.ErrorResponse;
 import com.stytch.java.common.OptionalClientConfig;
-import com.stytch.java.common.StytchException;
-import com.stytch.java.common.StytchResult;
 import com.stytch.java.consumer.StytchClient;
 import com.stytch.java.consumer.models.passwords.AuthenticateRequest;
 import com.stytch.java.consumer.models.passwords.AuthenticateResponse;
@@ -23,10 +24,6 @@ import dev.latchkey.server.testing.TestServer;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +34,6 @@ import org.junit.jupiter.api.Test;
  * bad config is an SDK error response with Stytch's error type.
  */
 class StytchJavaSdkPasswordsMigrateCompatTest {
-  private static final long CALL_TIMEOUT_SECONDS = 30;
   private static TestServer server;
   private static StytchClient stytch;
 
@@ -131,32 +127,5 @@ class StytchJavaSdkPasswordsMigrateCompatTest {
     assertThat(refused.getErrorType()).isEqualTo("invalid_pbkdf_2_salt");
   }
 
-  private static <T> StytchResult<T> get(CompletableFuture<StytchResult<T>> call) {
-    try {
-      return call.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new AssertionError("the SDK call did not complete", e);
-    }
-  }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T success(CompletableFuture<StytchResult<T>> call) {
-    StytchResult<T> result = get(call);
-    if (result instanceof StytchResult.Error e) {
-      throw new AssertionError("expected success, got " + e.getException() + " reason=" + e.getException()
-          .getReason(), e.getException());
-    }
-    return ((StytchResult.Success<T>) result).getValue();
-  }
-
-  private static <T> ErrorResponse error(CompletableFuture<StytchResult<T>> call) {
-    StytchResult<T> result = get(call);
-    assertThat(result).isInstanceOf(StytchResult.Error.class);
-    StytchException e = ((StytchResult.Error) result).getException();
-    assertThat(e).isInstanceOf(StytchException.Response.class);
-    return ((StytchException.Response) e).getReason();
-  }
 }

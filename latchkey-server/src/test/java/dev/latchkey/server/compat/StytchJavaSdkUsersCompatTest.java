@@ -1,11 +1,12 @@
 package dev.latchkey.server.compat;
 
+import static dev.latchkey.server.compat.SdkCalls.error;
+import static dev.latchkey.server.compat.SdkCalls.get;
+import static dev.latchkey.server.compat.SdkCalls.success;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.stytch.java.common.ErrorResponse;
 import com.stytch.java.common.OptionalClientConfig;
-import com.stytch.java.common.StytchException;
-import com.stytch.java.common.StytchResult;
 import com.stytch.java.consumer.StytchClient;
 import com.stytch.java.consumer.models.users.CreateRequest;
 import com.stytch.java.consumer.models.users.CreateResponse;
@@ -23,10 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +34,6 @@ import org.junit.jupiter.api.Test;
  * own models.
  */
 class StytchJavaSdkUsersCompatTest {
-  private static final long CALL_TIMEOUT_SECONDS = 30;
   private static final String PASSWORD = "correct horse battery staple 8472";
 
   private static TestServer server;
@@ -122,31 +118,5 @@ class StytchJavaSdkUsersCompatTest {
     assertThat(again.getErrorType()).isEqualTo("password_not_found");
   }
 
-  private static <T> StytchResult<T> get(CompletableFuture<StytchResult<T>> call) {
-    try {
-      return call.get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new AssertionError("the SDK call did not complete", e);
-    }
-  }
 
-  private static <T> T success(CompletableFuture<StytchResult<T>> call) {
-    StytchResult<T> result = get(call);
-    if (result instanceof StytchResult.Error e) {
-      throw new AssertionError("expected success, got " + e.getException() + " reason=" + e.getException()
-          .getReason(), e.getException());
-    }
-    return ((StytchResult.Success<T>) result).getValue();
-  }
-
-  private static <T> ErrorResponse error(CompletableFuture<StytchResult<T>> call) {
-    StytchResult<T> result = get(call);
-    assertThat(result).isInstanceOf(StytchResult.Error.class);
-    StytchException e = ((StytchResult.Error) result).getException();
-    assertThat(e).isInstanceOf(StytchException.Response.class);
-    return ((StytchException.Response) e).getReason();
-  }
 }
