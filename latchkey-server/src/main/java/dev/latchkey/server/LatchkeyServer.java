@@ -112,7 +112,7 @@ public final class LatchkeyServer implements AutoCloseable {
       metrics.poolGauge("total", stores, st -> st.pool().total());
       Mailer mailer = new CountingMailer(outbox != null ? outbox : new SmtpMailer(settings.mail()), metrics);
       OAuthService oauth = new OAuthService(settings.oauth(), settings.mail().redirectUrls(), stores.oauth(),
-          stores.users(), users, sessions, encryption, ids, clock);
+          stores.users(), users, sessions, encryption, limiter, ids, clock);
       EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
       this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, new HttpApi.Services(
           stores, keys, users, sessions, passwords,

@@ -92,8 +92,9 @@ final class OAuthRoutes {
   }
 
   private void authenticate(Context ctx) {
+    // Stytch's backend call carries no attributes: no end-user IP to count failures against, no device to record.
     OAuthService.Authenticated a = oauth.authenticate(Bodies.read(ctx, OAuthAuthenticateRequest.class),
-        Attributes.EMPTY);
+        Attributes.EMPTY, null);
     Replies.json(ctx, 200, authenticated(ctx, a));
   }
 
@@ -104,7 +105,8 @@ final class OAuthRoutes {
     String session = sdkAuth.optionalSession(ctx).map(SdkAuth.SignedIn::token).orElse(null);
     SdkAuthenticate r = Bodies.read(ctx, SdkAuthenticate.class);
     OAuthService.Authenticated a = oauth.authenticate(new OAuthAuthenticateRequest(r.token(), session, null,
-        SdkFactorRoutes.requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier(), null), Attributes.EMPTY);
+        SdkFactorRoutes.requireDuration(r.sessionDurationMinutes()), null, r.codeVerifier(), null),
+        RequestAttributes.ofDevice(ctx), EndUserIp.ofDevice(ctx));
     Replies.data(ctx, authenticated(ctx, a));
   }
 

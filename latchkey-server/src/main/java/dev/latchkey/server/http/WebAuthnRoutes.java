@@ -119,7 +119,8 @@ final class WebAuthnRoutes {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     SdkCredential r = Bodies.read(ctx, SdkCredential.class);
     WebAuthnService.Outcome o = webauthn.register(new WebAuthnRegisterRequest(caller.session().userId(),
-        r.publicKeyCredential(), caller.token(), null, r.sessionDurationMinutes(), null), Attributes.EMPTY);
+        r.publicKeyCredential(), caller.token(), null, r.sessionDurationMinutes(), null),
+        RequestAttributes.ofDevice(ctx));
     Replies.data(ctx, authenticated(ctx, o));
   }
 
@@ -152,7 +153,7 @@ final class WebAuthnRoutes {
     Integer minutes = session == null ? SdkFactorRoutes.requireDuration(r.sessionDurationMinutes())
         : r.sessionDurationMinutes();
     WebAuthnService.Outcome o = webauthn.authenticate(new WebAuthnAuthenticateRequest(r.publicKeyCredential(),
-        session, null, minutes, null), Attributes.EMPTY);
+        session, null, minutes, null), RequestAttributes.ofDevice(ctx));
     Replies.data(ctx, authenticated(ctx, o));
   }
 

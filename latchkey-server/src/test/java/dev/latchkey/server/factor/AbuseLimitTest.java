@@ -223,6 +223,28 @@ class AbuseLimitTest {
   }
 
   @Test
+  void forgedOAuthTokensFromOneDeviceCountTowardsThatDevicesFailureLimit() {
+    MutableClock clock = clockAtWindowStart(Duration.ofMinutes(15));
+    try (TestServer server = serverWith(clock, "LATCHKEY_LIMIT_IP_FAILURES", "3", "LATCHKEY_LIMIT_FAILURE_WINDOW",
+        "15m")) {
+      ApiClient device = new ApiClient(server.baseUrl(), server.publicToken, server.publicToken);
+      String forged = "{\"token\":\"forged\",\"session_duration_minutes\":60}";
+      for (int i = 0; i < 3; i++) {
+        error(device.post("/sdk/v1/oauth/authenticate", forged), 404, "oauth_token_not_found");
+      }
+
+      long wait = retryAfter(device.post("/sdk/v1/oauth/authenticate", forged));
+      // One limit per device across methods: guessing cannot move to another sign-in method.
+      retryAfter(device.post("/sdk/v1/magic_links/authenticate", forged));
+      // The app's backend names no end user on /v1/oauth/authenticate: its failures are not that device's.
+      error(server.api().post("/v1/oauth/authenticate", "{\"token\":\"forged\"}"), 404, "oauth_token_not_found");
+
+      clock.advance(Duration.ofSeconds(wait));
+      error(device.post("/sdk/v1/oauth/authenticate", forged), 404, "oauth_token_not_found");
+    }
+  }
+
+  @Test
   void wrongCodesAcrossFreshCodesLockTheMethodOut() {
     MutableClock clock = clockAtWindowStart(Duration.ofHours(1));
     try (TestServer server = serverWith(clock, "LATCHKEY_LOCKOUT_THRESHOLD", "6", "LATCHKEY_DEV_OUTBOX", "true")) {

@@ -1,6 +1,7 @@
 package dev.latchkey.server.factor.oauth;
 
 import dev.latchkey.server.factor.Pkce;
+import dev.latchkey.server.factor.RateLimiter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
@@ -66,11 +67,13 @@ public final class OAuthService {
   private final UserService users;
   private final SessionService sessions;
   private final KeyEncryption encryption;
+  private final RateLimiter limiter;
   private final Ids ids;
   private final Clock clock;
 
   public OAuthService(OAuthSettings settings, List<String> redirectUrls, OAuthStore store, UserStore userStore,
-      UserService users, SessionService sessions, KeyEncryption encryption, Ids ids, Clock clock) {
+      UserService users, SessionService sessions, KeyEncryption encryption, RateLimiter limiter, Ids ids,
+      Clock clock) {
     ProviderHttp http = new ProviderHttp();
     Map<String, Provider> configured = new LinkedHashMap<>();
     for (OAuthSettings.Provider p : settings.providers()) {
@@ -94,6 +97,7 @@ public final class OAuthService {
     this.users = users;
     this.sessions = sessions;
     this.encryption = encryption;
+    this.limiter = limiter;
     this.ids = ids;
     this.clock = clock;
   }
@@ -189,7 +193,13 @@ public final class OAuthService {
         + URLEncoder.encode(token, StandardCharsets.UTF_8);
   }
 
-  public Authenticated authenticate(OAuthAuthenticateRequest r, Attributes attributes) {
+  /**
+   * Exchanges the token of a finished provider sign-in for a session. A token that is not found, or a PKCE verifier
+   * that does not match, counts as a failed attempt from {@code clientIp} (the device's address on {@code /sdk/v1};
+   * null on {@code /v1}, whose caller is the app's backend), like a wrong magic link: the per-IP failure limit
+   * covers every sign-in method, so guessing cannot move to the one that is not counted.
+   */
+  public Authenticated authenticate(OAuthAuthenticateRequest r, Attributes attributes, String clientIp) {
     if (r.token() == null || r.token().isEmpty()) {
       throw ErrorCode.MISSING_REQUIRED_FIELD.exception("token is required.");
     }
@@ -197,11 +207,13 @@ public final class OAuthService {
     SessionService.checkRef(ref);
     SessionService.checkDuration(r.sessionDurationMinutes());
     CustomClaims.checkNames(r.sessionCustomClaims());
+    RateLimiter.Attempt attempt = limiter.begin(clientIp, null);
     Instant now = now();
     String hash = Secrets.sha256(r.token());
     OAuthStore.Token found = store.findToken(hash, now).filter(t -> Secrets.constantTimeEquals(t.tokenHash(), hash))
         .orElseThrow(ErrorCode.OAUTH_TOKEN_NOT_FOUND::exception);
     Pkce.check(found.codeChallenge(), r.codeVerifier());
+    attempt.release();
     sessions.requireOwnedBy(ref, found.userId());
     OAuthStore.Token token = store.consumeToken(hash, now).orElseThrow(ErrorCode.OAUTH_TOKEN_NOT_FOUND::exception);
     OAuthStore.Registration registration = store.findRegistrationById(token.registrationId())

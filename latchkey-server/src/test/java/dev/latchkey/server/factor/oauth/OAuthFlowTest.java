@@ -97,6 +97,21 @@ class OAuthFlowTest {
   }
 
   @Test
+  void aBrowserSdkSignInRecordsTheDevicesAddressAndUserAgentOnTheSession() {
+    idp.nextUser("google", "google-sub-device", "oauth-device@example.com", true);
+    OAuthBrowser.Landing landing = browser().follow(startUrl(server, "google", ""));
+    ApiClient device = new ApiClient(server.baseUrl(), server.publicToken, server.publicToken);
+
+    ApiClient.Reply r = device.send("POST", "/sdk/v1/oauth/authenticate", "{\"token\":\"" + landing.param("token")
+        + "\",\"session_duration_minutes\":60}", Map.of("User-Agent", "OAuthDevice/1.0 (test)"));
+
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonNode attributes = r.json().path("data").path("session").path("attributes");
+    assertThat(attributes.path("user_agent").asText()).isEqualTo("OAuthDevice/1.0 (test)");
+    assertThat(attributes.path("ip_address").asText()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
   void signingInAgainGoesToTheLoginUrlAsTheSameUser() {
     idp.nextUser("google", "google-sub-again", "oauth-again@example.com", true);
     String first = authenticate(browser().follow(startUrl(server, "google", "")).param("token"));
