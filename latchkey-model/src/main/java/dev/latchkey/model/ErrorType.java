@@ -147,7 +147,9 @@ public enum ErrorType {
   DUPLICATE_WEBAUTHN_REGISTRATION(400),
   EMPTY_WEBAUTHN_REGISTRATION_NAME(400),
   UNABLE_TO_AUTH_WEBAUTHN_REGISTRATION(401),
-  WEBAUTHN_REGISTRATION_NOT_FOUND(404);
+  WEBAUTHN_REGISTRATION_NOT_FOUND(404),
+  // Issue 19: a burst of password checks past the hashing queue.
+  SERVER_BUSY(503);
 
   private static final Map<String, ErrorType> BY_WIRE_NAME = new HashMap<>();
 

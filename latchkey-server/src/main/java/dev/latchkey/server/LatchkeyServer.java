@@ -16,6 +16,7 @@ import dev.latchkey.server.factor.otp.EmailOtpService;
 import dev.latchkey.server.factor.magiclink.MagicLinkService;
 import dev.latchkey.server.http.HttpApi;
 import dev.latchkey.server.factor.RateLimiter;
+import dev.latchkey.server.factor.password.HashingPool;
 import dev.latchkey.server.mail.CountingMailer;
 import dev.latchkey.server.mail.DevOutbox;
 import dev.latchkey.server.metrics.ServerMetrics;
@@ -70,12 +71,15 @@ public final class LatchkeyServer implements AutoCloseable {
   private final boolean createdProject;
   private final HttpApi http;
   private final ScheduledExecutorService background;
+  private final HashingPool hashing;
   private boolean stopped;
 
   private LatchkeyServer(Settings settings, Clock clock) {
     this.settings = settings;
     prepareDataDir(settings);
     this.stores = JdbcStores.open(settings.databaseUrl(), settings.databaseTimeout(), settings.databasePoolSize());
+    this.hashing = new HashingPool(settings.passwordHashThreads() > 0 ? settings.passwordHashThreads()
+        : Runtime.getRuntime().availableProcessors(), settings.passwordHashQueue());
     try {
       ProjectBootstrap.Result boot = ProjectBootstrap.resolve(settings, stores.project(), clock);
       this.project = boot.project();
@@ -95,7 +99,7 @@ public final class LatchkeyServer implements AutoCloseable {
       UserService users = new UserService(stores.users(), ids, clock);
       RateLimiter limiter = new RateLimiter(stores.rateCounters(), settings.limits(), clock);
       PasswordHasher hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
-          settings.argon2Parallelism());
+          settings.argon2Parallelism(), hashing);
       PasswordPolicy policy = new PasswordPolicy();
       PasswordService passwords = new PasswordService(stores.users(), users, sessions, hasher, policy, ids, limiter,
           clock);
@@ -147,6 +151,7 @@ public final class LatchkeyServer implements AutoCloseable {
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.
       stores.watch(Map.of(Stores.KEYS_CHANGED, keys::refresh));
     } catch (RuntimeException e) {
+      hashing.close();
       stores.close();
       throw e;
     }
@@ -216,6 +221,7 @@ public final class LatchkeyServer implements AutoCloseable {
       http.stop();
     } finally {
       background.shutdownNow();
+      hashing.close();
       try {
         background.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {

@@ -184,6 +184,11 @@ public final class SettingsCatalog {
   public static final Setting<String> CONFIG_FILE = text("LATCHKEY_CONFIG_FILE", null,
       "A properties file with the same keys; the environment wins");
 
+  public static final Setting<Integer> PASSWORD_HASH_THREADS = integer("LATCHKEY_PASSWORD_HASH_THREADS", 0, 0, 256,
+      "Platform threads that compute password hashes (never the request's virtual thread); 0 = one per core");
+  public static final Setting<Integer> PASSWORD_HASH_QUEUE = integer("LATCHKEY_PASSWORD_HASH_QUEUE", 64, 0, 100000,
+      "Password checks that may wait for a hashing thread; past it, 503 server_busy with Retry-After: 1");
+
   /** Every setting, in the order of the README table. */
   public static final Setting<List<String>> WEBAUTHN_ORIGINS = parsed("LATCHKEY_WEBAUTHN_ORIGINS",
       "Comma-separated browser origins (scheme://host[:port]) where passkeys may be registered and used; a ceremony's "
@@ -199,7 +204,8 @@ public final class SettingsCatalog {
       OAUTH_GOOGLE_ISSUER, OAUTH_MICROSOFT_CLIENT_ID, OAUTH_MICROSOFT_CLIENT_SECRET, OAUTH_MICROSOFT_ISSUER,
       OAUTH_APPLE_CLIENT_ID, OAUTH_APPLE_CLIENT_SECRET, OAUTH_APPLE_ISSUER, OAUTH_GITHUB_CLIENT_ID,
       OAUTH_GITHUB_CLIENT_SECRET, OAUTH_GITHUB_BASE_URL, OAUTH_GITHUB_API_URL, OAUTH_OIDC_CLIENT_ID,
-      OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, CONFIG_FILE);
+      OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE,
+      CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

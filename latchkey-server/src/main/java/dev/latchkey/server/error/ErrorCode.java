@@ -235,7 +235,9 @@ public enum ErrorCode {
   UNABLE_TO_AUTH_WEBAUTHN_REGISTRATION(ErrorType.UNABLE_TO_AUTH_WEBAUTHN_REGISTRATION,
       "The passkey or WebAuthn credential could not be verified for this ceremony."),
   WEBAUTHN_REGISTRATION_NOT_FOUND(ErrorType.WEBAUTHN_REGISTRATION_NOT_FOUND,
-      "No passkey or WebAuthn registration matches.");
+      "No passkey or WebAuthn registration matches."),
+  // Issue 19: password hashing has its own bounded queue, so a burst of sign-ins cannot starve session checks.
+  SERVER_BUSY(ErrorType.SERVER_BUSY, "The server is too busy to check this password now; retry after Retry-After seconds.");
 
   private final ErrorType type;
   private final String message;

@@ -90,21 +90,14 @@ public final class PasswordService {
     Optional<UserRecord> found = users.findByEmail(email);
     UserRecord.StoredPassword stored = found.map(UserRecord::password).orElse(null);
     boolean ok;
-    if (stored == null) {
-      hasher.verifyDecoy(password);
-      ok = false;
-    } else if (LegacyHash.isLegacy(stored.hash())) {
-      ok = verifyLegacy(password, stored.hash());
-      if (ok) {
-        // The first successful sign-in replaces the migrated hash with Latchkey's Argon2id: a weak legacy hash is
-        // never kept past it. Only if it is still the one checked (a concurrent reset or upgrade wins).
-        users.replacePasswordHash(found.get().userId(), stored.passwordId(), stored.hash(), hasher.hash(password));
-      } else {
-        // A legacy check can be far cheaper than Argon2id: spend the same work, so a wrong password takes as long.
-        hasher.verifyDecoy(password);
+    try {
+      ok = check(password, found, stored);
+    } catch (ApiException e) {
+      // Refused before any password was checked (the hashing queue is full): not a guess.
+      if (e.code() == ErrorCode.SERVER_BUSY) {
+        attempt.release();
       }
-    } else {
-      ok = hasher.verify(password, stored.hash());
+      throw e;
     }
     if (!ok) {
       // Stays counted: it was counted when it began, so concurrent guesses cannot overtake the lockout.
@@ -116,13 +109,26 @@ public final class PasswordService {
         r.sessionDurationMinutes(), r.sessionCustomClaims(), attributes));
   }
 
-  /** A migrated hash checked with its own algorithm; an unreadable stored hash never matches. */
-  private static boolean verifyLegacy(String password, String storedHash) {
-    try {
-      return LegacyHash.decode(storedHash).verify(password);
-    } catch (RuntimeException e) {
-      return false;
+  /** Checks the password against the stored hash, or spends the same work on a decoy when there is none. */
+  private boolean check(String password, Optional<UserRecord> found, UserRecord.StoredPassword stored) {
+    boolean ok;
+    if (stored == null) {
+      hasher.verifyDecoy(password);
+      ok = false;
+    } else if (LegacyHash.isLegacy(stored.hash())) {
+      ok = hasher.verifyLegacy(password, stored.hash());
+      if (ok) {
+        // The first successful sign-in replaces the migrated hash with Latchkey's Argon2id: a weak legacy hash is
+        // never kept past it. Only if it is still the one checked (a concurrent reset or upgrade wins).
+        users.replacePasswordHash(found.get().userId(), stored.passwordId(), stored.hash(), hasher.hash(password));
+      } else {
+        // A legacy check can be far cheaper than Argon2id: spend the same work, so a wrong password takes as long.
+        hasher.verifyDecoy(password);
+      }
+    } else {
+      ok = hasher.verify(password, stored.hash());
     }
+    return ok;
   }
 
   /** The user a migrated hash was attached to, and whether the call created it. */
