@@ -29,7 +29,7 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * A password hash made by another system ({@code POST /v1/passwords/migrate}), checked with its own algorithm until
  * the user's first successful sign-in replaces it with Latchkey's Argon2id. The KDFs are libraries' (password4j for
  * bcrypt and Argon2, Bouncy Castle for scrypt and PBKDF2, the JDK for the salted digests); only phpass, for which
- * Maven Central has no maintained library, is a few lines here ({@link #phpass}: iterated MD5 as phpass defines it).
+ * Maven Central has no maintained library, is a few lines here ({@link Phpass}: iterated MD5 as phpass defines it).
  *
  * <p>Stored in the password's hash column as {@code legacy:<hash_type>:<base64url of the config JSON>:<hash>}, a form
  * no Argon2id PHC string ({@code $argon2id$...}) can take. {@link #toString()} leaves hash and salts out.
@@ -55,7 +55,6 @@ public final class LegacyHash {
           + "\\$[A-Za-z0-9+/]+");
   private static final Pattern SCRYPT_PHC =
       Pattern.compile("\\$scrypt\\$ln=(\\d{1,2}),r=(\\d{1,4}),p=(\\d{1,4})\\$([A-Za-z0-9+/.=-]*)\\$([A-Za-z0-9+/.=-]+)");
-  private static final String ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
   /** Stytch's hash types, by wire name. */
   public enum Type {
@@ -121,7 +120,7 @@ public final class LegacyHash {
       case MD_5 -> checkDigest(hash, 32, ErrorCode.INVALID_MD_5_HASH, r.md5Config(), config);
       case SHA_1 -> checkDigest(hash, 40, ErrorCode.INVALID_SHA_1_HASH, r.sha1Config(), config);
       case SHA_512 -> checkDigest(hash, 128, ErrorCode.INVALID_SHA_512_HASH, r.sha512Config(), config);
-      case PHPASS -> checkPhpass(hash);
+      case PHPASS -> Phpass.check(hash);
       default -> throw new IllegalStateException(type.name());
     }
     String stored = type == Type.MD_5 || type == Type.SHA_1 || type == Type.SHA_512
@@ -326,19 +325,6 @@ public final class LegacyHash {
     config.put("append_salt", append);
   }
 
-  private static void checkPhpass(String hash) {
-    if (!hash.startsWith("$P$") && !hash.startsWith("$H$")) {
-      throw ErrorCode.INVALID_PHPASS_HASH_PREFIX.exception();
-    }
-    if (hash.length() != 34 || !hash.substring(3).chars().allMatch(ch -> ITOA64.indexOf(ch) >= 0)) {
-      throw ErrorCode.INVALID_PHPASS_HASH_FORMAT.exception();
-    }
-    int log2 = ITOA64.indexOf(hash.charAt(3));
-    if (log2 < 7 || log2 > 30) {
-      throw ErrorCode.INVALID_PHPASS_HASH_FORMAT.exception("The cost character of the phpass hash is out of range.");
-    }
-  }
-
   private static int required(Integer value, ErrorCode code, String field) {
     if (value == null) {
       throw code.exception(field + " is required.");
@@ -408,7 +394,7 @@ public final class LegacyHash {
       case MD_5 -> salted("MD5", password);
       case SHA_1 -> salted("SHA-1", password);
       case SHA_512 -> salted("SHA-512", password);
-      case PHPASS -> phpass(password, hash);
+      case PHPASS -> Phpass.matches(password, hash);
     };
   }
 
@@ -422,52 +408,7 @@ public final class LegacyHash {
         HexFormat.of().parseHex(hash));
   }
 
-  /**
-   * phpass's portable hash ({@code $P$} WordPress, {@code $H$} phpBB): MD5 of salt and password, then 2^cost rounds
-   * of MD5 of the previous digest and the password, written in phpass's own base64. Checked against phpass's known
-   * vectors in {@code LegacyHashTest}.
-   */
-  static boolean phpass(String password, String stored) {
-    byte[] pw = password.getBytes(StandardCharsets.UTF_8);
-    int count = 1 << ITOA64.indexOf(stored.charAt(3));
-    MessageDigest md5 = digest("MD5");
-    md5.update(stored.substring(4, 12).getBytes(StandardCharsets.US_ASCII));
-    byte[] h = md5.digest(pw);
-    for (int i = 0; i < count; i++) {
-      md5.update(h);
-      h = md5.digest(pw);
-    }
-    byte[] expected = stored.substring(12).getBytes(StandardCharsets.US_ASCII);
-    return MessageDigest.isEqual(encode64(h).getBytes(StandardCharsets.US_ASCII), expected);
-  }
-
-  /** phpass's encode64: little-endian groups of 3 bytes as 4 characters of {@link #ITOA64}. */
-  private static String encode64(byte[] input) {
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (i < input.length) {
-      int value = input[i++] & 0xff;
-      out.append(ITOA64.charAt(value & 0x3f));
-      if (i < input.length) {
-        value |= (input[i] & 0xff) << 8;
-      }
-      out.append(ITOA64.charAt((value >> 6) & 0x3f));
-      if (i++ >= input.length) {
-        break;
-      }
-      if (i < input.length) {
-        value |= (input[i] & 0xff) << 16;
-      }
-      out.append(ITOA64.charAt((value >> 12) & 0x3f));
-      if (i++ >= input.length) {
-        break;
-      }
-      out.append(ITOA64.charAt((value >> 18) & 0x3f));
-    }
-    return out.toString();
-  }
-
-  private static MessageDigest digest(String algorithm) {
+  static MessageDigest digest(String algorithm) {
     try {
       return MessageDigest.getInstance(algorithm);
     } catch (NoSuchAlgorithmException e) {
