@@ -46,7 +46,8 @@ public record Settings(
     String metricsToken,
     java.net.URI sessionMigrateIssuer,
     OAuthSettings oauth,
-    List<String> webauthnOrigins) {
+    List<String> webauthnOrigins,
+    AdminSettings admin) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -85,7 +86,9 @@ public record Settings(
         src.read(METRICS_TOKEN),
         src.read(SESSION_MIGRATE_ISSUER),
         oauth(src),
-        src.read(WEBAUTHN_ORIGINS));
+        src.read(WEBAUTHN_ORIGINS),
+        new AdminSettings(src.read(ADMIN_ENABLED), src.read(ADMIN_PASSWORD), src.read(ADMIN_IDLE_TIMEOUT),
+            src.read(ADMIN_SESSION_LIFETIME)));
   }
 
   private static OAuthSettings oauth(Source src) {
