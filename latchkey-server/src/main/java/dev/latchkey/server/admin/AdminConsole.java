@@ -176,9 +176,9 @@ public final class AdminConsole {
       ctx.redirect("/admin/users", HttpStatus.SEE_OTHER);
       return;
     }
-    String ended = sessions.endedMessage(ctx.queryParam("ended"));
-    ctx.status(200).html(loginPage(ctx, ended, "signed-out".equals(ctx.queryParam("ended")) ? false : ended != null,
-        ""));
+    String why = ctx.queryParam("ended");
+    // Signing out is what the admin asked for: a status, not an error.
+    ctx.status(200).html(loginPage(ctx, sessions.endedMessage(why), !"signed-out".equals(why), ""));
   }
 
   private void login(Context ctx) {

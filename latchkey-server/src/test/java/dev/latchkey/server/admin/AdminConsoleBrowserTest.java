@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -47,27 +48,27 @@ class AdminConsoleBrowserTest {
       browser.screenshot("admin-1-sign-in");
       driver.findElement(By.id("name")).sendKeys("admin");
       driver.findElement(By.id("password")).sendKeys(AdminConsoleSignInTest.PASSWORD, Keys.ENTER);
-      new WebDriverWait(driver, WAIT).until(d -> d.getCurrentUrl().endsWith("/admin/users"));
+      waitUntil(driver, d -> d.getCurrentUrl().endsWith("/admin/users"));
 
       driver.findElement(By.id("q")).sendKeys("console-browser", Keys.ENTER);
-      new WebDriverWait(driver, WAIT).until(d -> d.getCurrentUrl().contains("q=console-browser"));
+      waitUntil(driver, d -> d.getCurrentUrl().contains("q=console-browser"));
       assertThat(driver.findElement(By.id("result-count")).getText()).isEqualTo("1 user");
       checkAccessibility(browser, "users");
       browser.screenshot("admin-2-users");
 
       driver.findElement(By.linkText(userId)).click();
-      new WebDriverWait(driver, WAIT).until(d -> d.getCurrentUrl().endsWith("/admin/users/" + userId));
+      waitUntil(driver, d -> d.getCurrentUrl().endsWith("/admin/users/" + userId));
       assertThat(driver.findElement(By.tagName("main")).getText()).contains("ConsoleBrowserTest", "1 live session");
       checkAccessibility(browser, "user");
       browser.screenshot("admin-3-user");
 
       driver.findElement(By.cssSelector("button[aria-label='Revoke session " + sessionId + "']")).click();
-      new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.tagName("h1")).getText()
+      waitUntil(driver, d -> d.findElement(By.tagName("h1")).getText()
           .equals("Revoke this session?"));
       checkAccessibility(browser, "confirmation");
       browser.screenshot("admin-4-confirm-revoke");
       driver.findElement(By.xpath("//button[text()='Revoke session']")).click();
-      new WebDriverWait(driver, WAIT).until(d -> d.getCurrentUrl().contains("notice=session-revoked"));
+      waitUntil(driver, d -> d.getCurrentUrl().contains("notice=session-revoked"));
       assertThat(driver.findElement(By.id("session-count")).getText()).isEqualTo("0 live sessions");
       ApiClient.Reply refused = server.api().post("/v1/sessions/authenticate",
           "{\"session_token\":\"" + device.get("session_token").asText() + "\"}");
@@ -75,13 +76,13 @@ class AdminConsoleBrowserTest {
       assertThat(refused.text("error_type")).isEqualTo("session_not_found");
 
       driver.findElement(By.linkText("Signing keys")).click();
-      new WebDriverWait(driver, WAIT).until(d -> d.getCurrentUrl().endsWith("/admin/keys"));
+      waitUntil(driver, d -> d.getCurrentUrl().endsWith("/admin/keys"));
       checkAccessibility(browser, "keys");
       driver.findElement(By.xpath("//button[text()='Rotate the signing key']")).click();
-      new WebDriverWait(driver, WAIT).until(d -> d.findElement(By.tagName("h1")).getText()
+      waitUntil(driver, d -> d.findElement(By.tagName("h1")).getText()
           .equals("Rotate the signing key?"));
       driver.findElement(By.xpath("//button[text()='Rotate']")).click();
-      new WebDriverWait(driver, WAIT).until(d -> d.getCurrentUrl().contains("notice=rotated"));
+      waitUntil(driver, d -> d.getCurrentUrl().contains("notice=rotated"));
       String newKid = server.api().get("/v1/sessions/jwks/" + server.projectId).json().get("keys").get(0).get("kid")
           .asText();
       assertThat(driver.findElement(By.cssSelector("[role=status]")).getText()).contains("New signing key " + newKid);
@@ -89,9 +90,9 @@ class AdminConsoleBrowserTest {
       browser.screenshot("admin-5-keys-rotated");
 
       driver.findElement(By.linkText("Live")).click();
-      new WebDriverWait(driver, WAIT).until(d -> d.getCurrentUrl().endsWith("/admin/live"));
+      waitUntil(driver, d -> d.getCurrentUrl().endsWith("/admin/live"));
       AdminConsolePagesTest.deviceSignIn(server, "console-browser@example.com", "Live/1");
-      new WebDriverWait(driver, WAIT).until(d -> Integer.parseInt(String.valueOf(((JavascriptExecutor) d)
+      waitUntil(driver, d -> Integer.parseInt(String.valueOf(((JavascriptExecutor) d)
           .executeScript("return document.body.dataset.liveReadings || '0';"))) >= 3);
       assertThat(driver.findElements(By.cssSelector("#chart .uplot canvas"))).isNotEmpty();
       assertThat(driver.findElement(By.id("total-failures")).getText()).matches("\\d+");
@@ -99,10 +100,15 @@ class AdminConsoleBrowserTest {
       browser.screenshot("admin-6-live");
 
       driver.findElement(By.xpath("//button[text()='Sign out']")).click();
-      new WebDriverWait(driver, WAIT).until(d -> d.getCurrentUrl().contains("/admin/login"));
+      waitUntil(driver, d -> d.getCurrentUrl().contains("/admin/login"));
       driver.get(server.baseUrl() + "/admin/users");
       assertThat(driver.getCurrentUrl()).contains("/admin/login");
     }
+  }
+
+  /** Waits for {@code condition} across page loads (an element of the page being left may go stale meanwhile). */
+  private static void waitUntil(WebDriver driver, java.util.function.Function<WebDriver, Boolean> condition) {
+    new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(condition::apply);
   }
 
   /** The page's accessibility basics, each problem named; then every control is reached by Tab with a visible focus. */
