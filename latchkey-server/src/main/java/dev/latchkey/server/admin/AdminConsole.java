@@ -81,7 +81,10 @@ public final class AdminConsole {
 
   /** Registers the console's routes (none of them is part of the API, so they are not in the route table). */
   public void register(RoutesConfig routes) {
-    routes.get("/admin", ctx -> ctx.redirect("/admin/users", HttpStatus.SEE_OTHER));
+    routes.get("/admin", ctx -> {
+      securityHeaders(ctx);
+      ctx.redirect("/admin/users", HttpStatus.SEE_OTHER);
+    });
     routes.get("/admin/login", this::loginForm);
     routes.post("/admin/login", this::login);
     routes.post("/admin/logout", form((ctx, admin) -> {
