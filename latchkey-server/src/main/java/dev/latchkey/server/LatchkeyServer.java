@@ -2,6 +2,7 @@ package dev.latchkey.server;
 
 import dev.latchkey.server.store.jdbc.JdbcStores;
 
+import dev.latchkey.server.admin.AdminConsole;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.crypto.CryptoProviders;
 import dev.latchkey.server.crypto.Ids;
@@ -117,6 +118,10 @@ public final class LatchkeyServer implements AutoCloseable {
       Mailer mailer = new CountingMailer(outbox != null ? outbox : new SmtpMailer(settings.mail()), metrics);
       OAuthService oauth = new OAuthService(settings.oauth(), settings.mail().redirectUrls(), stores.oauth(),
           stores.users(), users, sessions, encryption, limiter, ids, clock);
+      AdminConsole admin = settings.admin().enabled()
+          ? new AdminConsole(settings.admin(), settings.oauth().publicUrl(), stores.admins(), hasher, limiter,
+              new AdminConsole.Services(users, sessions, keys, metrics), clock)
+          : null;
       EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
       this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, new HttpApi.Services(
           stores, keys, users, sessions, passwords,
@@ -129,7 +134,7 @@ public final class LatchkeyServer implements AutoCloseable {
           new SessionMigrateService(settings.sessionMigrateIssuer() == null ? null
               : new OidcProvider(settings.sessionMigrateIssuer(), clock), stores.users(), users, sessions, clock),
           oauth, settings.oauth().publicUrl(), webauthn),
-          new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat())));
+          new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat()), admin));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "latchkey-background");
@@ -148,6 +153,9 @@ public final class LatchkeyServer implements AutoCloseable {
       schedule("purge unfinished WebAuthn ceremonies", () -> webauthn.purgeExpiredCeremonies(clock.instant()),
           settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
+      if (admin != null) {
+        schedule("purge ended admin sessions", () -> admin.purgeExpired(clock.instant()), settings.purgeInterval());
+      }
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.
       stores.watch(Map.of(Stores.KEYS_CHANGED, keys::refresh));
     } catch (RuntimeException e) {

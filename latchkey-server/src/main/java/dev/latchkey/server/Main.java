@@ -22,13 +22,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code latchkey} command line: {@code serve}, {@code keys rotate}, {@code migrate} and {@code import}. Settings come from the
+ * The {@code latchkey} command line: {@code serve}, {@code keys rotate}, {@code migrate}, {@code import} and
+ * {@code admin create}. Settings come from the
  * environment.
  */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "latchkey 0.1.0",
     description = "Self-hosted session management that speaks Stytch's Sessions API.%n"
         + "Settings come from LATCHKEY_* environment variables (see the README).",
-    subcommands = {Main.Serve.class, Main.Keys.class, MigrateCommand.class, ImportCommand.class,
+    subcommands = {Main.Serve.class, Main.Keys.class, MigrateCommand.class, ImportCommand.class, AdminCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   /** Exit code for a bad setting, so scripts can tell it from a crash. */

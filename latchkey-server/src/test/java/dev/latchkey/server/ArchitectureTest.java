@@ -38,6 +38,7 @@ class ArchitectureTest {
     return layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("root").definedBy(SERVER)
         .layer("http").definedBy(SERVER + ".http..")
+        .layer("admin").definedBy(SERVER + ".admin..")
         .layer("factor").definedBy(SERVER + ".factor..")
         .layer("user").definedBy(SERVER + ".user..")
         .layer("session").definedBy(SERVER + ".session..")
@@ -52,19 +53,22 @@ class ArchitectureTest {
         .layer("metrics").definedBy(SERVER + ".metrics..")
         .whereLayer("root").mayNotBeAccessedByAnyLayer()
         .whereLayer("http").mayOnlyBeAccessedByLayers("root")
-        .whereLayer("factor").mayOnlyBeAccessedByLayers("http", "root")
-        .whereLayer("user").mayOnlyBeAccessedByLayers("factor", "http", "root")
-        .whereLayer("session").mayOnlyBeAccessedByLayers("user", "factor", "http", "root")
-        .whereLayer("keys").mayOnlyBeAccessedByLayers("session", "http", "root")
+        .whereLayer("admin").mayOnlyBeAccessedByLayers("http", "root")
+        .whereLayer("factor").mayOnlyBeAccessedByLayers("admin", "http", "root")
+        .whereLayer("user").mayOnlyBeAccessedByLayers("admin", "factor", "http", "root")
+        .whereLayer("session").mayOnlyBeAccessedByLayers("admin", "user", "factor", "http", "root")
+        .whereLayer("keys").mayOnlyBeAccessedByLayers("admin", "session", "http", "root")
         .whereLayer("mail").mayOnlyBeAccessedByLayers("factor", "http", "root")
         .whereLayer("oidc").mayOnlyBeAccessedByLayers("factor", "http", "root")
         .whereLayer("store.jdbc").mayOnlyBeAccessedByLayers("root")
-        .whereLayer("store").mayOnlyBeAccessedByLayers("store.jdbc", "keys", "session", "user", "factor", "http",
+        .whereLayer("store").mayOnlyBeAccessedByLayers("store.jdbc", "keys", "session", "user", "factor", "admin",
+            "http", "root")
+        .whereLayer("crypto").mayOnlyBeAccessedByLayers("keys", "session", "user", "factor", "admin", "http", "root")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("mail", "store.jdbc", "factor", "admin", "http", "root")
+        .whereLayer("error").mayOnlyBeAccessedByLayers("mail", "keys", "session", "user", "factor", "admin", "http",
             "root")
-        .whereLayer("crypto").mayOnlyBeAccessedByLayers("keys", "session", "user", "factor", "http", "root")
-        .whereLayer("config").mayOnlyBeAccessedByLayers("mail", "store.jdbc", "factor", "http", "root")
-        .whereLayer("error").mayOnlyBeAccessedByLayers("mail", "keys", "session", "user", "factor", "http", "root")
-        .whereLayer("metrics").mayOnlyBeAccessedByLayers("mail", "keys", "session", "user", "factor", "http", "root");
+        .whereLayer("metrics").mayOnlyBeAccessedByLayers("mail", "keys", "session", "user", "factor", "admin", "http",
+            "root");
   }
 
   @Test
@@ -137,6 +141,16 @@ class ArchitectureTest {
       dir = dir.getParent();
     }
     return dir;
+  }
+
+  @Test
+  void theAdminConsoleUsesNoSignInMethodButPasswordsAndNeverTheHttpLayerOrJdbc() {
+    // It hashes admin passwords with the users' Argon2id hasher and strength policy; nothing else of factor.*.
+    noClasses().that().resideInAPackage(SERVER + ".admin..")
+        .should().dependOnClassesThat().resideInAnyPackage(SERVER + ".http..", SERVER + ".store.jdbc..",
+            SERVER + ".factor.magiclink..", SERVER + ".factor.otp..", SERVER + ".factor.totp..",
+            SERVER + ".factor.oauth..", SERVER + ".factor.webauthn..", SERVER + ".factor.migrate..", "java.sql..")
+        .check(SERVER_CLASSES);
   }
 
   @Test

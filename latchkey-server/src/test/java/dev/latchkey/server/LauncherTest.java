@@ -189,6 +189,26 @@ class LauncherTest {
         + " yet: run 'latchkey serve' once first");
   }
 
+  @Test
+  void adminCreateStoresAnArgon2idAdminFromStandardInputAndRefusesAWeakPassword() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("admins"));
+    JdbcStores.open("jdbc:sqlite:" + data.resolve("latchkey.db"), Duration.ofSeconds(5)).close();
+
+    Finished created = runToEndWithInput(environment(data), "velvet harbor cobalt ninety\n", "admin", "create",
+        "--password-stdin", "--name", "grace");
+    Finished weak = runToEndWithInput(environment(data), "grace12345678\n", "admin", "create", "--password-stdin",
+        "--name", "linus");
+
+    assertThat(created.exitCode()).as(created.stderr()).isZero();
+    assertThat(created.stdout()).contains("Created the admin grace", "set LATCHKEY_ADMIN_ENABLED=true");
+    assertThat(weak.exitCode()).isEqualTo(2);
+    assertThat(weak.stderr()).contains("The password is refused: it is too easy to guess");
+    try (Stores stores = JdbcStores.open("jdbc:sqlite:" + data.resolve("latchkey.db"), Duration.ofSeconds(5))) {
+      assertThat(stores.admins().findAdmin("grace").orElseThrow().passwordHash()).startsWith("$argon2id$");
+      assertThat(stores.admins().findAdmin("linus")).isEmpty();
+    }
+  }
+
   // ------------------------------------------------------------------------------------------------- harness
 
   private record Finished(int exitCode, String stdout, String stderr) {}
@@ -233,9 +253,17 @@ class LauncherTest {
   }
 
   private Finished runToEnd(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return runToEndWithInput(env, "", args);
+  }
+
+  /** Runs the command to its end with {@code input} on its standard input. */
+  private Finished runToEndWithInput(Map<String, String> env, String input, String... args)
+      throws IOException, InterruptedException {
+    Path in = Files.writeString(Files.createTempFile(tmp, "stdin", ".txt"), input);
     Path out = Files.createTempFile(tmp, "stdout", ".txt");
     Path err = Files.createTempFile(tmp, "stderr", ".txt");
-    Process p = launcher(env, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = launcher(env, args).redirectInput(in.toFile()).redirectOutput(out.toFile())
+        .redirectError(err.toFile()).start();
     started.add(p);
     boolean exited = p.waitFor(COMMAND_LIMIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(exited).as("'latchkey %s' exited within %s", String.join(" ", args), COMMAND_LIMIT).isTrue();

@@ -48,7 +48,8 @@ public record Settings(
     OAuthSettings oauth,
     List<String> webauthnOrigins,
     int passwordHashThreads,
-    int passwordHashQueue) {
+    int passwordHashQueue,
+    AdminSettings admin) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -89,7 +90,9 @@ public record Settings(
         oauth(src),
         src.read(WEBAUTHN_ORIGINS),
         src.read(PASSWORD_HASH_THREADS),
-        src.read(PASSWORD_HASH_QUEUE));
+        src.read(PASSWORD_HASH_QUEUE),
+        new AdminSettings(src.read(ADMIN_ENABLED), src.read(ADMIN_PASSWORD), src.read(ADMIN_IDLE_TIMEOUT),
+            src.read(ADMIN_SESSION_LIFETIME)));
   }
 
   private static OAuthSettings oauth(Source src) {

@@ -194,6 +194,16 @@ public final class SettingsCatalog {
       "Comma-separated browser origins (scheme://host[:port]) where passkeys may be registered and used; a ceremony's "
           + "domain (the RP ID) must be the host of one of them or a parent domain of it; unset, passkeys are off",
       null, ValueParsers::origins).byDefault(List.of(), "none");
+  // The admin console (docs/operations.md, "Admin console").
+  public static final Setting<Boolean> ADMIN_ENABLED = bool("LATCHKEY_ADMIN_ENABLED", false,
+      "Whether the admin console is served at /admin (behind its own sign-in); off, /admin is 404");
+  public static final Setting<String> ADMIN_PASSWORD = text("LATCHKEY_ADMIN_PASSWORD", null,
+      "Password of the admin named admin (hashed with Argon2id at start; a weak one stops the start); unset, only "
+          + "admins made by latchkey admin create sign in; never logged").unsetMeans("none").secret();
+  public static final Setting<Duration> ADMIN_IDLE_TIMEOUT = duration("LATCHKEY_ADMIN_IDLE_TIMEOUT", "15m", "1m",
+      "1d", "How long a signed-in admin may be idle before the console asks for the password again");
+  public static final Setting<Duration> ADMIN_SESSION_LIFETIME = duration("LATCHKEY_ADMIN_SESSION_LIFETIME", "8h",
+      "5m", "7d", "How long an admin session lasts at most, however busy");
   public static final List<Setting<?>> ALL = List.of(PORT, BIND, DATA_DIR, DATABASE_URL, PROJECT_ID, SECRET,
       PUBLIC_TOKEN, KEY_ENCRYPTION_KEY, KEY_RETENTION, KEY_REFRESH_INTERVAL, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
       ARGON2_PARALLELISM, PURGE_INTERVAL, DATABASE_TIMEOUT, DATABASE_POOL_SIZE, CORS_ORIGINS, TOTP_ISSUER,
@@ -205,7 +215,7 @@ public final class SettingsCatalog {
       OAUTH_APPLE_CLIENT_ID, OAUTH_APPLE_CLIENT_SECRET, OAUTH_APPLE_ISSUER, OAUTH_GITHUB_CLIENT_ID,
       OAUTH_GITHUB_CLIENT_SECRET, OAUTH_GITHUB_BASE_URL, OAUTH_GITHUB_API_URL, OAUTH_OIDC_CLIENT_ID,
       OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE,
-      CONFIG_FILE);
+      ADMIN_ENABLED, ADMIN_PASSWORD, ADMIN_IDLE_TIMEOUT, ADMIN_SESSION_LIFETIME, CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

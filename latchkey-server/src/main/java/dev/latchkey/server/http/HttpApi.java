@@ -1,5 +1,6 @@
 package dev.latchkey.server.http;
 
+import dev.latchkey.server.admin.AdminConsole;
 import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.factor.migrate.SessionMigrateService;
 import dev.latchkey.server.error.ApiException;
@@ -58,8 +59,13 @@ public final class HttpApi {
   /**
    * What the operator sees: the metrics every request is counted in, the token a scraper of {@code GET /metrics}
    * sends (null: the route does not exist), and whether each request is logged as one line (the JSON log format).
+   * {@code admin} is the admin console, or null when it is off (then nothing under {@code /admin} exists).
    */
-  public record Operations(ServerMetrics metrics, String metricsToken, boolean accessLog) {}
+  public record Operations(ServerMetrics metrics, String metricsToken, boolean accessLog, AdminConsole admin) {
+    public Operations(ServerMetrics metrics, String metricsToken, boolean accessLog) {
+      this(metrics, metricsToken, accessLog, null);
+    }
+  }
 
   public HttpApi(String bind, int port, List<String> corsOrigins, ProjectRecord project, Services services,
       Operations operations) {
@@ -135,6 +141,10 @@ public final class HttpApi {
       new SdkUserFactorRoutes(sdkAuth, users).register(table);
       new WebAuthnRoutes(services.webauthn(), sdkAuth).register(table);
       registered.set(table.registered());
+      // Pages for people, not API routes: outside the route table (and so outside docs/api.md).
+      if (operations.admin() != null) {
+        operations.admin().register(config.routes);
+      }
 
       config.routes.exception(ApiException.class, (e, ctx) -> {
         // Whole seconds, rounded up, so a client that waits exactly this long is not refused again.
@@ -173,7 +183,7 @@ public final class HttpApi {
       // A 404 or 405 an endpoint answered itself (user_not_found, ...) is already written; only Javalin's own
       // (no such route, no such method) is answered here.
       config.routes.error(404, ctx -> {
-        if (!Replies.written(ctx)) {
+        if (!Replies.written(ctx) && !AdminConsole.answered(ctx)) {
           Replies.error(ctx, ErrorCode.ROUTE_NOT_FOUND, ErrorCode.ROUTE_NOT_FOUND.message());
         }
       });

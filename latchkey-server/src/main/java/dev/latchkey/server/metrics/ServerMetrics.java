@@ -124,4 +124,25 @@ public final class ServerMetrics {
   public static String contentType() {
     return "text/plain; version=0.0.4; charset=utf-8";
   }
+
+  /**
+   * Read-only, for the admin console's live view: how many times every counter or timer named {@code name} has
+   * counted, summed over those whose tag {@code tag} has a value {@code tagValue} accepts (a meter without the tag
+   * counts as the empty value). {@code total("latchkey.sessions.started", "", v -> true)} is every sign-in so far.
+   */
+  public double total(String name, String tag, java.util.function.Predicate<String> tagValue) {
+    double sum = 0;
+    for (io.micrometer.core.instrument.Meter m : registry.find(name).meters()) {
+      String value = m.getId().getTag(tag);
+      if (!tagValue.test(value == null ? "" : value)) {
+        continue;
+      }
+      if (m instanceof Counter c) {
+        sum += c.count();
+      } else if (m instanceof Timer t) {
+        sum += t.count();
+      }
+    }
+    return sum;
+  }
 }

@@ -31,6 +31,9 @@ public interface Stores extends AutoCloseable {
 
   WebAuthnStore webauthn();
 
+  /** The admin console's accounts and sessions. */
+  AdminStore admins();
+
   /** True when the database answers a trivial query within a second. */
   boolean isReady();
 

@@ -4,6 +4,7 @@ package dev.latchkey.server.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.server.config.DatabaseUrl;
+import dev.latchkey.server.store.AdminStore;
 import dev.latchkey.server.store.EmailTokenStore;
 import dev.latchkey.server.store.KeyStore;
 import dev.latchkey.server.store.OAuthStore;
@@ -61,6 +62,7 @@ public final class JdbcStores implements Stores {
   /** How long /readyz waits for the database: an orchestrator's probe gives up after a second (Kubernetes). */
   private static final Duration READINESS_WAIT = Duration.ofSeconds(1);
   private final WebAuthnStore webauthn;
+  private final AdminStore admins;
 
   private ChangeListener listener;
 
@@ -81,6 +83,7 @@ public final class JdbcStores implements Stores {
     this.rateCounters = new JdbcRateCounterStore(jdbc);
     this.oauth = new JdbcOAuthStore(jdbc);
     this.webauthn = new JdbcWebAuthnStore(jdbc);
+    this.admins = new JdbcAdminStore(jdbc);
   }
 
   /** {@link #open(String, Duration, int)} with a pool of 10 connections on PostgreSQL. */
@@ -243,6 +246,11 @@ public final class JdbcStores implements Stores {
   @Override
   public WebAuthnStore webauthn() {
     return webauthn;
+  }
+
+  @Override
+  public AdminStore admins() {
+    return admins;
   }
 
   /**
