@@ -93,15 +93,29 @@ class FailClosedFieldsTest {
       "/v1/magic_links/email/send, user_id", "/v1/magic_links/email/send, session_token",
       "/v1/magic_links/email/send, session_jwt", "/v1/otps/email/send, user_id", "/v1/otps/email/send, session_token",
       "/v1/otps/email/send, session_jwt"})
-  void aSendThatAsksToAddTheAddressToAUserIsRefusedNamingTheFieldAndMailsNothing(String route, String field) {
-    String email = email("send-add");
-    ok(api.post("/v1/users", body("email", email)));
+  void aSendThatNamesAUserIsHonouredAndAddsTheAddressToThatUserUnverified(String route, String field) {
+    JsonNode owner = ok(api.post("/v1/passwords", body("email", email("send-owner"), "password", PASSWORD,
+        "session_duration_minutes", 60)));
+    String value = switch (field) {
+      case "user_id" -> owner.path("user_id").asText();
+      case "session_token" -> owner.path("session_token").asText();
+      default -> owner.path("session_jwt").asText();
+    };
+    String added = email("send-add");
     int mailsBefore = smtp.count();
 
-    Reply r = api.post(route, body("email", email, field, "user-test-00000000-0000-4000-8000-000000000000"));
+    JsonNode sent = ok(api.post(route, body("email", added, field, value)));
 
-    refused(r, 400, "unsupported_request_field", "'" + field + "'");
-    assertThat(smtp.count()).as("mails sent").isEqualTo(mailsBefore);
+    assertThat(sent.path("user_id").asText()).isEqualTo(owner.path("user_id").asText());
+    assertThat(smtp.count()).as("mails sent").isEqualTo(mailsBefore + 1);
+    JsonNode user = ok(api.get("/v1/users/" + owner.path("user_id").asText())).path("emails");
+    assertThat(user.findValuesAsText("email")).contains(added);
+    for (JsonNode e : user) {
+      if (e.path("email").asText().equals(added)) {
+        assertThat(e.path("email_id").asText()).isEqualTo(sent.path("email_id").asText());
+        assertThat(e.path("verified").asBoolean()).as("verified before the link or code is used").isFalse();
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------------ authorization_check
