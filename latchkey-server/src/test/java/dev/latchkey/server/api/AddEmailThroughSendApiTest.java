@@ -9,6 +9,7 @@ import dev.latchkey.server.testing.ApiClient.Reply;
 import dev.latchkey.server.testing.MutableClock;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestSmtp;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -18,20 +19,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 14, part 2: {@code POST /v1/magic_links/email/send} and {@code /v1/otps/email/send} with {@code user_id},
- * {@code session_token} or {@code session_jwt} add the address to that user, unverified until the link or code is
- * used; another user's address is refused. A real server over HTTP, mail through a real SMTP server.
+ * {@code session_token} or {@code session_jwt} leave the address pending for that user (not in its emails) until
+ * the link or code is used, which adds it verified; another user's address is refused. A real server over HTTP,
+ * mail through a real SMTP server. What a pending address does NOT do (pre-hijacking) is
+ * {@link PendingEmailHijackTest}.
  */
 class AddEmailThroughSendApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PASSWORD = "correct horse battery staple 42";
   private static TestSmtp smtp;
+  private static final MutableClock clock = new MutableClock();
   private static TestServer server;
   private static ApiClient api;
 
   @BeforeAll
   static void start() {
     smtp = TestSmtp.start();
-    server = TestServer.start(smtp.env(), new MutableClock());
+    server = TestServer.start(smtp.env(), clock);
     api = server.api();
   }
 
@@ -84,7 +88,7 @@ class AddEmailThroughSendApiTest {
   }
 
   @Test
-  void aMagicLinkSentWithAUserIdAddsTheAddressUnverifiedAndUsingItVerifiesItAndSignsInThatUser() {
+  void aMagicLinkSentWithAUserIdLeavesTheAddressPendingAndUsingItAddsItVerifiedAndSignsInThatUser() {
     JsonNode ada = userWithSession("ada");
     String userId = ada.path("user_id").asText();
     String work = email("ada-work");
@@ -92,10 +96,7 @@ class AddEmailThroughSendApiTest {
     JsonNode sent = ok(api.post("/v1/magic_links/email/send", body("email", work, "user_id", userId)));
 
     assertThat(sent.path("user_id").asText()).isEqualTo(userId);
-    JsonNode before = emailOf(userId, work);
-    assertThat(before).as("the address is on the user").isNotNull();
-    assertThat(before.path("email_id").asText()).isEqualTo(sent.path("email_id").asText());
-    assertThat(before.path("verified").asBoolean()).isFalse();
+    assertThat(emailOf(userId, work)).as("pending: not in the user's emails yet").isNull();
 
     JsonNode in = ok(api.post("/v1/magic_links/authenticate", body("token", smtp.linkToken(work),
         "session_duration_minutes", 30)));
@@ -104,6 +105,7 @@ class AddEmailThroughSendApiTest {
     assertThat(in.path("session").path("user_id").asText()).isEqualTo(userId);
     assertThat(in.path("method_id").asText()).isEqualTo(sent.path("email_id").asText());
     assertThat(emailOf(userId, work).path("verified").asBoolean()).isTrue();
+    assertThat(emailOf(userId, work).path("email_id").asText()).isEqualTo(sent.path("email_id").asText());
     assertThat(in.path("user").path("emails").findValuesAsText("email")).contains(work, ada.path("user")
         .path("emails").get(0).path("email").asText());
   }
@@ -118,11 +120,14 @@ class AddEmailThroughSendApiTest {
     JsonNode sent = ok(api.post("/v1/otps/email/send", body("email", added, "user_id", externalId)));
 
     assertThat(sent.path("user_id").asText()).isEqualTo(userId);
-    assertThat(emailOf(userId, added)).isNotNull();
+    JsonNode in = ok(api.post("/v1/otps/authenticate", body("method_id", sent.path("email_id").asText(), "code",
+        smtp.code(added))));
+    assertThat(in.path("user_id").asText()).isEqualTo(userId);
+    assertThat(emailOf(userId, added).path("verified").asBoolean()).isTrue();
   }
 
   @Test
-  void anEmailCodeSentWithASessionTokenAddsTheAddressAndTheCodeStepsUpThatSession() {
+  void anEmailCodeSentWithASessionTokenAddsTheAddressWhenUsedAndStepsUpThatSession() {
     JsonNode bo = userWithSession("bo");
     String userId = bo.path("user_id").asText();
     String token = bo.path("session_token").asText();
@@ -130,6 +135,7 @@ class AddEmailThroughSendApiTest {
 
     JsonNode sent = ok(api.post("/v1/otps/email/send", body("email", added, "session_token", token)));
     assertThat(sent.path("user_id").asText()).isEqualTo(userId);
+    assertThat(emailOf(userId, added)).as("pending").isNull();
 
     JsonNode in = ok(api.post("/v1/otps/authenticate", body("method_id", sent.path("email_id").asText(),
         "code", smtp.code(added), "session_token", token)));
@@ -249,32 +255,77 @@ class AddEmailThroughSendApiTest {
   }
 
   @Test
-  void anAddedAddressNotYetProvenSignsNobodyInWithoutTheMailedLinkOrCode() {
+  void aPendingAddressStepsUpNoOtherUsersSessionAndItsLinkWorksOnce() {
     JsonNode ivy = userWithSession("ivy");
     String userId = ivy.path("user_id").asText();
     JsonNode other = userWithSession("other");
-    String added = email("ivy-unproven");
+    String added = email("ivy-pending");
     ok(api.post("/v1/magic_links/email/send", body("email", added, "user_id", userId)));
-    String addedLink = smtp.linkToken(added);
+    String link = smtp.linkToken(added);
 
-    // Another user cannot take the address over, and cannot use it to step up their own session.
-    refused(api.post("/v1/magic_links/email/send", body("email", added, "user_id",
-        other.path("user_id").asText())), 400, "duplicate_email", "another user");
-    refused(api.post("/v1/magic_links/authenticate", body("token", addedLink, "session_token",
+    refused(api.post("/v1/magic_links/authenticate", body("token", link, "session_token",
         other.path("session_token").asText())), 400, "user_id_mismatch", "");
-    // A normal login_or_create for it creates nobody and signs nobody in: it only mails a link to the address.
-    JsonNode again = ok(api.post("/v1/magic_links/email/login_or_create", body("email", added)));
-    assertThat(again.path("user_created").asBoolean()).isFalse();
-    assertThat(again.path("user_id").asText()).isEqualTo(userId);
-    assertThat(again.has("session_token")).isFalse();
-    // A password sign-in by the address is the owner's password or nothing.
-    assertThat(api.post("/v1/passwords/authenticate", body("email", added, "password", "guessing guessing 1234",
-        "session_duration_minutes", 60)).status()).isNotEqualTo(200);
-    assertThat(emailOf(userId, added).path("verified").asBoolean()).as("still unproven").isFalse();
+    assertThat(emailOf(userId, added)).as("still pending").isNull();
 
-    // Only the mailed link (the newest or the first, each single use) proves it.
-    JsonNode in = ok(api.post("/v1/magic_links/authenticate", body("token", addedLink)));
-    assertThat(in.path("user_id").asText()).isEqualTo(userId);
+    ok(api.post("/v1/magic_links/authenticate", body("token", link)));
+    refused(api.post("/v1/magic_links/authenticate", body("token", link)), 404, "magic_link_not_found", "");
+    assertThat(ok(api.get("/v1/users/" + userId)).path("emails").findValuesAsText("email")).containsOnlyOnce(added);
+  }
+
+  @Test
+  void anEmailCodeForAPendingAddressWorksOnce() {
+    JsonNode kit = userWithSession("kit");
+    String userId = kit.path("user_id").asText();
+    String added = email("kit-pending");
+    String methodId = ok(api.post("/v1/otps/email/send", body("email", added, "user_id", userId)))
+        .path("email_id").asText();
+    String code = smtp.code(added);
+
+    ok(api.post("/v1/otps/authenticate", body("method_id", methodId, "code", code)));
+    refused(api.post("/v1/otps/authenticate", body("method_id", methodId, "code", code)), 404,
+        "otp_code_not_found", "");
     assertThat(emailOf(userId, added).path("verified").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aLinkAndACodeSentForOnePendingAddressShareItsIdAndEitherAddsIt() {
+    JsonNode lu = userWithSession("lu");
+    String userId = lu.path("user_id").asText();
+    String added = email("lu-pending");
+    String byLink = ok(api.post("/v1/magic_links/email/send", body("email", added, "user_id", userId)))
+        .path("email_id").asText();
+    String link = smtp.linkToken(added);
+    String byCode = ok(api.post("/v1/otps/email/send", body("email", added, "user_id", userId)))
+        .path("email_id").asText();
+    assertThat(byCode).isEqualTo(byLink);
+
+    ok(api.post("/v1/otps/authenticate", body("method_id", byCode, "code", smtp.code(added))));
+    // The address is the user's now: the older link still proves it, and changes nothing else.
+    JsonNode in = ok(api.post("/v1/magic_links/authenticate", body("token", link)));
+
+    assertThat(in.path("user_id").asText()).isEqualTo(userId);
+    assertThat(in.path("method_id").asText()).isEqualTo(byLink);
+    assertThat(in.path("user").path("emails").findValuesAsText("email")).containsOnlyOnce(added);
+  }
+
+  @Test
+  void anExpiredLinkOrCodeForAPendingAddressAddsNothing() {
+    JsonNode mo = userWithSession("mo");
+    String userId = mo.path("user_id").asText();
+    String byLink = email("mo-link");
+    String byCode = email("mo-code");
+    ok(api.post("/v1/magic_links/email/send", body("email", byLink, "user_id", userId,
+        "login_expiration_minutes", 5)));
+    String methodId = ok(api.post("/v1/otps/email/send", body("email", byCode, "user_id", userId,
+        "expiration_minutes", 1))).path("email_id").asText();
+
+    clock.advance(Duration.ofMinutes(6));
+
+    refused(api.post("/v1/magic_links/authenticate", body("token", smtp.linkToken(byLink))), 401,
+        "unable_to_auth_magic_link", "");
+    refused(api.post("/v1/otps/authenticate", body("method_id", methodId, "code", smtp.code(byCode))), 404,
+        "otp_code_not_found", "");
+    assertThat(emailOf(userId, byLink)).isNull();
+    assertThat(emailOf(userId, byCode)).isNull();
   }
 }
