@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.model.User;
+import dev.latchkey.server.factor.EmailFactorPurger;
 import dev.latchkey.server.store.DuplicateKeyException;
 import dev.latchkey.server.store.EmailTokenRecord;
 import dev.latchkey.server.store.OtpCodeRecord;
@@ -148,6 +149,40 @@ abstract class PendingEmailContract {
   }
 
   @Test
+  void whenTheOwnersSignUpAndAPendingConfirmationRaceExactlyOneGetsTheAddress() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      UserRecord ada = add("ada-" + round);
+      String address = "raced-" + round + "@example.com";
+      String pendingId = "email-test-raced-" + round;
+      stores.users().addPendingEmail(ada.userId(), pendingId, address, T0, IN_AN_HOUR);
+      String ownerId = "user-test-" + UUID.randomUUID();
+      UserRecord owner = new UserRecord(ownerId, "active", new User.Name("", "", ""), Map.of(), Map.of(), null, T0,
+          List.of(new UserRecord.StoredEmail("email-test-" + ownerId, address, false)), null);
+
+      List<Boolean> won = StoreContract.concurrently(List.of(
+          () -> {
+            try {
+              return stores.users().confirmPendingEmail(ada.userId(), pendingId, T0.plusSeconds(1));
+            } catch (DuplicateKeyException e) {
+              return false;
+            }
+          },
+          () -> {
+            try {
+              stores.users().create(owner);
+              return true;
+            } catch (DuplicateKeyException e) {
+              return false;
+            }
+          }));
+
+      assertThat(won).as("round " + round).containsExactlyInAnyOrder(true, false);
+      String holder = stores.users().findByEmail(address).orElseThrow().userId();
+      assertThat(holder).isEqualTo(won.get(0) ? ada.userId() : ownerId);
+    }
+  }
+
+  @Test
   void anExpiredPendingAddressIsPurgedUnlessALinkOrCodeForItIsStillLive() {
     UserRecord ada = add("ada");
     stores.users().addPendingEmail(ada.userId(), "email-test-bare", "bare@example.com", T0, IN_AN_HOUR);
@@ -170,6 +205,21 @@ abstract class PendingEmailContract {
     assertThat(stores.users().findPendingEmail("email-test-live")).isPresent();
     assertThat(stores.users().purgeExpiredPendingEmails(moment)).isEqualTo(2);
     assertThat(stores.users().findPendingEmail("email-test-live")).isPresent();
+  }
+
+  @Test
+  void theEmailPurgerDeletesAnExpiredPendingAddressInTheSamePassAsItsExpiredLink() {
+    UserRecord ada = add("ada");
+    stores.users().addPendingEmail(ada.userId(), "email-test-p1", "ada-new@example.com", T0, IN_AN_HOUR);
+    stores.emailTokens().create(new EmailTokenRecord("hash-p1", EmailTokenRecord.MAGIC_LINK, ada.userId(),
+        "email-test-p1", null, T0, IN_AN_HOUR.plusMillis(5)));
+    EmailFactorPurger purger = new EmailFactorPurger(stores.emailTokens(), stores.otpCodes(), stores.rateCounters(),
+        stores.users());
+
+    assertThat(purger.runOnce(IN_AN_HOUR)).as("the link is still live").isZero();
+    assertThat(purger.runOnce(IN_AN_HOUR.plusMillis(5))).isEqualTo(2);
+
+    assertThat(stores.users().findPendingEmail("email-test-p1")).isEmpty();
   }
 
   @Test
