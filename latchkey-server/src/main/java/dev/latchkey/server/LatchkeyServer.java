@@ -145,7 +145,7 @@ public final class LatchkeyServer implements AutoCloseable {
       schedule("purge expired sessions and unverified TOTPs", () -> purger.runOnce(clock.instant()),
           settings.purgeInterval());
       EmailFactorPurger emailPurger = new EmailFactorPurger(stores.emailTokens(), stores.otpCodes(),
-          stores.rateCounters());
+          stores.rateCounters(), stores.users());
       schedule("purge expired email tokens, codes and counters", () -> emailPurger.runOnce(clock.instant()),
           settings.purgeInterval());
       schedule("purge expired OAuth states and tokens", () -> oauth.purgeExpired(clock.instant()),

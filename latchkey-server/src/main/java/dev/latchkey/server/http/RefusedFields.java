@@ -15,19 +15,12 @@ import java.util.Map;
 final class RefusedFields {
   private static final String NO_RBAC = "asks for a check Latchkey does not implement (RBAC beyond the default "
       + "stytch_user role)";
-  private static final String NO_ADD_EMAIL = "asks to add the address to an existing user, which Latchkey does not "
-      + "do yet (the link or code would sign in whoever owns the address instead)";
-  private static final Map<String, String> ADD_EMAIL_FIELDS =
-      Map.of("user_id", NO_ADD_EMAIL, "session_token", NO_ADD_EMAIL, "session_jwt", NO_ADD_EMAIL);
 
   /** Per route path: the refused top-level fields, each with what it asks for. */
   static final Map<String, Map<String, String>> BY_ROUTE = Map.of(
       // RBAC beyond the default stytch_user role is not offered, so there is no verdict to give.
       "/v1/sessions/authenticate", Map.of("authorization_check", NO_RBAC),
-      "/sdk/v1/sessions/authenticate", Map.of("authorization_check", NO_RBAC),
-      // Sends that name a user or session ask to attach the address to that user once the link or code is used.
-      "/v1/magic_links/email/send", ADD_EMAIL_FIELDS,
-      "/v1/otps/email/send", ADD_EMAIL_FIELDS);
+      "/sdk/v1/sessions/authenticate", Map.of("authorization_check", NO_RBAC));
 
   private RefusedFields() {}
 

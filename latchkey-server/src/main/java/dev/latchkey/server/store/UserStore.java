@@ -1,5 +1,6 @@
 package dev.latchkey.server.store;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /** Users with their emails and passwords. Emails are stored lower-cased and are unique across users. */
@@ -32,6 +33,31 @@ public interface UserStore {
    * mail at that address. False when the user has no such email.
    */
   boolean markEmailVerified(String userId, String emailId);
+
+  /**
+   * Records {@code email} as pending for the user until {@code expiresAt} (see {@link PendingEmail}), under
+   * {@code emailId}, or under the id it already has pending for that user (its expiry then moved to the later of
+   * the two). The id in use, or empty when the user does not exist. Never a {@link DuplicateKeyException}: many
+   * users may have one address pending, and an address of a user may be pending for another.
+   */
+  Optional<String> addPendingEmail(String userId, String emailId, String email, Instant createdAt,
+      Instant expiresAt);
+
+  /** The pending address {@code emailId}, live or not. */
+  Optional<PendingEmail> findPendingEmail(String emailId);
+
+  /**
+   * Moves the user's pending address {@code emailId} into its emails, verified, under the same id and created at
+   * {@code now}, and makes a {@code pending} user {@code active}, in one transaction (the caller has checked the
+   * link or code that proves it is live). False when the user has no such pending address;
+   * {@link DuplicateKeyException} (nothing changed) when the address is a user's by now.
+   */
+  boolean confirmPendingEmail(String userId, String emailId, Instant now);
+
+  /**
+   * Deletes the pending addresses expired at {@code now} for which no link or code is live any more; how many.
+   */
+  int purgeExpiredPendingEmails(Instant now);
 
   /** Deletes the user and, in the same transaction, its emails, password and sessions. */
   boolean delete(String userId);

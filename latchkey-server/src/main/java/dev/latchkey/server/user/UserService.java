@@ -46,6 +46,11 @@ public final class UserService {
                 false)), null);
   }
 
+  /** A fresh {@code email_id}, for an address added to an existing user. */
+  public String newEmailId() {
+    return ids.email();
+  }
+
   /**
    * A user not yet stored, with no email: signed up by a sign-in method that proves no address (an OAuth provider
    * that does not vouch for the email it gives).

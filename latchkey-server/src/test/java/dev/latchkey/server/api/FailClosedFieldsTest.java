@@ -93,15 +93,24 @@ class FailClosedFieldsTest {
       "/v1/magic_links/email/send, user_id", "/v1/magic_links/email/send, session_token",
       "/v1/magic_links/email/send, session_jwt", "/v1/otps/email/send, user_id", "/v1/otps/email/send, session_token",
       "/v1/otps/email/send, session_jwt"})
-  void aSendThatAsksToAddTheAddressToAUserIsRefusedNamingTheFieldAndMailsNothing(String route, String field) {
-    String email = email("send-add");
-    ok(api.post("/v1/users", body("email", email)));
+  void aSendThatNamesAUserIsHonouredAndLeavesTheAddressPendingForThatUser(String route, String field) {
+    JsonNode owner = ok(api.post("/v1/passwords", body("email", email("send-owner"), "password", PASSWORD,
+        "session_duration_minutes", 60)));
+    String value = switch (field) {
+      case "user_id" -> owner.path("user_id").asText();
+      case "session_token" -> owner.path("session_token").asText();
+      default -> owner.path("session_jwt").asText();
+    };
+    String added = email("send-add");
     int mailsBefore = smtp.count();
 
-    Reply r = api.post(route, body("email", email, field, "user-test-00000000-0000-4000-8000-000000000000"));
+    JsonNode sent = ok(api.post(route, body("email", added, field, value)));
 
-    refused(r, 400, "unsupported_request_field", "'" + field + "'");
-    assertThat(smtp.count()).as("mails sent").isEqualTo(mailsBefore);
+    assertThat(sent.path("user_id").asText()).isEqualTo(owner.path("user_id").asText());
+    assertThat(sent.path("email_id").asText()).isNotEmpty();
+    assertThat(smtp.count()).as("mails sent").isEqualTo(mailsBefore + 1);
+    assertThat(ok(api.get("/v1/users/" + owner.path("user_id").asText())).path("emails").findValuesAsText("email"))
+        .as("pending until the link or code is used").doesNotContain(added);
   }
 
   // ------------------------------------------------------------------------------------ authorization_check

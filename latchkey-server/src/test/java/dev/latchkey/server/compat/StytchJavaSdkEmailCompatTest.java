@@ -98,6 +98,65 @@ class StytchJavaSdkEmailCompatTest {
   }
 
   @Test
+  void magicLinksSendWithAUserIdLeavesTheAddressPendingUntilTheLinkAddsItThroughTheSdk() {
+    String first = "sdk-first-" + UUID.randomUUID() + "@example.com";
+    String added = "sdk-added-" + UUID.randomUUID() + "@example.com";
+    var created = success(stytch.getMagicLinks().getEmail().loginOrCreateCompletable(
+        new com.stytch.java.consumer.models.magiclinksemail.LoginOrCreateRequest(first)));
+
+    var sent = success(stytch.getMagicLinks().getEmail().sendCompletable(
+        new com.stytch.java.consumer.models.magiclinksemail.SendRequest(added, null, null, null, null, null, null,
+            null, created.getUserId())));
+    assertThat(sent.getUserId()).isEqualTo(created.getUserId());
+    assertThat(sent.getEmailId()).isNotEqualTo(created.getEmailId());
+    var pending = success(stytch.getUsers().getCompletable(
+        new com.stytch.java.consumer.models.users.GetRequest(created.getUserId())));
+    assertThat(pending.getEmails()).noneSatisfy(e -> assertThat(e.getEmail()).isEqualTo(added));
+
+    var byLink = success(stytch.getMagicLinks().authenticateCompletable(
+        new com.stytch.java.consumer.models.magiclinks.AuthenticateRequest(smtp.linkToken(added), null, null, null,
+            60)));
+    assertThat(byLink.getUserId()).isEqualTo(created.getUserId());
+    assertThat(byLink.getMethodId()).isEqualTo(sent.getEmailId());
+    assertThat(byLink.getSession().getUserId()).isEqualTo(created.getUserId());
+    assertThat(byLink.getUser().getEmails()).anySatisfy(e -> {
+      assertThat(e.getEmail()).isEqualTo(added);
+      assertThat(e.getVerified()).isTrue();
+    });
+
+    ErrorResponse taken = error(stytch.getMagicLinks().getEmail().sendCompletable(
+        new com.stytch.java.consumer.models.magiclinksemail.SendRequest(added, null, null, null, null, null, null,
+            null, "user-test-00000000-0000-4000-8000-000000000000")));
+    assertThat(taken.getErrorType()).isEqualTo("user_not_found");
+  }
+
+  @Test
+  void otpsEmailSendWithASessionTokenAddsTheAddressWhenTheCodeStepsUpThatSessionThroughTheSdk() {
+    String first = "sdk-otp-first-" + UUID.randomUUID() + "@example.com";
+    String added = "sdk-otp-added-" + UUID.randomUUID() + "@example.com";
+    var created = success(stytch.getMagicLinks().getEmail().loginOrCreateCompletable(
+        new com.stytch.java.consumer.models.magiclinksemail.LoginOrCreateRequest(first)));
+    var session = success(stytch.getMagicLinks().authenticateCompletable(
+        new com.stytch.java.consumer.models.magiclinks.AuthenticateRequest(smtp.linkToken(first), null, null, null,
+            60)));
+
+    var sent = success(stytch.getOtps().getEmail().sendCompletable(
+        new com.stytch.java.consumer.models.otpemail.SendRequest(added, null, null, null, null,
+            session.getSessionToken(), null)));
+    assertThat(sent.getUserId()).isEqualTo(created.getUserId());
+
+    var byCode = success(stytch.getOtps().authenticateCompletable(
+        new com.stytch.java.consumer.models.otp.AuthenticateRequest(sent.getEmailId(), smtp.code(added), null, null,
+            session.getSessionToken())));
+    assertThat(byCode.getUserId()).isEqualTo(created.getUserId());
+    assertThat(byCode.getSession().getSessionId()).isEqualTo(session.getSession().getSessionId());
+    assertThat(byCode.getUser().getEmails()).anySatisfy(e -> {
+      assertThat(e.getEmail()).isEqualTo(added);
+      assertThat(e.getVerified()).isTrue();
+    });
+  }
+
+  @Test
   void magicLinksAuthenticateHonoursTheOptionsAndAttributesTheSdkSends() {
     String email = "sdk-options-" + UUID.randomUUID() + "@example.com";
     var laptop = new com.stytch.java.consumer.models.attribute.Attributes("2001:db8::42", "SdkLaptop/1.0");

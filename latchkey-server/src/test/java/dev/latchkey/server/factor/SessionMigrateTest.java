@@ -87,6 +87,21 @@ class SessionMigrateTest {
   }
 
   @Test
+  void anAddressPendingForAnotherUserIsNoMatchAndTheMigratedUserIsNew() {
+    String attackerId = ok(api.post("/v1/users", body("email", email("attacker")))).path("user_id").asText();
+    String victim = email("victim");
+    ok(api.post("/v1/magic_links/email/send", body("email", victim, "user_id", attackerId)));
+
+    JsonNode migrated = ok(api.post("/v1/sessions/migrate", body("session_token",
+        accessToken(Map.of("email", victim, "email_verified", true)), "session_duration_minutes", 60)));
+
+    assertThat(migrated.path("user_id").asText()).isNotEqualTo(attackerId);
+    assertThat(migrated.path("user").path("emails").findValuesAsText("email")).containsExactly(victim);
+    assertThat(ok(api.get("/v1/users/" + attackerId)).path("emails").findValuesAsText("email"))
+        .doesNotContain(victim);
+  }
+
+  @Test
   void aValidAccessTokenGivesASessionForANewUserAndAgainForTheSameUser() {
     String address = email("ada");
     String token = accessToken(Map.of("email", address, "email_verified", true));

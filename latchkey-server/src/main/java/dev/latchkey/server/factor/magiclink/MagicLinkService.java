@@ -22,6 +22,7 @@ import dev.latchkey.server.store.UserStore;
 import dev.latchkey.server.user.EmailAddresses;
 import dev.latchkey.server.user.UserService;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -81,9 +82,13 @@ public final class MagicLinkService {
         MAX_MINUTES, "login_expiration_minutes");
     int signupMinutes = EmailLinks.minutes(r.signupExpirationMinutes(), SIGNUP_DEFAULT_MINUTES, MIN_MINUTES,
         MAX_MINUTES, "signup_expiration_minutes");
+    UserRecord named = create ? null
+        : emailUsers.named(r.userId(), SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()), sessions);
     limiter.countSend(email, clientIp);
     EmailUsers.Found found = create
         ? emailUsers.loginOrCreate(email, Boolean.TRUE.equals(r.createUserAsPending()))
+        : named != null ? emailUsers.forUser(named, email, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+            Duration.ofMinutes("pending".equals(named.status()) ? signupMinutes : loginMinutes))
         : emailUsers.existing(email);
     boolean signup = found.created() || "pending".equals(found.user().status());
     String template = signup ? MailTemplates.MAGIC_LINK_SIGNUP : MailTemplates.MAGIC_LINK_LOGIN;
@@ -126,6 +131,7 @@ public final class MagicLinkService {
     DeviceMatch.require(r.options(), token.requestedBy(), attributes);
     attempt.release();
     sessions.requireOwnedBy(ref, token.userId());
+    emailUsers.requireProvable(token.userId(), token.emailId());
     if (tokens.consume(hash, EmailTokenRecord.MAGIC_LINK).isEmpty()) {
       // A concurrent request used the link first.
       throw ErrorCode.MAGIC_LINK_NOT_FOUND.exception();
@@ -136,15 +142,13 @@ public final class MagicLinkService {
 
   private Authenticated signIn(String userId, String emailId, SessionService.SessionRef ref, Integer minutes,
       Map<String, Object> claims, Attributes attributes, Instant now) {
-    if (!users.markEmailVerified(userId, emailId)) {
-      // The user or the email was deleted after the link was sent.
-      throw ErrorCode.MAGIC_LINK_NOT_FOUND.exception();
-    }
+    // The user or the email was deleted after the link was sent: not found.
+    String proven = emailUsers.prove(userId, emailId, now).orElseThrow(ErrorCode.MAGIC_LINK_NOT_FOUND::exception);
     UserRecord user = users.find(userId).orElseThrow(ErrorCode.MAGIC_LINK_NOT_FOUND::exception);
-    String address = user.emails().stream().filter(e -> e.emailId().equals(emailId)).findFirst()
+    String address = user.emails().stream().filter(e -> e.emailId().equals(proven)).findFirst()
         .map(UserRecord.StoredEmail::email).orElseThrow(ErrorCode.MAGIC_LINK_NOT_FOUND::exception);
-    IssuedSession session = sessions.signIn(userId, AuthenticationFactor.magicLink(now, emailId, address), ref,
+    IssuedSession session = sessions.signIn(userId, AuthenticationFactor.magicLink(now, proven, address), ref,
         minutes, claims, attributes);
-    return new Authenticated(user, emailId, session);
+    return new Authenticated(user, proven, session);
   }
 }

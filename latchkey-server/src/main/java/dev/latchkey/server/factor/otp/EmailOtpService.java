@@ -92,9 +92,13 @@ public final class EmailOtpService {
     String email = EmailAddresses.normalize(r.email());
     int minutes = EmailLinks.minutes(r.expirationMinutes(), DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES,
         "expiration_minutes");
+    UserRecord named = create ? null
+        : emailUsers.named(r.userId(), SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()), sessions);
     limiter.countSend(email, clientIp);
     EmailUsers.Found found = create
         ? emailUsers.loginOrCreate(email, Boolean.TRUE.equals(r.createUserAsPending()))
+        : named != null ? emailUsers.forUser(named, email, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+            Duration.ofMinutes(minutes))
         : emailUsers.existing(email);
     String methodId = found.email().emailId();
     String code = String.format("%06d", RANDOM.nextInt(1_000_000));
@@ -147,19 +151,19 @@ public final class EmailOtpService {
     }
     attempt.release();
     sessions.requireOwnedBy(ref, code.userId());
+    emailUsers.requireProvable(code.userId(), code.methodId());
     if (!codes.consume(code.methodId(), code.codeHash())) {
       // Used or replaced by a concurrent request between the check and now.
       throw ErrorCode.OTP_CODE_NOT_FOUND.exception();
     }
-    if (!users.markEmailVerified(code.userId(), code.methodId())) {
-      throw ErrorCode.OTP_CODE_NOT_FOUND.exception();
-    }
+    String proven = emailUsers.prove(code.userId(), code.methodId(), now)
+        .orElseThrow(ErrorCode.OTP_CODE_NOT_FOUND::exception);
     UserRecord user = users.find(code.userId()).orElseThrow(ErrorCode.OTP_CODE_NOT_FOUND::exception);
-    String address = user.emails().stream().filter(e -> e.emailId().equals(code.methodId())).findFirst()
+    String address = user.emails().stream().filter(e -> e.emailId().equals(proven)).findFirst()
         .map(UserRecord.StoredEmail::email).orElseThrow(ErrorCode.OTP_CODE_NOT_FOUND::exception);
-    IssuedSession session = sessions.signIn(user.userId(), AuthenticationFactor.emailOtp(now, code.methodId(),
-        address), ref, r.sessionDurationMinutes(), r.sessionCustomClaims(), attributes);
-    return new Authenticated(user, code.methodId(), session);
+    IssuedSession session = sessions.signIn(user.userId(), AuthenticationFactor.emailOtp(now, proven, address), ref,
+        r.sessionDurationMinutes(), r.sessionCustomClaims(), attributes);
+    return new Authenticated(user, proven, session);
   }
 
   /**

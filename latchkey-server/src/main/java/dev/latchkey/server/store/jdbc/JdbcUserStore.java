@@ -1,5 +1,6 @@
 package dev.latchkey.server.store.jdbc;
 
+import dev.latchkey.server.store.PendingEmail;
 import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.store.UserSearch;
 import dev.latchkey.server.store.UserStore;
@@ -104,6 +105,61 @@ final class JdbcUserStore implements UserStore {
   }
 
   @Override
+  public Optional<String> addPendingEmail(String userId, String emailId, String email, Instant createdAt,
+      Instant expiresAt) {
+    return jdbc.inTransaction(c -> {
+      // Takes the user's row first: a user deleted meanwhile is no user (whatever SQLite's foreign_keys say), and
+      // two sends for one user and address do not race to insert it.
+      if (jdbc.update(c, "UPDATE users SET user_id = user_id WHERE user_id = ?", userId) != 1) {
+        return Optional.<String>empty();
+      }
+      List<String> ids = jdbc.query(c, "SELECT email_id FROM pending_emails WHERE user_id = ? AND email = ?",
+          rs -> rs.getString(1), userId, email);
+      if (!ids.isEmpty()) {
+        jdbc.update(c, "UPDATE pending_emails SET expires_at = ? WHERE email_id = ? AND expires_at < ?",
+            expiresAt.toEpochMilli(), ids.get(0), expiresAt.toEpochMilli());
+        return Optional.of(ids.get(0));
+      }
+      jdbc.update(c, "INSERT INTO pending_emails (email_id, user_id, email, created_at, expires_at) "
+          + "VALUES (?, ?, ?, ?, ?)", emailId, userId, email, createdAt.toEpochMilli(), expiresAt.toEpochMilli());
+      return Optional.of(emailId);
+    });
+  }
+
+  @Override
+  public Optional<PendingEmail> findPendingEmail(String emailId) {
+    return jdbc.withConnection(c -> jdbc.query(c, "SELECT email_id, user_id, email, expires_at FROM pending_emails "
+        + "WHERE email_id = ?", rs -> new PendingEmail(rs.getString(1), rs.getString(2), rs.getString(3),
+        Instant.ofEpochMilli(rs.getLong(4))), emailId).stream().findFirst());
+  }
+
+  @Override
+  public boolean confirmPendingEmail(String userId, String emailId, Instant now) {
+    return jdbc.inTransaction(c -> {
+      List<String> address = jdbc.query(c, "SELECT email FROM pending_emails WHERE email_id = ? AND user_id = ?",
+          rs -> rs.getString(1), emailId, userId);
+      if (address.isEmpty()) {
+        return false;
+      }
+      // The UNIQUE email of emails decides: taken by now (by anyone) is a DuplicateKeyException, rolled back.
+      jdbc.update(c, "INSERT INTO emails (email_id, user_id, email, verified, created_at) VALUES (?, ?, ?, ?, ?)",
+          emailId, userId, address.get(0), true, now.toEpochMilli());
+      jdbc.update(c, "DELETE FROM pending_emails WHERE email_id = ?", emailId);
+      jdbc.update(c, "UPDATE users SET status = 'active' WHERE user_id = ? AND status = 'pending'", userId);
+      return true;
+    });
+  }
+
+  @Override
+  public int purgeExpiredPendingEmails(Instant now) {
+    // Its expiry is taken a moment before the link's or code's own: kept while one of them is live.
+    long at = now.toEpochMilli();
+    return jdbc.update("DELETE FROM pending_emails WHERE expires_at <= ? AND NOT EXISTS (SELECT 1 FROM email_tokens t "
+        + "WHERE t.email_id = pending_emails.email_id AND t.expires_at > ?) AND NOT EXISTS (SELECT 1 FROM otp_codes o "
+        + "WHERE o.method_id = pending_emails.email_id AND o.expires_at > ?)", at, at, at);
+  }
+
+  @Override
   public boolean markEmailVerified(String userId, String emailId) {
     return jdbc.inTransaction(c -> {
       if (jdbc.update(c, "UPDATE emails SET verified = ? WHERE email_id = ? AND user_id = ?", true, emailId,
@@ -131,6 +187,7 @@ final class JdbcUserStore implements UserStore {
       jdbc.update(c, "DELETE FROM sessions WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM email_tokens WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM otp_codes WHERE user_id = ?", userId);
+      jdbc.update(c, "DELETE FROM pending_emails WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM passwords WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM emails WHERE user_id = ?", userId);
       return jdbc.update(c, "DELETE FROM users WHERE user_id = ?", userId) == 1;
