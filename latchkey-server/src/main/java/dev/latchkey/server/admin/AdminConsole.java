@@ -202,7 +202,17 @@ public final class AdminConsole {
       ctx.status(429).html(loginPage(ctx, "Too many failed sign-ins. " + e.getMessage(), true, name));
       return;
     }
-    if (name.isEmpty() || !accounts.verify(name, password)) {
+    boolean verified;
+    try {
+      verified = !name.isEmpty() && accounts.verify(name, password);
+    } catch (ApiException e) {
+      // The password hashing queue is full (server_busy): nothing was checked, so it is no failed attempt.
+      attempt.release();
+      e.retryAfter().ifPresent(d -> ctx.header("Retry-After", String.valueOf(Math.max(1, d.toSeconds()))));
+      ctx.status(e.code().status()).html(loginPage(ctx, e.getMessage(), true, name));
+      return;
+    }
+    if (!verified) {
       ctx.status(401).html(loginPage(ctx, "Wrong name or password.", true, name));
       return;
     }
