@@ -211,6 +211,19 @@ class OpenApiTest {
     assertThat(requests).as("request bodies checked").isGreaterThan(50);
   }
 
+  /** The fragment docs/api.md shows ("OpenAPI") is the served document's, word for word. */
+  @Test
+  void theFragmentInTheApiDocIsTheServedOne() throws IOException {
+    String markdown = java.nio.file.Files.readString(ApiDocTest.apiDoc());
+    int section = markdown.indexOf("\n## OpenAPI (`GET /openapi.json`)\n");
+    assertThat(section).as("the OpenAPI section of docs/api.md").isNotNegative();
+    int start = markdown.indexOf("```jsonc\n", section) + "```jsonc\n".length();
+    JsonNode fragment = JSON.readTree(markdown.substring(start, markdown.indexOf("```", start)));
+    assertThat(fragment.size()).isEqualTo(1);
+    String path = fragment.fieldNames().next();
+    assertThat(fragment.get(path)).isEqualTo(doc.path("paths").path(path));
+  }
+
   /** The schemas mean something: what a reply must have, must not have, and the types of its values. */
   @Test
   void theSchemasRefuseAReplyWithAMissingExtraOrMistypedField() throws IOException {
