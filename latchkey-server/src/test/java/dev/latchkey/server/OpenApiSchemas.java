@@ -7,6 +7,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -26,7 +27,9 @@ import java.util.Map;
 final class OpenApiSchemas {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
-  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  /** Formats asserted too (2020-12 makes them annotations by default): a timestamp must be RFC 3339. */
+  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+      b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
 
   private final JsonNode components;
   private final Map<String, Schema> compiled = new HashMap<>();

@@ -265,6 +265,12 @@ class OpenApiTest {
     assertThat(schemas.problems(error, JSON.readTree("{\"status_code\": 404, \"request_id\": \"r\", "
         + "\"error_type\": \"no_such_type\", \"error_message\": \"m\", \"error_url\": \"https://x.test/\"}")))
         .singleElement().asString().contains("error_type");
+    JsonNode mail = doc.at("/components/schemas/OutboxMail");
+    String aMail = "{\"sent_at\": \"%s\", \"to\": \"a@example.com\", \"subject\": \"s\", \"link\": null, "
+        + "\"token\": null, \"code\": \"123456\"}";
+    assertThat(schemas.problems(mail, JSON.readTree(aMail.formatted("2026-11-25T22:20:31.910Z")))).isEmpty();
+    assertThat(schemas.problems(mail, JSON.readTree(aMail.formatted("yesterday")))).singleElement().asString()
+        .contains("sent_at");
     JsonNode me = operation("GET /sdk/v1/users/me").at("/responses/200/content/application~1json/schema");
     assertThat(schemas.problems(me, JSON.readTree("{\"status_code\": 200}"))).as("an SDK reply outside data")
         .isNotEmpty();
