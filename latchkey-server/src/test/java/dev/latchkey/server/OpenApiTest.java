@@ -123,7 +123,7 @@ class OpenApiTest {
   @Test
   void theErrorSchemaNamesEveryErrorTypeAndEveryOperationAnswersIt() {
     List<String> types = new ArrayList<>();
-    doc.at("/components/schemas/Error/properties/error_type/enum").forEach(t -> types.add(t.asText()));
+    doc.at("/components/schemas/ApiError/properties/error_type/enum").forEach(t -> types.add(t.asText()));
     assertThat(types).containsExactlyInAnyOrderElementsOf(
         Arrays.stream(ErrorType.values()).map(ErrorType::wireName).toList());
     doc.path("paths").forEach(item -> item.forEach(op -> assertThat(op.at("/responses/default/$ref").asText())
@@ -190,7 +190,7 @@ class OpenApiTest {
       boolean success = status.asInt() / 100 == 2;
       JsonNode replySchema = success
           ? operation.at("/responses/" + status.asInt() + "/content/application~1json/schema")
-          : doc.at("/components/schemas/Error");
+          : doc.at("/components/schemas/ApiError");
       if (replySchema.isMissingNode()) {
         problems.add(where + ": no schema for a " + status + " reply");
       } else {
@@ -261,7 +261,7 @@ class OpenApiTest {
     assertThat(schemas.problems(health, JSON.readTree(
         "{\"status_code\": 201, \"request_id\": \"r\", \"status\": \"ok\"}")))
         .containsExactly("/status_code: must be the constant value '200'");
-    JsonNode error = doc.at("/components/schemas/Error");
+    JsonNode error = doc.at("/components/schemas/ApiError");
     assertThat(schemas.problems(error, JSON.readTree("{\"status_code\": 404, \"request_id\": \"r\", "
         + "\"error_type\": \"no_such_type\", \"error_message\": \"m\", \"error_url\": \"https://x.test/\"}")))
         .singleElement().asString().contains("error_type");

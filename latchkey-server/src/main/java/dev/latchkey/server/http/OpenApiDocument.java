@@ -26,7 +26,12 @@ final class OpenApiDocument {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([a-z_]+)\\}");
   static final String FLAT_USER = "UserReply";
+  /**
+   * The error reply: the response {@code Error}, its schema {@code ApiError} (not {@code Error}, a name client
+   * generators must change in most languages).
+   */
   static final String ERROR = "Error";
+  static final String ERROR_SCHEMA = "ApiError";
 
   private OpenApiDocument() {}
 
@@ -36,7 +41,7 @@ final class OpenApiDocument {
     WireSchemas schemas = new WireSchemas(Replies.JSON, ApiCatalog.NULLABLE_STRINGS,
         Map.of(ApiCatalog.FLAT_USER_PROPERTY, WireSchemas.ref(FLAT_USER), "status_code", success()));
     schemas.component(FLAT_USER, flatUser(schemas));
-    schemas.component(ERROR, errorSchema());
+    schemas.component(ERROR_SCHEMA, errorSchema());
 
     ObjectNode doc = NODES.objectNode();
     doc.put("openapi", "3.1.0");
@@ -62,7 +67,7 @@ final class OpenApiDocument {
     schemas.components().forEach(componentSchemas::set);
     components.putObject("responses").putObject(ERROR)
         .put("description", "Stytch's error shape; error_type is stable, key on it (docs/api.md, Errors).")
-        .putObject("content").putObject("application/json").set("schema", WireSchemas.ref(ERROR));
+        .putObject("content").putObject("application/json").set("schema", WireSchemas.ref(ERROR_SCHEMA));
     components.set("securitySchemes", securitySchemes());
     return doc;
   }
@@ -105,8 +110,8 @@ final class OpenApiDocument {
 
   private static void success(ObjectNode responses, String path, ApiCatalog.Reply reply, WireSchemas schemas) {
     switch (reply) {
-      case ApiCatalog.Json(java.lang.reflect.Type type) -> json(responses, path, schemas.reply(type));
-      case ApiCatalog.FlatUser() -> json(responses, path, WireSchemas.ref(FLAT_USER));
+      case ApiCatalog.Json(java.lang.reflect.Type type) -> json(responses, path, schemas.reply(type), schemas);
+      case ApiCatalog.FlatUser() -> json(responses, path, WireSchemas.ref(FLAT_USER), schemas);
       case ApiCatalog.Redirect(List<Integer> statuses) -> {
         for (int status : statuses) {
           ObjectNode r = responses.putObject(String.valueOf(status));
@@ -122,16 +127,24 @@ final class OpenApiDocument {
     }
   }
 
-  private static void json(ObjectNode responses, String path, ObjectNode schema) {
-    ObjectNode s = schema;
-    if (path.startsWith("/sdk/")) {
-      s = NODES.objectNode().put("type", "object");
-      s.putObject("properties").set("data", schema);
-      s.putArray("required").add("data");
-      s.put("additionalProperties", false);
-    }
+  private static void json(ObjectNode responses, String path, ObjectNode schema, WireSchemas schemas) {
+    ObjectNode s = path.startsWith("/sdk/") ? sdkData(schema, schemas) : schema;
     responses.putObject("200").put("description", "Success.").putObject("content").putObject("application/json")
         .set("schema", s);
+  }
+
+  /** {@code {"data": reply}}, the success of a frontend SDK route, as the component {@code <reply>Data}. */
+  private static ObjectNode sdkData(ObjectNode reply, WireSchemas schemas) {
+    ObjectNode s = NODES.objectNode().put("type", "object");
+    s.putObject("properties").set("data", reply);
+    s.putArray("required").add("data");
+    s.put("additionalProperties", false);
+    String ref = reply.path("$ref").asText();
+    if (!ref.startsWith(WireSchemas.REF_PREFIX)) {
+      return s;
+    }
+    String name = ref.substring(WireSchemas.REF_PREFIX.length()) + "Data";
+    return schemas.components().containsKey(name) ? WireSchemas.ref(name) : schemas.component(name, s);
   }
 
   private static ObjectNode undescribed(String method, String path) {
