@@ -140,6 +140,8 @@ public final class HttpApi {
       new OAuthRoutes(services.oauth(), sdkAuth, project, services.publicUrl()).register(table);
       new SdkUserFactorRoutes(sdkAuth, users).register(table);
       new WebAuthnRoutes(services.webauthn(), sdkAuth).register(table);
+      // The document is built on its first request, from every route in the table by then.
+      new OpenApiRoutes(table).register();
       registered.set(table.registered());
       // Pages for people, not API routes: outside the route table (and so outside docs/api.md).
       if (operations.admin() != null) {
