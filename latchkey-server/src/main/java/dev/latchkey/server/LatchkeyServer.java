@@ -28,6 +28,7 @@ import dev.latchkey.server.factor.password.PasswordResetService;
 import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.session.SessionJwts;
 import dev.latchkey.server.session.SessionPurger;
+import dev.latchkey.server.session.SessionEventHub;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
@@ -70,6 +71,7 @@ public final class LatchkeyServer implements AutoCloseable {
   private final boolean createdProject;
   private final HttpApi http;
   private final ScheduledExecutorService background;
+  private final SessionEventHub eventHub;
   private boolean stopped;
 
   private LatchkeyServer(Settings settings, Clock clock) {
@@ -90,6 +92,7 @@ public final class LatchkeyServer implements AutoCloseable {
       KeyRing keys = new KeyRing(stores.keys(), encryption, ids, clock, settings.keyRetention());
       keys.start();
       Provider rsa = CryptoProviders.select(settings.cryptoProvider(), LOG::info);
+      this.eventHub = new SessionEventHub(stores.sessionEvents());
       SessionService sessions = new SessionService(stores.sessions(),
           new SessionJwts(keys, project.projectId(), rsa), ids, clock, settings.lastAccessedWriteInterval());
       UserService users = new UserService(stores.users(), ids, clock);
@@ -124,7 +127,8 @@ public final class LatchkeyServer implements AutoCloseable {
           outbox != null && settings.mail().devOutbox() ? outbox : null,
           new SessionMigrateService(settings.sessionMigrateIssuer() == null ? null
               : new OidcProvider(settings.sessionMigrateIssuer(), clock), stores.users(), users, sessions, clock),
-          oauth, settings.oauth().publicUrl(), webauthn),
+          oauth, settings.oauth().publicUrl(), webauthn, new HttpApi.SessionEvents(eventHub,
+              settings.sessionEventsHeartbeat())),
           new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat())));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -145,7 +149,11 @@ public final class LatchkeyServer implements AutoCloseable {
           settings.purgeInterval());
       schedule("refresh signing keys", keys::refresh, settings.keyRefreshInterval());
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.
-      stores.watch(Map.of(Stores.KEYS_CHANGED, keys::refresh));
+      // Events committed on another node are announced the same way; the hub then reads them from the log.
+      stores.watch(Map.of(Stores.KEYS_CHANGED, keys::refresh, Stores.SESSION_EVENTS, eventHub::wake));
+      schedule("prune old session events",
+          () -> stores.sessionEvents().prune(clock.instant().minus(settings.sessionEventsRetention())),
+          settings.purgeInterval());
     } catch (RuntimeException e) {
       stores.close();
       throw e;
@@ -213,6 +221,8 @@ public final class LatchkeyServer implements AutoCloseable {
     }
     stopped = true;
     try {
+      // Open event streams end first (their handlers return), so stopping the HTTP server need not wait for them.
+      eventHub.close();
       http.stop();
     } finally {
       background.shutdownNow();

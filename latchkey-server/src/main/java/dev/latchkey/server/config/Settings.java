@@ -46,7 +46,9 @@ public record Settings(
     String metricsToken,
     java.net.URI sessionMigrateIssuer,
     OAuthSettings oauth,
-    List<String> webauthnOrigins) {
+    List<String> webauthnOrigins,
+    Duration sessionEventsRetention,
+    Duration sessionEventsHeartbeat) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -85,7 +87,9 @@ public record Settings(
         src.read(METRICS_TOKEN),
         src.read(SESSION_MIGRATE_ISSUER),
         oauth(src),
-        src.read(WEBAUTHN_ORIGINS));
+        src.read(WEBAUTHN_ORIGINS),
+        src.read(SESSION_EVENTS_RETENTION),
+        src.read(SESSION_EVENTS_HEARTBEAT));
   }
 
   private static OAuthSettings oauth(Source src) {

@@ -189,6 +189,11 @@ public final class SettingsCatalog {
       "Comma-separated browser origins (scheme://host[:port]) where passkeys may be registered and used; a ceremony's "
           + "domain (the RP ID) must be the host of one of them or a parent domain of it; unset, passkeys are off",
       null, ValueParsers::origins).byDefault(List.of(), "none");
+  public static final Setting<Duration> SESSION_EVENTS_RETENTION = duration("LATCHKEY_SESSION_EVENTS_RETENTION", "1h",
+      "10m", "30d", "How long session events are kept for GET /v1/sessions/events to replay (at least a JWT's 5 "
+          + "minutes plus margin); pruned every LATCHKEY_PURGE_INTERVAL");
+  public static final Setting<Duration> SESSION_EVENTS_HEARTBEAT = duration("LATCHKEY_SESSION_EVENTS_HEARTBEAT",
+      "15s", "1s", "25s", "How often an idle event stream sends a heartbeat comment (under the 30 s idle timeout)");
   public static final List<Setting<?>> ALL = List.of(PORT, BIND, DATA_DIR, DATABASE_URL, PROJECT_ID, SECRET,
       PUBLIC_TOKEN, KEY_ENCRYPTION_KEY, KEY_RETENTION, KEY_REFRESH_INTERVAL, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
       ARGON2_PARALLELISM, PURGE_INTERVAL, DATABASE_TIMEOUT, DATABASE_POOL_SIZE, CORS_ORIGINS, TOTP_ISSUER,
@@ -199,7 +204,8 @@ public final class SettingsCatalog {
       OAUTH_GOOGLE_ISSUER, OAUTH_MICROSOFT_CLIENT_ID, OAUTH_MICROSOFT_CLIENT_SECRET, OAUTH_MICROSOFT_ISSUER,
       OAUTH_APPLE_CLIENT_ID, OAUTH_APPLE_CLIENT_SECRET, OAUTH_APPLE_ISSUER, OAUTH_GITHUB_CLIENT_ID,
       OAUTH_GITHUB_CLIENT_SECRET, OAUTH_GITHUB_BASE_URL, OAUTH_GITHUB_API_URL, OAUTH_OIDC_CLIENT_ID,
-      OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, CONFIG_FILE);
+      OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, SESSION_EVENTS_RETENTION, SESSION_EVENTS_HEARTBEAT,
+      CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

@@ -235,7 +235,14 @@ public enum ErrorCode {
   UNABLE_TO_AUTH_WEBAUTHN_REGISTRATION(ErrorType.UNABLE_TO_AUTH_WEBAUTHN_REGISTRATION,
       "The passkey or WebAuthn credential could not be verified for this ceremony."),
   WEBAUTHN_REGISTRATION_NOT_FOUND(ErrorType.WEBAUTHN_REGISTRATION_NOT_FOUND,
-      "No passkey or WebAuthn registration matches.");
+      "No passkey or WebAuthn registration matches."),
+  // Issue 17: session events.
+  INVALID_LAST_EVENT_ID(ErrorType.INVALID_LAST_EVENT_ID,
+      "Last-Event-ID must be the id of an event this stream sent: a whole number, 0 or more."),
+  EVENT_HISTORY_EXPIRED(ErrorType.EVENT_HISTORY_EXPIRED,
+      "Events after this Last-Event-ID are no longer kept (LATCHKEY_SESSION_EVENTS_RETENTION) or never existed: "
+          + "resync (read the state you need again) and reconnect without Last-Event-ID, or with 0 to replay all "
+          + "that is kept.");
 
   private final ErrorType type;
   private final String message;

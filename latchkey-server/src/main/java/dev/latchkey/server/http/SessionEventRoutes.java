@@ -1,0 +1,147 @@
+package dev.latchkey.server.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.model.WireJson;
+import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.session.SessionEventHub;
+import dev.latchkey.server.store.SessionEvent;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Session events as Server-Sent Events: {@code GET /v1/sessions/events} (project credentials, every event) and
+ * {@code GET /sdk/v1/sessions/events} (a session's credentials, that session's events only, ending after its
+ * revocation or expiry). Written straight to the servlet response rather than through Javalin's SSE client, so that
+ * each event is flushed as it is written and a gone client shows as a failed write (at the latest at the next
+ * heartbeat), which ends the handler and its virtual thread. While idle a stream holds no database connection.
+ */
+final class SessionEventRoutes {
+  private static final ObjectMapper JSON = WireJson.mapper();
+  private final SessionEventHub hub;
+  private final SdkAuth sdkAuth;
+  private final Duration heartbeat;
+
+  SessionEventRoutes(SessionEventHub hub, SdkAuth sdkAuth, Duration heartbeat) {
+    this.hub = hub;
+    this.sdkAuth = sdkAuth;
+    this.heartbeat = heartbeat;
+  }
+
+  void register(RouteTable routes) {
+    routes.get("/v1/sessions/events", this::all);
+    routes.get("/sdk/v1/sessions/events", this::own);
+  }
+
+  private void all(Context ctx) throws IOException, InterruptedException {
+    long after = resumePoint(ctx, hub.head());
+    stream(ctx, after, e -> true, e -> false);
+  }
+
+  private void own(Context ctx) throws IOException, InterruptedException {
+    // The cursor is taken before the session is checked: a revocation between the two is then after the cursor.
+    long after = resumePoint(ctx, hub.head());
+    String sessionId = sdkAuth.requireSession(ctx).session().sessionId();
+    stream(ctx, after, e -> e.sessionId().equals(sessionId),
+        e -> e.type().equals(SessionEvent.REVOKED) || e.type().equals(SessionEvent.EXPIRED));
+  }
+
+  /** Last-Event-ID: absent starts at {@code head} (new events only), 0 replays all that is kept, n resumes after n. */
+  private long resumePoint(Context ctx, long head) {
+    String header = ctx.header("Last-Event-ID");
+    if (header == null || header.isBlank()) {
+      return head;
+    }
+    long after;
+    try {
+      after = Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      throw ErrorCode.INVALID_LAST_EVENT_ID.exception();
+    }
+    if (after < 0) {
+      throw ErrorCode.INVALID_LAST_EVENT_ID.exception();
+    }
+    try {
+      hub.checkResumable(after);
+    } catch (SessionEventHub.HistoryGoneException e) {
+      throw ErrorCode.EVENT_HISTORY_EXPIRED.exception();
+    }
+    return after;
+  }
+
+  private void stream(Context ctx, long after, Predicate<SessionEvent> wanted, Predicate<SessionEvent> last)
+      throws IOException, InterruptedException {
+    var res = ctx.res();
+    res.setStatus(200);
+    res.setContentType("text/event-stream;charset=utf-8");
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("X-Accel-Buffering", "no");
+    OutputStream out = res.getOutputStream();
+    // The first bytes commit the headers, so the client knows at once that it is subscribed.
+    write(out, "retry: 1000\n: subscribed\n\n");
+    long cursor = after;
+    try {
+      while (true) {
+        List<SessionEvent> events;
+        try {
+          events = hub.next(cursor, heartbeat);
+        } catch (SessionEventHub.HistoryGoneException e) {
+          write(out, "event: resync\ndata: " + JSON.writeValueAsString(Map.of("error_type",
+              ErrorCode.EVENT_HISTORY_EXPIRED.type(), "error_message",
+              ErrorCode.EVENT_HISTORY_EXPIRED.message())) + "\n\n");
+          return;
+        }
+        if (hub.closed()) {
+          return;
+        }
+        if (events.isEmpty()) {
+          write(out, ": heartbeat\n\n");
+          continue;
+        }
+        StringBuilder batch = new StringBuilder();
+        boolean done = false;
+        for (SessionEvent e : events) {
+          cursor = e.id();
+          if (wanted.test(e)) {
+            batch.append("id: ").append(e.id()).append("\nevent: ").append(e.type()).append("\ndata: ")
+                .append(JSON.writeValueAsString(wire(e))).append("\n\n");
+            if (last.test(e)) {
+              done = true;
+              break;
+            }
+          }
+        }
+        if (!batch.isEmpty()) {
+          write(out, batch.toString());
+        }
+        if (done) {
+          return;
+        }
+      }
+    } catch (IOException gone) {
+      // The client went away (or the server is stopping): the stream simply ends.
+    }
+  }
+
+  static Map<String, Object> wire(SessionEvent e) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("event_id", e.id());
+    m.put("type", e.type());
+    m.put("session_id", e.sessionId());
+    m.put("user_id", e.userId());
+    m.put("occurred_at", e.occurredAt().toString());
+    m.put("data", e.data());
+    return m;
+  }
+
+  private static void write(OutputStream out, String text) throws IOException {
+    out.write(text.getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+}
