@@ -47,9 +47,71 @@ final class SessionEventRoutes {
   private void own(Context ctx) throws IOException, InterruptedException {
     // The cursor is taken before the session is checked: a revocation between the two is then after the cursor.
     long after = resumePoint(ctx, hub.head());
+    Duration longPoll = longPoll(ctx);
     String sessionId = sdkAuth.requireSession(ctx).session().sessionId();
-    stream(ctx, after, e -> e.sessionId().equals(sessionId),
-        e -> e.type().equals(SessionEvent.REVOKED) || e.type().equals(SessionEvent.EXPIRED));
+    Predicate<SessionEvent> mine = e -> e.sessionId().equals(sessionId);
+    Predicate<SessionEvent> ending = e -> e.type().equals(SessionEvent.REVOKED)
+        || e.type().equals(SessionEvent.EXPIRED);
+    if (longPoll != null) {
+      poll(ctx, after, longPoll, mine, ending);
+    } else {
+      stream(ctx, after, mine, ending);
+    }
+  }
+
+  /** {@code wait_seconds} (1 to 25): long polling for clients whose HTTP stack reads whole replies only. */
+  private static Duration longPoll(Context ctx) {
+    String wait = ctx.queryParam("wait_seconds");
+    if (wait == null) {
+      return null;
+    }
+    try {
+      int seconds = Integer.parseInt(wait);
+      if (seconds >= 1 && seconds <= 25) {
+        return Duration.ofSeconds(seconds);
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw ErrorCode.BAD_REQUEST.exception("wait_seconds must be a whole number from 1 to 25.");
+  }
+
+  /**
+   * One long poll: the same event format, but the reply ends at the first batch that holds an event for the caller
+   * (or when {@code wait} has passed), with a last {@code id:} line naming where to resume.
+   */
+  private void poll(Context ctx, long after, Duration wait, Predicate<SessionEvent> wanted,
+      Predicate<SessionEvent> last) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    long cursor = after;
+    StringBuilder batch = new StringBuilder();
+    try {
+      while (batch.isEmpty() && !hub.closed()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        for (SessionEvent e : hub.next(cursor, Duration.ofNanos(left))) {
+          cursor = e.id();
+          if (wanted.test(e)) {
+            append(batch, e);
+            if (last.test(e)) {
+              break;
+            }
+          }
+        }
+      }
+    } catch (SessionEventHub.HistoryGoneException e) {
+      throw ErrorCode.EVENT_HISTORY_EXPIRED.exception();
+    }
+    ctx.contentType("text/event-stream;charset=utf-8");
+    ctx.header("Cache-Control", "no-store");
+    ctx.result(batch.append("id: ").append(cursor).append("\n\n").toString());
+  }
+
+  private static void append(StringBuilder batch, SessionEvent e) throws IOException {
+    batch.append("id: ").append(e.id()).append("\nevent: ").append(e.type()).append("\ndata: ")
+        .append(JSON.writeValueAsString(wire(e))).append("\n\n");
   }
 
   /** Last-Event-ID: absent starts at {@code head} (new events only), 0 replays all that is kept, n resumes after n. */
@@ -109,8 +171,7 @@ final class SessionEventRoutes {
         for (SessionEvent e : events) {
           cursor = e.id();
           if (wanted.test(e)) {
-            batch.append("id: ").append(e.id()).append("\nevent: ").append(e.type()).append("\ndata: ")
-                .append(JSON.writeValueAsString(wire(e))).append("\n\n");
+            append(batch, e);
             if (last.test(e)) {
               done = true;
               break;
