@@ -190,4 +190,44 @@ class SessionEventsApiTest {
     assertThat(after.status).isEqualTo(404);
     assertThat(after.error().path("error_type").asText()).isEqualTo("session_not_found");
   }
+
+  @Test
+  void aLongPollEndsWithTheSessionsEventAndTheIdToResumeFrom() {
+    Reply mine = signUp(api, 60);
+    String sdkAuth = ApiClient.basic(server.publicToken, mine.text("session_token"));
+    Thread revoker = Thread.ofVirtual().start(() -> {
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        return;
+      }
+      api.post("/v1/sessions/revoke", body("session_id", sessionId(mine)));
+    });
+    Reply r = api.send("GET", "/sdk/v1/sessions/events?wait_seconds=20", null, Map.of("Authorization", sdkAuth));
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.text()).contains("event: session.revoked").contains(sessionId(mine));
+    assertThat(r.text().strip().lines().reduce((a, b) -> b).orElseThrow()).startsWith("id: ");
+    revoker.interrupt();
+  }
+
+  @Test
+  void aLongPollWithNothingForTheSessionEndsEmptyWithAResumeId() {
+    Reply mine = signUp(api, 60);
+    String sdkAuth = ApiClient.basic(server.publicToken, mine.text("session_token"));
+    Reply r = api.send("GET", "/sdk/v1/sessions/events?wait_seconds=1", null, Map.of("Authorization", sdkAuth));
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.text()).doesNotContain("event:").startsWith("id: ");
+  }
+
+  @Test
+  void aWaitOutsideOneToTwentyFiveSecondsIsA400() {
+    Reply mine = signUp(api, 60);
+    String sdkAuth = ApiClient.basic(server.publicToken, mine.text("session_token"));
+    for (String bad : new String[] {"0", "26", "x", "1.5"}) {
+      Reply r = api.send("GET", "/sdk/v1/sessions/events?wait_seconds=" + bad, null,
+          Map.of("Authorization", sdkAuth));
+      assertThat(r.status()).as(bad).isEqualTo(400);
+      assertThat(r.text("error_type")).isEqualTo("bad_request");
+    }
+  }
 }
