@@ -146,6 +146,8 @@ public final class SessionEventsBench {
       Map<Integer, Long> revokedAt = new ConcurrentHashMap<>();
       List<Long> micros = Collections.synchronizedList(new ArrayList<>());
       AtomicInteger wrong = new AtomicInteger();
+      AtomicInteger failed = new AtomicInteger();
+      java.util.Set<Integer> openIndices = ConcurrentHashMap.newKeySet();
       CountDownLatch open = new CountDownLatch(subscribers);
       CountDownLatch delivered = new CountDownLatch(deliveries);
       List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
@@ -153,7 +155,7 @@ public final class SessionEventsBench {
         int index = i;
         Thread.ofVirtual().start(() -> {
           try {
-            Socket s = new Socket(url.getHost(), url.getPort());
+            Socket s = connect(url);
             sockets.add(s);
             String credentials = Base64.getEncoder().encodeToString((cluster.publicToken + ":"
                 + SessionFixture.token(cluster.seed, index)).getBytes(StandardCharsets.UTF_8));
@@ -166,6 +168,7 @@ public final class SessionEventsBench {
             for (String line; (line = in.readLine()) != null; ) {
               if (!counted && line.contains("subscribed")) {
                 counted = true;
+                openIndices.add(index);
                 open.countDown();
               }
               if (line.equals("event: session.revoked")) {
@@ -180,13 +183,15 @@ public final class SessionEventsBench {
               }
             }
           } catch (IOException e) {
-            // the stream ended
+            failed.incrementAndGet();
           }
         });
+        if (i % 500 == 499) {
+          Thread.sleep(100); // opening in waves keeps the accept queue from overflowing
+        }
       }
-      if (!open.await(10, TimeUnit.MINUTES)) {
-        throw new IllegalStateException((subscribers - open.getCount()) + " of " + subscribers + " streams opened");
-      }
+      open.await(5, TimeUnit.MINUTES);
+      long opened = subscribers - open.getCount();
       Thread.sleep(2000);
       long rssOpen = node.statusKib("VmRSS");
       HttpClient http = HttpClient.newHttpClient();
@@ -194,8 +199,10 @@ public final class SessionEventsBench {
           .getBytes(StandardCharsets.UTF_8));
       java.util.Random random = new java.util.Random(1);
       java.util.Set<Integer> chosen = new java.util.LinkedHashSet<>();
-      while (chosen.size() < deliveries) {
-        chosen.add(random.nextInt(subscribers));
+      List<Integer> candidates = new ArrayList<>(openIndices);
+      Collections.sort(candidates);
+      while (chosen.size() < Math.min(deliveries, candidates.size())) {
+        chosen.add(candidates.get(random.nextInt(candidates.size())));
       }
       for (int index : chosen) {
         revokedAt.put(index, System.nanoTime());
@@ -205,7 +212,8 @@ public final class SessionEventsBench {
       }
       boolean all = delivered.await(2, TimeUnit.MINUTES);
       long rssPeak = node.statusKib("VmHWM");
-      System.out.println("subscribers " + subscribers + ": server RSS " + rssBefore / 1024 + " MiB before, "
+      System.out.println("subscribers " + opened + " open of " + subscribers + " (" + failed.get()
+          + " connections failed): server RSS " + rssBefore / 1024 + " MiB before, "
           + rssOpen / 1024 + " MiB with all open, peak " + rssPeak / 1024 + " MiB; " + summary(micros, "deliveries")
           + (all ? "" : " (NOT all delivered: " + delivered.getCount() + " missing)") + "; deliveries to a stream "
           + "whose session was not revoked: " + wrong.get());
@@ -213,6 +221,25 @@ public final class SessionEventsBench {
         s.close();
       }
     }
+  }
+
+  /** A socket to {@code url}, retried a few times when the accept queue is full. */
+  private static Socket connect(URI url) throws IOException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        return new Socket(url.getHost(), url.getPort());
+      } catch (IOException e) {
+        last = e;
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+    throw last;
   }
 
   private static String summary(List<Long> micros, String what) {
