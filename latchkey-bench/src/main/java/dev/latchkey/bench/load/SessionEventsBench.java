@@ -183,13 +183,16 @@ public final class SessionEventsBench {
               }
             }
           } catch (IOException e) {
-            if (failed.incrementAndGet() > 0 && !openIndices.contains(index)) {
+            if (failed.incrementAndGet() == 1) {
+              System.err.println("first failed stream: " + e);
+            }
+            if (!openIndices.contains(index)) {
               open.countDown(); // resolved, as a failure: the wait below need not wait it out
             }
           }
         });
-        if (i % 500 == 499) {
-          Thread.sleep(100); // opening in waves keeps the accept queue from overflowing
+        if (i % 250 == 249) {
+          Thread.sleep(250); // opening in waves keeps the accept queue from overflowing
         }
       }
       open.await(5, TimeUnit.MINUTES);
@@ -228,7 +231,7 @@ public final class SessionEventsBench {
   /** A socket to {@code url}, retried a few times when the accept queue is full. */
   private static Socket connect(URI url) throws IOException {
     IOException last = null;
-    for (int attempt = 0; attempt < 20; attempt++) {
+    for (int attempt = 0; attempt < 50; attempt++) {
       try {
         return new Socket(url.getHost(), url.getPort());
       } catch (IOException e) {
