@@ -35,6 +35,12 @@ import java.util.Objects;
  *   <tr><td>{@code jwksCoolDown}</td><td>30s</td><td>1s..1h</td><td>At most one key-set fetch per window</td></tr>
  *   <tr><td>{@code jwksMaxStale}</td><td>1h</td><td>0..7d</td><td>How long past its max-age a key set keeps serving
  *   while it cannot be refreshed</td></tr>
+ *   <tr><td>{@code revocationStream}</td><td>false</td><td></td><td>Follow session events; refuse revoked sessions'
+ *   JWTs locally</td></tr>
+ *   <tr><td>{@code revocationStreamMaxDowntime}</td><td>30s</td><td>0..5m</td><td>How long the stream may be down
+ *   before local verification fails safe</td></tr>
+ *   <tr><td>{@code revocationStreamFailSafe}</td><td>CALL_API</td><td>CALL_API, REFUSE</td><td>What it does
+ *   then</td></tr>
  * </table>
  */
 public final class LatchkeyBackend implements AutoCloseable {
@@ -43,6 +49,18 @@ public final class LatchkeyBackend implements AutoCloseable {
   private final Sessions sessions;
   private final Users users;
   private final Passwords passwords;
+  private final RevocationStream revocations;
+
+  /**
+   * What local verification does when the revocation stream has been down longer than its bound: it never trusts
+   * a JWT it cannot check against the stream.
+   */
+  public enum FailSafe {
+    /** Ask the server ({@code POST /v1/sessions/authenticate}) for each JWT until the stream is back. */
+    CALL_API,
+    /** Refuse with {@code REVOCATION_STREAM_DOWN} (a could-not-check failure: the filter answers 503). */
+    REFUSE
+  }
 
   private LatchkeyBackend(Config config) {
     this.config = config;
@@ -52,7 +70,9 @@ public final class LatchkeyBackend implements AutoCloseable {
     JwksCache keys = new JwksCache(transport, config.projectId, config.clock, config.jwksTimeout,
         config.jwksCoolDown, config.jwksMaxStale);
     JwtVerifier verifier = new JwtVerifier(keys, transport.json(), config.clock, config.leeway, config.projectId);
-    this.sessions = new Sessions(transport, verifier, config.projectId);
+    this.revocations = config.revocationStream ? new RevocationStream(transport, config.clock, config.leeway) : null;
+    this.sessions = new Sessions(transport, verifier, config.projectId, revocations,
+        config.revocationStreamMaxDowntime, config.revocationStreamFailSafe);
     this.users = new Users(transport);
     this.passwords = new Passwords(transport);
   }
@@ -92,6 +112,9 @@ public final class LatchkeyBackend implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (revocations != null) {
+      revocations.close();
+    }
     Object client = http;
     if (client instanceof AutoCloseable) {
       try {
@@ -117,6 +140,9 @@ public final class LatchkeyBackend implements AutoCloseable {
     Duration jwksTimeout = Duration.ofSeconds(3);
     Duration jwksCoolDown = Duration.ofSeconds(30);
     Duration jwksMaxStale = Duration.ofHours(1);
+    boolean revocationStream;
+    Duration revocationStreamMaxDowntime = Duration.ofSeconds(30);
+    FailSafe revocationStreamFailSafe = FailSafe.CALL_API;
 
     Config copy() {
       Config c = new Config();
@@ -129,6 +155,9 @@ public final class LatchkeyBackend implements AutoCloseable {
       c.jwksTimeout = jwksTimeout;
       c.jwksCoolDown = jwksCoolDown;
       c.jwksMaxStale = jwksMaxStale;
+      c.revocationStream = revocationStream;
+      c.revocationStreamMaxDowntime = revocationStreamMaxDowntime;
+      c.revocationStreamFailSafe = revocationStreamFailSafe;
       return c;
     }
   }
@@ -195,6 +224,32 @@ public final class LatchkeyBackend implements AutoCloseable {
     /** How long past its max-age an unrefreshable key set still serves, 0 to 7 days; default 1 h. */
     public Builder jwksMaxStale(Duration maxStale) {
       c.jwksMaxStale = Checks.duration("jwksMaxStale", maxStale, Duration.ZERO, Duration.ofDays(7));
+      return this;
+    }
+
+    /**
+     * Follows the server's session events ({@code GET /v1/sessions/events}) so that local verification refuses the
+     * JWT of a revoked session ({@code REVOKED}) within moments instead of at the JWT's expiry. Off by default (it
+     * holds one long-lived connection).
+     */
+    public Builder revocationStream(boolean on) {
+      c.revocationStream = on;
+      return this;
+    }
+
+    /**
+     * How long the revocation stream may be down before local verification fails safe, 0 to 5 minutes; default
+     * 30 s. Revocations made while it is down are caught up on reconnect.
+     */
+    public Builder revocationStreamMaxDowntime(Duration bound) {
+      c.revocationStreamMaxDowntime = Checks.duration("revocationStreamMaxDowntime", bound, Duration.ZERO,
+          Duration.ofMinutes(5));
+      return this;
+    }
+
+    /** What local verification does once the stream has been down past its bound; default {@code CALL_API}. */
+    public Builder revocationStreamFailSafe(FailSafe failSafe) {
+      c.revocationStreamFailSafe = Objects.requireNonNull(failSafe, "failSafe");
       return this;
     }
 

@@ -54,6 +54,8 @@ public final class LatchkeyException extends RuntimeException {
     JWT_MISSING_CLAIM(true),
     /** The server answered 4xx (other than 408 and 429): it refused the credential or the request. */
     API_REJECTED(true),
+    /** The revocation stream reported this session revoked (or expired) since the JWT was minted. */
+    REVOKED(true),
 
     // Could not check.
     /** The server answered 5xx, 408 or 429. */
@@ -63,7 +65,12 @@ public final class LatchkeyException extends RuntimeException {
     /** The server answered something that is not its JSON shape, or more bytes than the SDK accepts. */
     BAD_RESPONSE(false),
     /** No usable key set: never fetched, or unreachable for longer than the stale allowance. */
-    JWKS_UNAVAILABLE(false);
+    JWKS_UNAVAILABLE(false),
+    /**
+     * Local verification was refused because the revocation stream has been down longer than its bound and the
+     * fail-safe is {@link LatchkeyBackend.FailSafe#REFUSE}.
+     */
+    REVOCATION_STREAM_DOWN(false);
 
     private final boolean rejection;
 

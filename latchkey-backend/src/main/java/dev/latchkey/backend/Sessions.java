@@ -36,11 +36,44 @@ public final class Sessions {
   private final Transport transport;
   private final JwtVerifier verifier;
   private final String projectId;
+  /** Null unless the builder turned the revocation stream on. */
+  private final RevocationStream revocations;
+  private final Duration maxStreamDowntime;
+  private final LatchkeyBackend.FailSafe failSafe;
 
-  Sessions(Transport transport, JwtVerifier verifier, String projectId) {
+  Sessions(Transport transport, JwtVerifier verifier, String projectId, RevocationStream revocations,
+      Duration maxStreamDowntime, LatchkeyBackend.FailSafe failSafe) {
     this.transport = transport;
     this.verifier = verifier;
     this.projectId = projectId;
+    this.revocations = revocations;
+    this.maxStreamDowntime = maxStreamDowntime;
+    this.failSafe = failSafe;
+  }
+
+  /**
+   * Verifies locally, then, with the revocation stream on: refuses a JWT of a session the stream reported revoked
+   * ({@code REVOKED}); and when the stream has been down longer than its bound, never trusts the local answer: asks
+   * the API ({@link LatchkeyBackend.FailSafe#CALL_API}) or refuses with {@code REVOCATION_STREAM_DOWN}
+   * ({@link LatchkeyBackend.FailSafe#REFUSE}).
+   */
+  private VerifiedSession verifyLocally(String jwt, Duration maxTokenAge) {
+    VerifiedSession local = verifier.verify(jwt, maxTokenAge);
+    if (revocations == null) {
+      return local;
+    }
+    if (revocations.isDenied(local.sessionId())) {
+      throw LatchkeyException.local(Reason.REVOKED, "The session was revoked; its JWT is no longer accepted.");
+    }
+    Duration down = revocations.downFor();
+    if (down.compareTo(maxStreamDowntime) > 0) {
+      if (failSafe == LatchkeyBackend.FailSafe.REFUSE) {
+        throw LatchkeyException.local(Reason.REVOCATION_STREAM_DOWN, "The revocation stream has been down for "
+            + down.toSeconds() + " s (bound " + maxStreamDowntime.toSeconds() + " s): local verification refused.");
+      }
+      return fromApi(authenticate(new SessionAuthenticateRequest(null, jwt, null, null)));
+    }
+    return local;
   }
 
   /** {@code POST /v1/sessions/authenticate}: exactly one of {@code session_token} and {@code session_jwt}. */
@@ -67,7 +100,7 @@ public final class Sessions {
   public VerifiedSession authenticateJwt(String jwt, Duration maxTokenAge) {
     Checks.duration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
     try {
-      return verifier.verify(jwt, maxTokenAge);
+      return verifyLocally(jwt, maxTokenAge);
     } catch (LatchkeyException e) {
       if (!API_CAN_SETTLE.contains(e.reason())) {
         throw e;
@@ -81,7 +114,7 @@ public final class Sessions {
    * needed, when its max-age ran out, or (once per cool-down) for an unknown {@code kid}.
    */
   public VerifiedSession authenticateJwtLocal(String jwt) {
-    return verifier.verify(jwt, null);
+    return verifyLocally(jwt, null);
   }
 
   /**
@@ -90,7 +123,7 @@ public final class Sessions {
    */
   public VerifiedSession authenticateJwtLocal(String jwt, Duration maxTokenAge) {
     Checks.duration("maxTokenAge", maxTokenAge, Duration.ZERO, Duration.ofDays(366));
-    return verifier.verify(jwt, maxTokenAge);
+    return verifyLocally(jwt, maxTokenAge);
   }
 
   /** {@code POST /v1/sessions/revoke}: exactly one of session id, token and JWT. */

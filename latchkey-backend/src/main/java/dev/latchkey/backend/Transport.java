@@ -77,6 +77,20 @@ final class Transport {
     return read(reply.body(), type);
   }
 
+  /**
+   * Opens an authenticated Server-Sent Events stream: the reply's status and, on 200, its body as it arrives (the
+   * caller closes it). {@code timeout} bounds only the wait for the reply's headers.
+   */
+  java.net.http.HttpResponse<java.io.InputStream> openStream(String path, String lastEventId)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(resolve(path)).timeout(timeout)
+        .header("Authorization", authorization).header("Accept", "text/event-stream").GET();
+    if (lastEventId != null) {
+      request.header("Last-Event-ID", lastEventId);
+    }
+    return http.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+  }
+
   /** A GET without credentials (the JWKS is public), with its own timeout and size limit. */
   Reply getPublic(String path, Duration requestTimeout, int maxBytes) {
     HttpRequest request = HttpRequest.newBuilder(resolve(path)).timeout(requestTimeout)

@@ -32,7 +32,8 @@ class PublicSurfaceTest {
         }
       }
     }
-    assertThat(publicTypes).containsExactlyInAnyOrder("LatchkeyBackend", "LatchkeyBackend$Builder", "Sessions",
+    assertThat(publicTypes).containsExactlyInAnyOrder("LatchkeyBackend", "LatchkeyBackend$Builder",
+        "LatchkeyBackend$FailSafe", "Sessions",
         "Users", "Passwords", "VerifiedSession", "VerifiedSession$Source", "LatchkeyException",
         "LatchkeyException$Reason", "LatchkeyFilter", "LatchkeyFilter$Builder");
   }

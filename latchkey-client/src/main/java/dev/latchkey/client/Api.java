@@ -95,6 +95,32 @@ final class Api {
     return read(node, type);
   }
 
+  /**
+   * One long poll of {@code GET /sdk/v1/sessions/events} for the session of {@code sessionToken}: the reply's text
+   * (Server-Sent Events) on 200; the server's error otherwise.
+   */
+  String pollEvents(String sessionToken, String lastEventId, int waitSeconds) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+        (publicToken + ":" + sessionToken).getBytes(StandardCharsets.UTF_8)));
+    headers.put("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      headers.put("Last-Event-ID", lastEventId);
+    }
+    String path = "/sdk/v1/sessions/events?wait_seconds=" + waitSeconds;
+    Transport.Response reply;
+    try {
+      reply = transport.execute(new Transport.Request("GET", URI.create(base + path), headers, null));
+    } catch (IOException | RuntimeException e) {
+      throw LatchkeyClientException.local(LatchkeyClientException.NETWORK_ERROR,
+          "GET " + path + " got no answer: " + e.getMessage(), e);
+    }
+    if (reply.status() != 200) {
+      throw serverError("GET", path, reply);
+    }
+    return new String(reply.body(), StandardCharsets.UTF_8);
+  }
+
   private JsonNode call(String method, String path, String sessionToken, Object body) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(

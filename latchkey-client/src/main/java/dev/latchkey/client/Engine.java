@@ -291,6 +291,11 @@ final class Engine {
     dispatcher.publish();
   }
 
+  /** The server reported the session of {@code epoch} revoked or expired: sign out, unless it was replaced since. */
+  void endedElsewhere(long epoch) {
+    clearIfCurrent(epoch);
+  }
+
   private void clearIfCurrent(long epoch) {
     State prev;
     do {

@@ -70,6 +70,21 @@ public final class LatchkeyClient implements AutoCloseable {
   private final TotpClient totps;
   private final WebAuthnClient webauthn;
   private final AtomicInteger closed = new AtomicInteger();
+  private final RevocationWatch revocationWatch;
+
+  /** Android's runtime names itself so; there the revocation watch is off unless asked for. */
+  static boolean onAndroid() {
+    return String.valueOf(System.getProperty("java.vm.name")).contains("Dalvik")
+        || String.valueOf(System.getProperty("java.vendor")).contains("Android");
+  }
+
+  private static Duration revocationWait(Config c) {
+    if (c.revocationWait != null) {
+      return c.revocationWait;
+    }
+    long seconds = Math.max(1, Math.min(20, c.httpTimeout.toSeconds() - 2));
+    return Duration.ofSeconds(seconds);
+  }
 
   private LatchkeyClient(Config c) {
     this.config = c;
@@ -86,6 +101,9 @@ public final class LatchkeyClient implements AutoCloseable {
     this.refresher = new Refresher(engine, scheduler, c.refreshInterval, new Backoff(c.backoffInitial, c.backoffMax),
         c.random, c.keepSessionAlive);
     engine.attach(dispatcher, refresher);
+    boolean watch = c.revocationWatch != null ? c.revocationWatch : !onAndroid();
+    this.revocationWatch = watch ? new RevocationWatch(engine, api, revocationWait(c),
+        new Backoff(c.backoffInitial, c.backoffMax), c.random) : null;
     this.session = new SessionClient(engine, dispatcher);
     this.user = new UserClient(engine, dispatcher);
     this.passwords = new PasswordClient(engine, api);
@@ -163,6 +181,9 @@ public final class LatchkeyClient implements AutoCloseable {
       return;
     }
     engine.close();
+    if (revocationWatch != null) {
+      revocationWatch.close();
+    }
     refresher.close();
     if (ownsScheduler) {
       scheduler.shutdownNow();
@@ -209,6 +230,8 @@ public final class LatchkeyClient implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     ScheduledExecutorService scheduler;
     DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+    Boolean revocationWatch;
+    Duration revocationWait;
 
     Config copy() {
       Config c = new Config();
@@ -224,6 +247,8 @@ public final class LatchkeyClient implements AutoCloseable {
       c.clock = clock;
       c.scheduler = scheduler;
       c.random = random;
+      c.revocationWatch = revocationWatch;
+      c.revocationWait = revocationWait;
       return c;
     }
   }
@@ -281,6 +306,26 @@ public final class LatchkeyClient implements AutoCloseable {
       }
       c.backoffInitial = initial;
       c.backoffMax = max;
+      return this;
+    }
+
+    /**
+     * Whether the client follows its own session's events ({@code GET /sdk/v1/sessions/events}, long-polled
+     * through the transport) so that a revoke elsewhere fires {@code onChange(null)} at once instead of at the next
+     * refresh. Default: on, except on Android (battery: a request stays open while signed in), where an app turns
+     * it on for the screens that need it.
+     */
+    public Builder revocationWatch(boolean on) {
+      c.revocationWatch = on;
+      return this;
+    }
+
+    /**
+     * How long one long poll of the revocation watch waits on the server, 1 to 25 s; it must be shorter than the
+     * transport's timeout. Default: {@code httpTimeout} less 2 s, at most 20 s (8 s with the default timeout).
+     */
+    public Builder revocationWait(Duration wait) {
+      c.revocationWait = Checks.duration("revocationWait", wait, Duration.ofSeconds(1), Duration.ofSeconds(25));
       return this;
     }
 

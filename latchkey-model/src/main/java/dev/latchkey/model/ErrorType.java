@@ -149,7 +149,10 @@ public enum ErrorType {
   UNABLE_TO_AUTH_WEBAUTHN_REGISTRATION(401),
   WEBAUTHN_REGISTRATION_NOT_FOUND(404),
   // Issue 19: a burst of password checks past the hashing queue.
-  SERVER_BUSY(503);
+  SERVER_BUSY(503),
+  // Issue 17: session events (GET /v1/sessions/events).
+  INVALID_LAST_EVENT_ID(400),
+  EVENT_HISTORY_EXPIRED(410);
 
   private static final Map<String, ErrorType> BY_WIRE_NAME = new HashMap<>();
 

@@ -30,6 +30,7 @@ import dev.latchkey.server.factor.password.PasswordResetService;
 import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.session.SessionJwts;
 import dev.latchkey.server.session.SessionPurger;
+import dev.latchkey.server.session.SessionEventHub;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
@@ -73,6 +74,7 @@ public final class LatchkeyServer implements AutoCloseable {
   private final HttpApi http;
   private final ScheduledExecutorService background;
   private final HashingPool hashing;
+  private final SessionEventHub eventHub;
   private boolean stopped;
 
   private LatchkeyServer(Settings settings, Clock clock) {
@@ -95,12 +97,14 @@ public final class LatchkeyServer implements AutoCloseable {
       KeyRing keys = new KeyRing(stores.keys(), encryption, ids, clock, settings.keyRetention());
       keys.start();
       Provider rsa = CryptoProviders.select(settings.cryptoProvider(), LOG::info);
+      this.eventHub = new SessionEventHub(stores.sessionEvents());
+      ServerMetrics metrics = new ServerMetrics();
       SessionService sessions = new SessionService(stores.sessions(),
-          new SessionJwts(keys, project.projectId(), rsa), ids, clock, settings.lastAccessedWriteInterval());
+          new SessionJwts(keys, project.projectId(), rsa), ids, clock, settings.lastAccessedWriteInterval(), metrics);
       UserService users = new UserService(stores.users(), ids, clock);
-      RateLimiter limiter = new RateLimiter(stores.rateCounters(), settings.limits(), clock);
+      RateLimiter limiter = new RateLimiter(stores.rateCounters(), settings.limits(), clock, metrics);
       PasswordHasher hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
-          settings.argon2Parallelism(), hashing);
+          settings.argon2Parallelism(), hashing, metrics);
       PasswordPolicy policy = new PasswordPolicy();
       PasswordService passwords = new PasswordService(stores.users(), users, sessions, hasher, policy, ids, limiter,
           clock);
@@ -110,7 +114,6 @@ public final class LatchkeyServer implements AutoCloseable {
           ids, clock);
       MailTemplates templates = new MailTemplates(settings.mail().templatesDir());
       DevOutbox outbox = settings.mail().smtpHost() == null ? new DevOutbox(settings.mail().devOutbox(), clock) : null;
-      ServerMetrics metrics = new ServerMetrics();
       metrics.poolGauge("active", stores, st -> st.pool().active());
       metrics.poolGauge("idle", stores, st -> st.pool().idle());
       metrics.poolGauge("waiting", stores, st -> st.pool().waiting());
@@ -133,7 +136,8 @@ public final class LatchkeyServer implements AutoCloseable {
           outbox != null && settings.mail().devOutbox() ? outbox : null,
           new SessionMigrateService(settings.sessionMigrateIssuer() == null ? null
               : new OidcProvider(settings.sessionMigrateIssuer(), clock), stores.users(), users, sessions, clock),
-          oauth, settings.oauth().publicUrl(), webauthn),
+          oauth, settings.oauth().publicUrl(), webauthn, new HttpApi.SessionEvents(eventHub,
+              settings.sessionEventsHeartbeat())),
           new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat()), admin));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -157,7 +161,11 @@ public final class LatchkeyServer implements AutoCloseable {
         schedule("purge ended admin sessions", () -> admin.purgeExpired(clock.instant()), settings.purgeInterval());
       }
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.
-      stores.watch(Map.of(Stores.KEYS_CHANGED, keys::refresh));
+      // Events committed on another node are announced the same way; the hub then reads them from the log.
+      stores.watch(Map.of(Stores.KEYS_CHANGED, keys::refresh, Stores.SESSION_EVENTS, eventHub::wake));
+      schedule("prune old session events",
+          () -> stores.sessionEvents().prune(clock.instant().minus(settings.sessionEventsRetention())),
+          settings.purgeInterval());
     } catch (RuntimeException e) {
       hashing.close();
       stores.close();
@@ -226,6 +234,8 @@ public final class LatchkeyServer implements AutoCloseable {
     }
     stopped = true;
     try {
+      // Open event streams end first (their handlers return), so stopping the HTTP server need not wait for them.
+      eventHub.close();
       http.stop();
     } finally {
       background.shutdownNow();

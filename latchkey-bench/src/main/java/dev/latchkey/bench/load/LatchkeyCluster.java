@@ -33,6 +33,8 @@ final class LatchkeyCluster implements AutoCloseable {
   final String projectId = "project-test-" + UUID.randomUUID();
   final String secret = "secret-test-" + UUID.randomUUID().toString().replace("-", "");
   final long seed = System.nanoTime();
+  /** The public token every node is given (the /sdk/v1 credentials' user part). */
+  final String publicToken = "public-token-test-" + UUID.randomUUID();
   /** Sessions of the revoke pool used so far, across runs at several connection counts. */
   final AtomicLong revoked = new AtomicLong();
   private final Path dataDir;
@@ -60,7 +62,7 @@ final class LatchkeyCluster implements AutoCloseable {
         env.put("LATCHKEY_DATABASE_URL", this.databaseUrl);
         env.put("LATCHKEY_PROJECT_ID", projectId);
         env.put("LATCHKEY_SECRET", secret);
-        env.put("LATCHKEY_PUBLIC_TOKEN", "public-token-test-" + UUID.randomUUID());
+        env.put("LATCHKEY_PUBLIC_TOKEN", publicToken);
         JavaProcess node = JavaProcess.start("latchkey-" + i, jvmFlags, "dev.latchkey.server.Main", List.of("serve"),
             env, READY);
         nodes.add(node);
@@ -80,6 +82,11 @@ final class LatchkeyCluster implements AutoCloseable {
 
   List<LoadDriver.Target> targets() {
     return urls.stream().map(u -> new LoadDriver.Target(u.getHost(), u.getPort())).toList();
+  }
+
+  /** The base URL of node {@code i}. */
+  URI url(int i) {
+    return urls.get(i);
   }
 
   List<Long> pids() {

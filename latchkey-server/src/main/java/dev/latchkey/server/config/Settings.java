@@ -49,7 +49,9 @@ public record Settings(
     List<String> webauthnOrigins,
     int passwordHashThreads,
     int passwordHashQueue,
-    AdminSettings admin) {
+    AdminSettings admin,
+    Duration sessionEventsRetention,
+    Duration sessionEventsHeartbeat) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -92,7 +94,9 @@ public record Settings(
         src.read(PASSWORD_HASH_THREADS),
         src.read(PASSWORD_HASH_QUEUE),
         new AdminSettings(src.read(ADMIN_ENABLED), src.read(ADMIN_PASSWORD), src.read(ADMIN_IDLE_TIMEOUT),
-            src.read(ADMIN_SESSION_LIFETIME)));
+            src.read(ADMIN_SESSION_LIFETIME)),
+        src.read(SESSION_EVENTS_RETENTION),
+        src.read(SESSION_EVENTS_HEARTBEAT));
   }
 
   private static OAuthSettings oauth(Source src) {

@@ -204,6 +204,11 @@ public final class SettingsCatalog {
       "1d", "How long a signed-in admin may be idle before the console asks for the password again");
   public static final Setting<Duration> ADMIN_SESSION_LIFETIME = duration("LATCHKEY_ADMIN_SESSION_LIFETIME", "8h",
       "5m", "7d", "How long an admin session lasts at most, however busy");
+  public static final Setting<Duration> SESSION_EVENTS_RETENTION = duration("LATCHKEY_SESSION_EVENTS_RETENTION", "1h",
+      "10m", "30d", "How long session events are kept for GET /v1/sessions/events to replay (at least a JWT's 5 "
+          + "minutes plus margin); pruned every LATCHKEY_PURGE_INTERVAL");
+  public static final Setting<Duration> SESSION_EVENTS_HEARTBEAT = duration("LATCHKEY_SESSION_EVENTS_HEARTBEAT",
+      "15s", "1s", "25s", "How often an idle event stream sends a heartbeat comment (under the 30 s idle timeout)");
   public static final List<Setting<?>> ALL = List.of(PORT, BIND, DATA_DIR, DATABASE_URL, PROJECT_ID, SECRET,
       PUBLIC_TOKEN, KEY_ENCRYPTION_KEY, KEY_RETENTION, KEY_REFRESH_INTERVAL, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
       ARGON2_PARALLELISM, PURGE_INTERVAL, DATABASE_TIMEOUT, DATABASE_POOL_SIZE, CORS_ORIGINS, TOTP_ISSUER,
@@ -215,7 +220,8 @@ public final class SettingsCatalog {
       OAUTH_APPLE_CLIENT_ID, OAUTH_APPLE_CLIENT_SECRET, OAUTH_APPLE_ISSUER, OAUTH_GITHUB_CLIENT_ID,
       OAUTH_GITHUB_CLIENT_SECRET, OAUTH_GITHUB_BASE_URL, OAUTH_GITHUB_API_URL, OAUTH_OIDC_CLIENT_ID,
       OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE,
-      ADMIN_ENABLED, ADMIN_PASSWORD, ADMIN_IDLE_TIMEOUT, ADMIN_SESSION_LIFETIME, CONFIG_FILE);
+      ADMIN_ENABLED, ADMIN_PASSWORD, ADMIN_IDLE_TIMEOUT, ADMIN_SESSION_LIFETIME, SESSION_EVENTS_RETENTION,
+      SESSION_EVENTS_HEARTBEAT, CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

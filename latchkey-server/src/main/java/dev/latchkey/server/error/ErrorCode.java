@@ -237,7 +237,14 @@ public enum ErrorCode {
   WEBAUTHN_REGISTRATION_NOT_FOUND(ErrorType.WEBAUTHN_REGISTRATION_NOT_FOUND,
       "No passkey or WebAuthn registration matches."),
   // Issue 19: password hashing has its own bounded queue, so a burst of sign-ins cannot starve session checks.
-  SERVER_BUSY(ErrorType.SERVER_BUSY, "The server is too busy to check this password now; retry after Retry-After seconds.");
+  SERVER_BUSY(ErrorType.SERVER_BUSY, "The server is too busy to check this password now; retry after Retry-After seconds."),
+  // Issue 17: session events.
+  INVALID_LAST_EVENT_ID(ErrorType.INVALID_LAST_EVENT_ID,
+      "Last-Event-ID must be the id of an event this stream sent: a whole number, 0 or more."),
+  EVENT_HISTORY_EXPIRED(ErrorType.EVENT_HISTORY_EXPIRED,
+      "Events after this Last-Event-ID are no longer kept (LATCHKEY_SESSION_EVENTS_RETENTION) or never existed: "
+          + "resync (read the state you need again) and reconnect without Last-Event-ID, or with 0 to replay all "
+          + "that is kept.");
 
   private final ErrorType type;
   private final String message;

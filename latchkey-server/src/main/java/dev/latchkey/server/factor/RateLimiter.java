@@ -3,6 +3,7 @@ package dev.latchkey.server.factor;
 import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.config.LimitSettings;
 import dev.latchkey.server.crypto.Secrets;
+import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.store.RateCounterStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,8 +23,15 @@ public final class RateLimiter {
   private final RateCounterStore store;
   private final LimitSettings limits;
   private final Clock clock;
+  private final ServerMetrics metrics;
 
   public RateLimiter(RateCounterStore store, LimitSettings limits, Clock clock) {
+    this(store, limits, clock, new ServerMetrics());
+  }
+
+  /** With the server's {@code metrics}, which count each refusal by the limit that refused it. */
+  public RateLimiter(RateCounterStore store, LimitSettings limits, Clock clock, ServerMetrics metrics) {
+    this.metrics = metrics;
     this.store = store;
     this.limits = limits;
     this.clock = clock;
@@ -35,10 +43,10 @@ public final class RateLimiter {
    */
   public void countSend(String email, String clientIp) {
     Instant now = clock.instant();
-    hit("sends-to:" + email, limits.emailSends(), limits.emailWindow(), now,
+    hit("email_sends", "sends-to:" + email, limits.emailSends(), limits.emailWindow(), now,
         "Too many mails were sent to this address");
     if (clientIp != null) {
-      hit("sends-from:" + clientIp, limits.ipSends(), limits.ipWindow(), now,
+      hit("ip_sends", "sends-from:" + clientIp, limits.ipSends(), limits.ipWindow(), now,
           "Too many mails were requested from this IP");
     }
   }
@@ -62,7 +70,7 @@ public final class RateLimiter {
       fromIp = take("failures-from:" + clientIp, limits.failureWindow(), now);
       if (fromIp.count() > limits.ipFailures()) {
         fromIp.release();
-        throw tooMany("Too many failed attempts from this IP", limits.failureWindow(), now);
+        throw tooMany("ip_failures", "Too many failed attempts from this IP", limits.failureWindow(), now);
       }
     }
     Counted against = null;
@@ -73,7 +81,7 @@ public final class RateLimiter {
         if (fromIp != null) {
           fromIp.release();
         }
-        throw tooMany("Too many failed attempts: sign-in is locked for a while", limits.lockoutDuration(), now);
+        throw tooMany("lockout", "Too many failed attempts: sign-in is locked for a while", limits.lockoutDuration(), now);
       }
     }
     return new Attempt(fromIp, against);
@@ -118,9 +126,9 @@ public final class RateLimiter {
     return new Counted(store, key, start, store.increment(key, start, start.plus(window)));
   }
 
-  private void hit(String what, int limit, Duration window, Instant now, String message) {
+  private void hit(String limitName, String what, int limit, Duration window, Instant now, String message) {
     if (increment(what, window, now) > limit) {
-      throw tooMany(message, window, now);
+      throw tooMany(limitName, message, window, now);
     }
   }
 
@@ -129,7 +137,9 @@ public final class RateLimiter {
     return store.increment(Secrets.sha256(what), start, start.plus(window));
   }
 
-  private static RuntimeException tooMany(String message, Duration window, Instant now) {
+  /** A refusal by the limit named {@code limitName} (one of a fixed few: a metrics label), counted. */
+  private RuntimeException tooMany(String limitName, String message, Duration window, Instant now) {
+    metrics.rateLimitTripped(limitName);
     Instant end = windowStart(now, window).plus(window);
     long seconds = Math.max(1, (Duration.between(now, end).toMillis() + 999) / 1000);
     return ErrorCode.TOO_MANY_REQUESTS.exception(message + "; retry in " + seconds + " seconds.", seconds);

@@ -179,12 +179,16 @@ final class ApiCatalog {
 
     o.put("POST /v1/sessions/authenticate", json(p, SessionAuthenticateRequest.class, AuthenticateResponse.class));
     o.put("POST /v1/sessions/revoke", json(p, SessionRevokeRequest.class, RevokeResponse.class));
+    // Server-Sent Events (resumed with the Last-Event-ID header); docs/api.md "Session events" gives the events.
+    o.put("GET /v1/sessions/events", new Operation(p, null, new Text("text/event-stream"), List.of(), null));
     o.put("GET /v1/sessions", new Operation(p, null, new Json(SessionListResponse.class), List.of("user_id"), null));
     o.put("GET /v1/sessions/jwks/{project_id}", json(Auth.NONE, null, JwksResponse.class));
     o.put("POST /v1/sessions/migrate", json(p, SessionMigrateRequest.class, AuthenticateResponse.class));
 
     Auth session = Auth.SESSION;
     Auth token = Auth.PUBLIC_TOKEN;
+    o.put("GET /sdk/v1/sessions/events", new Operation(session, null, new Text("text/event-stream"),
+        List.of("wait_seconds"), null));
     o.put("POST /sdk/v1/sessions/authenticate", json(session, SdkRoutes.AuthenticateRequest.class,
         AuthenticateResponse.class));
     o.put("POST /sdk/v1/sessions/revoke", json(session, null, RevokeResponse.class));

@@ -12,6 +12,7 @@ import dev.latchkey.server.factor.password.PasswordResetService;
 import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.mail.DevOutbox;
 import dev.latchkey.server.metrics.ServerMetrics;
+import dev.latchkey.server.session.SessionEventHub;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.ProjectRecord;
@@ -54,7 +55,10 @@ public final class HttpApi {
   public record Services(Stores stores, KeyRing keys, UserService users, SessionService sessions,
       PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
       EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox, SessionMigrateService sessionMigrate,
-      OAuthService oauth, String publicUrl, WebAuthnService webauthn) {}
+      OAuthService oauth, String publicUrl, WebAuthnService webauthn, SessionEvents sessionEvents) {}
+
+  /** The session event streams: the hub that brings events to this node, and the heartbeat of an idle stream. */
+  public record SessionEvents(SessionEventHub hub, java.time.Duration heartbeat) {}
 
   /**
    * What the operator sees: the metrics every request is counted in, the token a scraper of {@code GET /metrics}
@@ -140,6 +144,8 @@ public final class HttpApi {
       new OAuthRoutes(services.oauth(), sdkAuth, project, services.publicUrl()).register(table);
       new SdkUserFactorRoutes(sdkAuth, users).register(table);
       new WebAuthnRoutes(services.webauthn(), sdkAuth).register(table);
+      new SessionEventRoutes(services.sessionEvents().hub(), sdkAuth, services.sessionEvents().heartbeat())
+          .register(table);
       // The document is built on its first request, from every route in the table by then.
       new OpenApiRoutes(table).register();
       registered.set(table.registered());

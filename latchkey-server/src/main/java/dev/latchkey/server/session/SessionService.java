@@ -1,5 +1,6 @@
 package dev.latchkey.server.session;
 
+import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.model.Attributes;
 import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.server.error.ErrorCode;
@@ -47,6 +48,7 @@ public final class SessionService {
   private final Clock clock;
   private final Duration lastAccessedWriteInterval;
   private final RecentJwts recentJwts = new RecentJwts();
+  private final ServerMetrics metrics;
 
   /** With the default {@code last_accessed_at} write interval. */
   public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock) {
@@ -59,6 +61,12 @@ public final class SessionService {
    */
   public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock,
       Duration lastAccessedWriteInterval) {
+    this(store, jwts, ids, clock, lastAccessedWriteInterval, new ServerMetrics());
+  }
+
+  /** With the server's {@code metrics}, which count sessions started, authenticated and revoked, and JWT mints. */
+  public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock,
+      Duration lastAccessedWriteInterval, ServerMetrics metrics) {
     if (lastAccessedWriteInterval.isNegative()) {
       throw new IllegalArgumentException("lastAccessedWriteInterval must not be negative: " + lastAccessedWriteInterval);
     }
@@ -67,6 +75,7 @@ public final class SessionService {
     this.ids = ids;
     this.clock = clock;
     this.lastAccessedWriteInterval = lastAccessedWriteInterval;
+    this.metrics = metrics;
   }
 
   /** Which session a request names, by exactly one of token and JWT ({@code ""} counts as absent). */
@@ -112,6 +121,7 @@ public final class SessionService {
     SessionRecord session = new SessionRecord(ids.session(), userId, Secrets.sha256(token), now, now,
         now.plus(Duration.ofMinutes(durationMinutes)), attributes, List.of(factor), claims, 1);
     store.create(session);
+    metrics.sessionCreated();
     return new IssuedSession(session, token, jwtFor(session, now));
   }
 
@@ -195,13 +205,17 @@ public final class SessionService {
         SigningKey key = jwts.signingKey();
         String reused = recentJwts.find(current, key.kid(), now);
         if (reused != null) {
+          metrics.sessionAuthenticated();
+          metrics.jwtReused();
           return new IssuedSession(current, ref.token() == null ? "" : ref.token(), reused);
         }
         if (now.isBefore(current.lastAccessedAt().plus(lastAccessedWriteInterval))) {
+          metrics.sessionAuthenticated();
           return new IssuedSession(current, ref.token() == null ? "" : ref.token(), mint(current, key, now));
         }
       }
       if (store.update(next)) {
+        metrics.sessionAuthenticated();
         return new IssuedSession(next, ref.token() == null ? "" : ref.token(), jwtFor(next, now));
       }
       current = store.findById(current.sessionId()).filter(s -> s.isActiveAt(now))
@@ -229,18 +243,24 @@ public final class SessionService {
     if (!store.delete(target)) {
       throw ErrorCode.SESSION_NOT_FOUND.exception();
     }
+    metrics.sessionsRevoked(1);
   }
 
   /** The session's most recent JWT if it may be reused (see {@link RecentJwts}), else a new one, remembered. */
   private String jwtFor(SessionRecord session, Instant now) {
     SigningKey key = jwts.signingKey();
     String reused = recentJwts.find(session, key.kid(), now);
-    return reused != null ? reused : mint(session, key, now);
+    if (reused != null) {
+      metrics.jwtReused();
+      return reused;
+    }
+    return mint(session, key, now);
   }
 
   /** A new JWT for the session signed by {@code key}, remembered for reuse. */
   private String mint(SessionRecord session, SigningKey key, Instant now) {
     String jwt = jwts.mint(session, DEFAULT_ROLES, now, key);
+    metrics.jwtMinted();
     recentJwts.remember(session, key.kid(), Instant.ofEpochSecond(now.getEpochSecond()), jwt, now);
     return jwt;
   }
@@ -259,7 +279,9 @@ public final class SessionService {
 
   /** Revokes every session of the user except {@code keepSessionId} (null: all); returns how many. */
   public int revokeAllExcept(String userId, String keepSessionId) {
-    return store.deleteForUser(userId, keepSessionId);
+    int revoked = store.deleteForUser(userId, keepSessionId);
+    metrics.sessionsRevoked(revoked);
+    return revoked;
   }
 
   public List<SessionRecord> listActive(String userId) {

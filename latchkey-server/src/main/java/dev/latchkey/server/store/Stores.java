@@ -10,6 +10,8 @@ import java.util.Map;
 public interface Stores extends AutoCloseable {
   /** The channel a key rotation is announced on, so every node re-reads the keys at once. */
   String KEYS_CHANGED = "latchkey_keys_changed";
+  /** The channel a commit that appended session events is announced on, so every node streams them at once. */
+  String SESSION_EVENTS = "latchkey_session_events";
 
   UserStore users();
 
@@ -33,6 +35,8 @@ public interface Stores extends AutoCloseable {
 
   /** The admin console's accounts and sessions. */
   AdminStore admins();
+  /** The session event log (read side; the writes ride on the other stores' transactions). */
+  SessionEventStore sessionEvents();
 
   /** True when the database answers a trivial query within a second. */
   boolean isReady();

@@ -77,7 +77,9 @@ class HostileInputTest {
       "GET /v1/webauthn/credentials/{user_id}/{domain}",
       "DELETE /v1/users/webauthn_registrations/{webauthn_registration_id}",
       // The API description is read, never written.
-      "GET /openapi.json");
+      "GET /openapi.json",
+      // Event streams read the credentials and the Last-Event-ID header only.
+      "GET /v1/sessions/events", "GET /sdk/v1/sessions/events");
 
   /** Every field name any endpoint reads, so a "wrong types" body hits whichever fields the route has. */
   private static final List<String> FIELDS = List.of("email", "password", "name", "create_user_as_pending",

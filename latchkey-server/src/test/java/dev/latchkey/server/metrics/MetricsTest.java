@@ -91,6 +91,54 @@ class MetricsTest {
   }
 
   @Test
+  void sessionsJwtsPasswordHashesAndLimitTripsAreCountedWhereTheyHappen() {
+    // A server of its own: the other tests here sign in too, and these counts are exact.
+    try (TestServer own = TestServer.start(Map.of("LATCHKEY_METRICS_TOKEN", TOKEN, "LATCHKEY_LOCKOUT_THRESHOLD", "1"),
+        Clock.systemUTC())) {
+      String email = "metrics-counted@example.com";
+      ApiClient.Reply signUp = own.api().post("/v1/passwords", "{\"email\":\"" + email
+          + "\",\"password\":\"correct horse battery staple\",\"session_duration_minutes\":60}");
+      assertThat(signUp.status()).isEqualTo(200);
+      String token = signUp.text("session_token");
+      Map<String, Family> before = scrapeOf(own);
+
+      // Two checks: the first reuses the JWT minted at sign-up, and so does the second.
+      for (int i = 0; i < 2; i++) {
+        assertThat(own.api().post("/v1/sessions/authenticate", "{\"session_token\":\"" + token + "\"}").status())
+            .isEqualTo(200);
+      }
+      assertThat(own.api().post("/v1/passwords/authenticate", "{\"email\":\"" + email
+          + "\",\"password\":\"not the password at all\"}").status()).isEqualTo(401);
+      assertThat(own.api().post("/v1/passwords/authenticate", "{\"email\":\"" + email
+          + "\",\"password\":\"not the password either\"}").status()).isEqualTo(429);
+      assertThat(own.api().post("/v1/sessions/revoke", "{\"session_token\":\"" + token + "\"}").status())
+          .isEqualTo(200);
+      Map<String, Family> after = scrapeOf(own);
+
+      assertThat(value(before, "latchkey_sessions_started", "latchkey_sessions_started_total", Map.of())).isEqualTo(1);
+      assertThat(value(before, "latchkey_jwts_minted", "latchkey_jwts_minted_total", Map.of())).isEqualTo(1);
+      assertThat(delta(before, after, "latchkey_sessions_authenticated")).isEqualTo(2);
+      assertThat(delta(before, after, "latchkey_jwts_reused")).isEqualTo(2);
+      assertThat(delta(before, after, "latchkey_jwts_minted")).isZero();
+      assertThat(delta(before, after, "latchkey_sessions_revoked")).isEqualTo(1);
+      // One wrong password checked (Argon2id); the second was refused by the lockout before any hash.
+      assertThat(delta(before, after, "latchkey_password_hashes")).isEqualTo(1);
+      assertThat(value(after, "latchkey_rate_limit_trips", "latchkey_rate_limit_trips_total",
+          Map.of("limit", "lockout"))).isEqualTo(1);
+    }
+  }
+
+  private static Map<String, Family> scrapeOf(TestServer s) {
+    ApiClient.Reply r = s.anonymous().send("GET", "/metrics", null, Map.of("Authorization", "Bearer " + TOKEN));
+    assertThat(r.status()).isEqualTo(200);
+    return PrometheusText.parse(r.text());
+  }
+
+  private static double delta(Map<String, Family> before, Map<String, Family> after, String family) {
+    return value(after, family, family + "_total", Map.of()) - value(before, family, family + "_total", Map.of());
+  }
+
+  @Test
   void onlyTheTokenOpensTheMetrics() {
     ApiClient.Reply none = server.anonymous().get("/metrics");
     ApiClient.Reply wrong = server.anonymous().send("GET", "/metrics", null,

@@ -4,27 +4,39 @@ import dev.latchkey.server.store.SessionRecord;
 import dev.latchkey.server.store.SessionStore;
 
 import dev.latchkey.model.Attributes;
+import dev.latchkey.server.store.SessionEvent;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 final class JdbcSessionStore implements SessionStore {
   private static final String COLUMNS = "session_id, user_id, token_hash, started_at, last_accessed_at, expires_at, "
       + "ip_address, user_agent, factors, custom_claims, version";
   private final Jdbc jdbc;
+  private final JdbcSessionEvents events;
 
-  JdbcSessionStore(Jdbc jdbc) {
+  JdbcSessionStore(Jdbc jdbc, JdbcSessionEvents events) {
     this.jdbc = jdbc;
+    this.events = events;
   }
 
   @Override
   public void create(SessionRecord s) {
-    jdbc.update("INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s.sessionId(),
-        s.userId(), s.tokenHash(), s.startedAt().toEpochMilli(), s.lastAccessedAt().toEpochMilli(),
-        s.expiresAt().toEpochMilli(), s.attributes().ipAddress(), s.attributes().userAgent(),
-        JsonColumns.write(s.factors()), JsonColumns.write(s.customClaims()), s.version());
+    jdbc.inTransaction(c -> {
+      jdbc.update(c, "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s.sessionId(),
+          s.userId(), s.tokenHash(), s.startedAt().toEpochMilli(), s.lastAccessedAt().toEpochMilli(),
+          s.expiresAt().toEpochMilli(), s.attributes().ipAddress(), s.attributes().userAgent(),
+          JsonColumns.write(s.factors()), JsonColumns.write(s.customClaims()), s.version());
+      events.append(c, List.of(event(SessionEvent.CREATED, s.sessionId(), s.userId(),
+          Map.of("expires_at", s.expiresAt().toString()))));
+      return null;
+    });
+    events.appended();
   }
 
   @Override
@@ -39,23 +51,96 @@ final class JdbcSessionStore implements SessionStore {
         sessionId);
   }
 
+  /**
+   * Writes {@code session.extended} when the expiry moved and {@code session.updated} when the factors or custom
+   * claims changed; a write of last_accessed_at alone is no event.
+   */
   @Override
   public boolean update(SessionRecord next) {
-    return jdbc.update("UPDATE sessions SET last_accessed_at = ?, expires_at = ?, factors = ?, custom_claims = ?, "
-            + "version = ? WHERE session_id = ? AND version = ?", next.lastAccessedAt().toEpochMilli(),
-        next.expiresAt().toEpochMilli(), JsonColumns.write(next.factors()), JsonColumns.write(next.customClaims()),
-        next.version(), next.sessionId(), next.version() - 1) == 1;
+    String factors = JsonColumns.write(next.factors());
+    String claims = JsonColumns.write(next.customClaims());
+    List<JdbcSessionEvents.Pending> written = new ArrayList<>();
+    boolean updated = jdbc.inTransaction(c -> {
+      List<String[]> before = jdbc.query(c, "SELECT expires_at, factors, custom_claims FROM sessions "
+          + "WHERE session_id = ? AND version = ?", rs -> new String[] {String.valueOf(rs.getLong(1)),
+              rs.getString(2), rs.getString(3)}, next.sessionId(), next.version() - 1);
+      if (before.isEmpty() || jdbc.update(c, "UPDATE sessions SET last_accessed_at = ?, expires_at = ?, "
+              + "factors = ?, custom_claims = ?, version = ? WHERE session_id = ? AND version = ?",
+          next.lastAccessedAt().toEpochMilli(), next.expiresAt().toEpochMilli(), factors, claims, next.version(),
+          next.sessionId(), next.version() - 1) != 1) {
+        return false;
+      }
+      String[] old = before.get(0);
+      if (Long.parseLong(old[0]) != next.expiresAt().toEpochMilli()) {
+        written.add(event(SessionEvent.EXTENDED, next.sessionId(), next.userId(),
+            Map.of("expires_at", next.expiresAt().toString())));
+      }
+      List<String> changed = new ArrayList<>();
+      if (!old[1].equals(factors)) {
+        changed.add("authentication_factors");
+      }
+      if (!old[2].equals(claims)) {
+        changed.add("custom_claims");
+      }
+      if (!changed.isEmpty()) {
+        written.add(event(SessionEvent.UPDATED, next.sessionId(), next.userId(), Map.of("changed", changed)));
+      }
+      events.append(c, written);
+      return true;
+    });
+    if (!written.isEmpty()) {
+      events.appended();
+    }
+    return updated;
   }
 
   @Override
   public boolean delete(String sessionId) {
-    return jdbc.update("DELETE FROM sessions WHERE session_id = ?", sessionId) == 1;
+    boolean deleted = jdbc.inTransaction(c -> {
+      List<String> users = jdbc.query(c, "SELECT user_id FROM sessions WHERE session_id = ?", rs -> rs.getString(1),
+          sessionId);
+      return !users.isEmpty() && revoke(c, List.<String[]>of(new String[] {sessionId, users.get(0)})) == 1;
+    });
+    if (deleted) {
+      events.appended();
+    }
+    return deleted;
   }
 
   @Override
   public int deleteForUser(String userId, String keepSessionId) {
-    return keepSessionId == null ? jdbc.update("DELETE FROM sessions WHERE user_id = ?", userId)
-        : jdbc.update("DELETE FROM sessions WHERE user_id = ? AND session_id <> ?", userId, keepSessionId);
+    int deleted = jdbc.inTransaction(c -> revoke(c, jdbc.query(c, "SELECT session_id, user_id FROM sessions "
+        + "WHERE user_id = ? AND session_id <> ?", rs -> new String[] {rs.getString(1), rs.getString(2)}, userId,
+        keepSessionId == null ? "" : keepSessionId)));
+    if (deleted > 0) {
+      events.appended();
+    }
+    return deleted;
+  }
+
+  /**
+   * Deletes the given sessions ({session id, user id}) in {@code c}'s transaction and appends a
+   * {@code session.revoked} for each one that was still there; returns how many. For every store that revokes.
+   */
+  static int revoke(Jdbc jdbc, JdbcSessionEvents events, Connection c, List<String[]> sessions)
+      throws SQLException {
+    List<JdbcSessionEvents.Pending> revoked = new ArrayList<>();
+    for (String[] s : sessions) {
+      if (jdbc.update(c, "DELETE FROM sessions WHERE session_id = ?", s[0]) == 1) {
+        revoked.add(event(SessionEvent.REVOKED, s[0], s[1], Map.of()));
+      }
+    }
+    events.append(c, revoked);
+    return revoked.size();
+  }
+
+  private int revoke(Connection c, List<String[]> sessions) throws SQLException {
+    return revoke(jdbc, events, c, sessions);
+  }
+
+  static JdbcSessionEvents.Pending event(String type, String sessionId, String userId, Map<String, Object> data) {
+    // The database node's wall clock: the log's times are for retention and for readers, not for session rules.
+    return new JdbcSessionEvents.Pending(type, sessionId, userId, Instant.now(), data);
   }
 
   @Override
@@ -64,11 +149,32 @@ final class JdbcSessionStore implements SessionStore {
         + "ORDER BY started_at, session_id", JdbcSessionStore::row, userId, now.toEpochMilli());
   }
 
+  /**
+   * Each purged session gets its {@code session.expired} event in the purge's transaction: the sweeper is where
+   * expiry is detected (an authenticate of an expired session only refuses it).
+   */
   @Override
   public int purgeExpired(Instant now) {
     // Every node purges on the same schedule; the job lock makes one of them do it and the others skip at once.
-    return jdbc.asSoleJob("purge-expired-sessions", 0,
-        c -> jdbc.update(c, "DELETE FROM sessions WHERE expires_at <= ?", now.toEpochMilli()));
+    List<JdbcSessionEvents.Pending> expired = new ArrayList<>();
+    int purged = jdbc.asSoleJob("purge-expired-sessions", 0, c -> {
+      List<String[]> due = jdbc.query(c, "SELECT session_id, user_id, expires_at FROM sessions WHERE expires_at <= ?",
+          rs -> new String[] {rs.getString(1), rs.getString(2), String.valueOf(rs.getLong(3))}, now.toEpochMilli());
+      for (String[] s : due) {
+        // By id and expiry again: a session extended since the select stays, with no event.
+        if (jdbc.update(c, "DELETE FROM sessions WHERE session_id = ? AND expires_at <= ?", s[0],
+            now.toEpochMilli()) == 1) {
+          expired.add(event(SessionEvent.EXPIRED, s[0], s[1],
+              Map.of("expires_at", Instant.ofEpochMilli(Long.parseLong(s[2])).toString())));
+        }
+      }
+      events.append(c, expired);
+      return expired.size();
+    });
+    if (purged > 0) {
+      events.appended();
+    }
+    return purged;
   }
 
   /** Maps a row of {@link #COLUMNS}, by position: looking columns up by name costs a native call per column. */

@@ -12,6 +12,7 @@ import dev.latchkey.server.store.OtpCodeStore;
 import dev.latchkey.server.store.PoolState;
 import dev.latchkey.server.store.ProjectStore;
 import dev.latchkey.server.store.RateCounterStore;
+import dev.latchkey.server.store.SessionEventStore;
 import dev.latchkey.server.store.SessionStore;
 import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.Stores;
@@ -63,6 +64,7 @@ public final class JdbcStores implements Stores {
   private static final Duration READINESS_WAIT = Duration.ofSeconds(1);
   private final WebAuthnStore webauthn;
   private final AdminStore admins;
+  private final JdbcSessionEvents sessionEvents;
 
   private ChangeListener listener;
 
@@ -73,8 +75,9 @@ public final class JdbcStores implements Stores {
     this.dialect = dialect;
     this.circuit = dialect == Dialect.POSTGRESQL ? new DatabaseCircuit(() -> answers(jdbcUrl), Clock.systemUTC()) : null;
     this.jdbc = new Jdbc(dataSource, dialect, timeout, circuit);
-    this.users = new JdbcUserStore(jdbc);
-    this.sessions = new JdbcSessionStore(jdbc);
+    this.sessionEvents = new JdbcSessionEvents(jdbc);
+    this.users = new JdbcUserStore(jdbc, sessionEvents);
+    this.sessions = new JdbcSessionStore(jdbc, sessionEvents);
     this.keys = new JdbcKeyStore(jdbc);
     this.project = new JdbcProjectStore(jdbc);
     this.totps = new JdbcTotpStore(jdbc);
@@ -193,6 +196,11 @@ public final class JdbcStores implements Stores {
     return jdbc;
   }
 
+  /** The event log with its package-private append side, for {@link JdbcUserImport}. */
+  JdbcSessionEvents sessionEventLog() {
+    return sessionEvents;
+  }
+
   /** For {@link DatabaseCopy}, which works on tables, not aggregates. */
   HikariDataSource dataSource() {
     return dataSource;
@@ -201,6 +209,11 @@ public final class JdbcStores implements Stores {
   @Override
   public UserStore users() {
     return users;
+  }
+
+  @Override
+  public SessionEventStore sessionEvents() {
+    return sessionEvents;
   }
 
   @Override

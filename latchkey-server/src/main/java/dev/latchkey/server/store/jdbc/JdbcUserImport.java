@@ -98,6 +98,7 @@ public final class JdbcUserImport {
           s.executeUpdate();
         }
         c.commit();
+        stores.sessionEventLog().appended();
         return outcomes;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -136,8 +137,8 @@ public final class JdbcUserImport {
             + "requires_reset, created_at) VALUES (?, ?, ?, ?, ?)");
         PreparedStatement replace = c.prepareStatement("UPDATE passwords SET hash = ?, requires_reset = ? "
             + "WHERE user_id = ?");
-        PreparedStatement verify = c.prepareStatement("UPDATE emails SET verified = ? WHERE email_id = ?");
-        PreparedStatement endSessions = c.prepareStatement("DELETE FROM sessions WHERE user_id = ?")) {
+        PreparedStatement verify = c.prepareStatement("UPDATE emails SET verified = ? WHERE email_id = ?")) {
+      List<String> endSessions = new ArrayList<>();
       for (Row row : rows) {
         UserRecord u = row.user();
         UserRecord.StoredPassword password = u.password();
@@ -180,7 +181,7 @@ public final class JdbcUserImport {
           changed = true;
         }
         if (changed && !row.preserveExistingSessions()) {
-          bind(endSessions, e.userId());
+          endSessions.add(e.userId());
         }
         existing.put(email, new Existing(e.userId(), e.emailId(), verified,
             e.passwordId() != null ? e.passwordId() : password.passwordId(), hash));
@@ -188,8 +189,14 @@ public final class JdbcUserImport {
             nativePassword ? "keeps its Latchkey password" : null));
       }
       // Parents before children: users, then their emails and passwords, then the updates.
-      for (PreparedStatement s : List.of(users, emails, passwords, replace, verify, endSessions)) {
+      for (PreparedStatement s : List.of(users, emails, passwords, replace, verify)) {
         s.executeBatch();
+      }
+      // Ended sessions are revoked like any other, each with its session.revoked event in this transaction.
+      for (String userId : endSessions) {
+        JdbcSessionStore.revoke(stores.jdbc(), stores.sessionEventLog(), c, stores.jdbc().query(c,
+            "SELECT session_id, user_id FROM sessions WHERE user_id = ?",
+            rs -> new String[] {rs.getString(1), rs.getString(2)}, userId));
       }
     }
     return outcomes;

@@ -1,6 +1,7 @@
 package dev.latchkey.server.store.jdbc;
 
 import dev.latchkey.server.store.PendingEmail;
+import dev.latchkey.server.store.SessionEvent;
 import dev.latchkey.server.store.UserRecord;
 import dev.latchkey.server.store.UserSearch;
 import dev.latchkey.server.store.UserStore;
@@ -38,9 +39,11 @@ final class JdbcUserStore implements UserStore {
   private record Detail(String kind, String id, String value, boolean flag, String a, String b, String c) {}
 
   private final Jdbc jdbc;
+  private final JdbcSessionEvents events;
 
-  JdbcUserStore(Jdbc jdbc) {
+  JdbcUserStore(Jdbc jdbc, JdbcSessionEvents events) {
     this.jdbc = jdbc;
+    this.events = events;
   }
 
   @Override
@@ -175,7 +178,7 @@ final class JdbcUserStore implements UserStore {
   public boolean delete(String userId) {
     // Foreign keys cascade to emails, passwords, sessions and TOTPs; the explicit deletes keep that true even on a
     // connection where SQLite's foreign_keys pragma was not applied.
-    return jdbc.inTransaction(c -> {
+    boolean deleted = jdbc.inTransaction(c -> {
       jdbc.update(c, "DELETE FROM totp_recovery_codes WHERE totp_id IN (SELECT totp_id FROM totps WHERE user_id = ?)",
           userId);
       jdbc.update(c, "DELETE FROM totps WHERE user_id = ?", userId);
@@ -184,14 +187,23 @@ final class JdbcUserStore implements UserStore {
       jdbc.update(c, "DELETE FROM oauth_registrations WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM webauthn_registrations WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM webauthn_ceremonies WHERE user_id = ?", userId);
-      jdbc.update(c, "DELETE FROM sessions WHERE user_id = ?", userId);
+      JdbcSessionStore.revoke(jdbc, events, c, jdbc.query(c, "SELECT session_id, user_id FROM sessions "
+          + "WHERE user_id = ?", rs -> new String[] {rs.getString(1), rs.getString(2)}, userId));
       jdbc.update(c, "DELETE FROM email_tokens WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM otp_codes WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM pending_emails WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM passwords WHERE user_id = ?", userId);
       jdbc.update(c, "DELETE FROM emails WHERE user_id = ?", userId);
-      return jdbc.update(c, "DELETE FROM users WHERE user_id = ?", userId) == 1;
+      if (jdbc.update(c, "DELETE FROM users WHERE user_id = ?", userId) != 1) {
+        return false;
+      }
+      events.append(c, List.of(JdbcSessionStore.event(SessionEvent.USER_DELETED, "", userId, Map.of())));
+      return true;
     });
+    if (deleted) {
+      events.appended();
+    }
+    return deleted;
   }
 
   private void insertPassword(Connection c, String userId, UserRecord.StoredPassword p) throws SQLException {
