@@ -1,16 +1,18 @@
 package dev.latchkey.server.api;
 
+import static dev.latchkey.server.testing.Wire.body;
+import static dev.latchkey.server.testing.Wire.email;
+import static dev.latchkey.server.testing.Wire.ok;
+import static dev.latchkey.server.testing.Wire.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.ApiClient.Reply;
 import dev.latchkey.server.testing.MutableClock;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestSmtp;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * {@link PendingEmailHijackTest}.
  */
 class AddEmailThroughSendApiTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PASSWORD = "correct horse battery staple 42";
   private static TestSmtp smtp;
   private static final MutableClock clock = new MutableClock();
@@ -43,33 +44,6 @@ class AddEmailThroughSendApiTest {
   static void stop() {
     server.close();
     smtp.close();
-  }
-
-  private static String email(String local) {
-    return local + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-  }
-
-  private static String body(Object... pairs) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      m.put((String) pairs[i], pairs[i + 1]);
-    }
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static JsonNode ok(Reply r) {
-    assertThat(r.status()).as(r.text()).isEqualTo(200);
-    return r.json();
-  }
-
-  private static void refused(Reply r, int status, String type, String mentions) {
-    assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.text("error_type")).isEqualTo(type);
-    assertThat(r.text("error_message")).contains(mentions);
   }
 
   /** A user with a password and a live session: the reply of {@code POST /v1/passwords}. */

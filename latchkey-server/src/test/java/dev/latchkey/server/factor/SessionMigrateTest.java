@@ -1,15 +1,17 @@
 package dev.latchkey.server.factor;
 
+import static dev.latchkey.server.testing.Wire.body;
+import static dev.latchkey.server.testing.Wire.email;
+import static dev.latchkey.server.testing.Wire.ok;
+import static dev.latchkey.server.testing.Wire.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.testing.ApiClient;
 import dev.latchkey.server.testing.ApiClient.Reply;
 import dev.latchkey.server.testing.MutableClock;
 import dev.latchkey.server.testing.TestServer;
 import java.net.ServerSocket;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
@@ -23,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * verified email it returns.
  */
 class SessionMigrateTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ISSUER_ID = "legacy";
   private static MockOAuth2Server provider;
   private static TestServer server;
@@ -44,35 +45,9 @@ class SessionMigrateTest {
     provider.shutdown();
   }
 
-  private static String email(String local) {
-    return local + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-  }
-
   /** An access token the provider issued for {@code claims}, valid for an hour. */
   private static String accessToken(Map<String, Object> claims) {
     return provider.issueToken(ISSUER_ID, "subject-" + UUID.randomUUID(), "legacy-app", claims, 3600).serialize();
-  }
-
-  private static String body(Object... pairs) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < pairs.length; i += 2) {
-      m.put((String) pairs[i], pairs[i + 1]);
-    }
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static JsonNode ok(Reply r) {
-    assertThat(r.status()).as(r.text()).isEqualTo(200);
-    return r.json();
-  }
-
-  private static void refused(Reply r, int status, String type) {
-    assertThat(r.status()).as(r.text()).isEqualTo(status);
-    assertThat(r.text("error_type")).as(r.text()).isEqualTo(type);
   }
 
   private static int usersWithEmail(String email) {
