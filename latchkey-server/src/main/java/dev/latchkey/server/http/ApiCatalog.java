@@ -179,6 +179,8 @@ final class ApiCatalog {
 
     o.put("POST /v1/sessions/authenticate", json(p, SessionAuthenticateRequest.class, AuthenticateResponse.class));
     o.put("POST /v1/sessions/revoke", json(p, SessionRevokeRequest.class, RevokeResponse.class));
+    o.put("POST /v1/sessions/revoke_others",
+        json(p, SessionRoutes.RevokeOthersRequest.class, SessionRoutes.RevokeOthersResponse.class));
     // Server-Sent Events (resumed with the Last-Event-ID header); docs/api.md "Session events" gives the events.
     o.put("GET /v1/sessions/events", new Operation(p, null, new Text("text/event-stream"), List.of(), null));
     o.put("GET /v1/sessions", new Operation(p, null, new Json(SessionListResponse.class), List.of("user_id"), null));
@@ -187,6 +189,7 @@ final class ApiCatalog {
 
     Auth session = Auth.SESSION;
     Auth token = Auth.PUBLIC_TOKEN;
+    o.put("POST /sdk/v1/sessions/revoke_others", json(session, null, SessionRoutes.RevokeOthersResponse.class));
     o.put("GET /sdk/v1/sessions/events", new Operation(session, null, new Text("text/event-stream"),
         List.of("wait_seconds"), null));
     o.put("POST /sdk/v1/sessions/authenticate", json(session, SdkRoutes.AuthenticateRequest.class,

@@ -42,6 +42,7 @@ final class SdkRoutes {
   void register(RouteTable routes) {
     routes.post("/sdk/v1/sessions/authenticate", this::authenticate);
     routes.post("/sdk/v1/sessions/revoke", this::revoke);
+    routes.post("/sdk/v1/sessions/revoke_others", this::revokeOthers);
     routes.get("/sdk/v1/users/me", this::me);
     routes.put("/sdk/v1/users/me", this::updateMe);
     routes.post("/sdk/v1/passwords", this::createPassword);
@@ -65,6 +66,13 @@ final class SdkRoutes {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
     sessions.revoke(caller.session().sessionId(), SessionService.SessionRef.of(null, null));
     Replies.data(ctx, new RevokeResponse(200, Replies.requestId(ctx)));
+  }
+
+  /** Signs the caller's user out of every other device; the caller's own session stays. No body. */
+  private void revokeOthers(Context ctx) {
+    SdkAuth.SignedIn caller = auth.requireSession(ctx);
+    Replies.data(ctx, new SessionRoutes.RevokeOthersResponse(200, Replies.requestId(ctx),
+        sessions.revokeOthers(SessionService.SessionRef.of(caller.token(), null))));
   }
 
   /** Like the backend's {@code GET /v1/users/{user_id}}: the user's fields flat beside the envelope. */

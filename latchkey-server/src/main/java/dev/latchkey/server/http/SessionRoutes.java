@@ -1,5 +1,6 @@
 package dev.latchkey.server.http;
 
+import java.util.List;
 import dev.latchkey.model.AuthenticateResponse;
 import dev.latchkey.model.JwksResponse;
 import dev.latchkey.model.RevokeResponse;
@@ -40,6 +41,7 @@ final class SessionRoutes {
   void register(RouteTable routes) {
     routes.post("/v1/sessions/authenticate", this::authenticate);
     routes.post("/v1/sessions/revoke", this::revoke);
+    routes.post("/v1/sessions/revoke_others", this::revokeOthers);
     routes.get("/v1/sessions", this::list);
     routes.get("/v1/sessions/jwks/{project_id}", this::jwks);
     routes.post("/v1/sessions/migrate", this::migrate);
@@ -75,6 +77,18 @@ final class SessionRoutes {
     SessionRevokeRequest r = Bodies.read(ctx, SessionRevokeRequest.class);
     sessions.revoke(r.sessionId(), SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()));
     Replies.json(ctx, 200, new RevokeResponse(200, Replies.requestId(ctx)));
+  }
+
+  /** {@code POST /v1/sessions/revoke_others}: the session named by token or JWT. */
+  record RevokeOthersRequest(String sessionToken, String sessionJwt) {}
+
+  /** A Latchkey extension (Stytch has no such call): the ids of the sessions it revoked. */
+  record RevokeOthersResponse(int statusCode, String requestId, List<String> revokedSessionIds) {}
+
+  private void revokeOthers(Context ctx) {
+    RevokeOthersRequest r = Bodies.read(ctx, RevokeOthersRequest.class);
+    List<String> revoked = sessions.revokeOthers(SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()));
+    Replies.json(ctx, 200, new RevokeOthersResponse(200, Replies.requestId(ctx), revoked));
   }
 
   private void list(Context ctx) {

@@ -277,6 +277,26 @@ public final class SessionService {
         .orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
   }
 
+  /**
+   * Revokes every other live session of the user whose session {@code ref} names ("sign out my other devices"),
+   * each through the store's revoke, so each gets its {@code session.revoked} event; returns their ids. A session
+   * started while this runs is not among them. The named session must be live ({@code session_not_found}).
+   */
+  public List<String> revokeOthers(SessionRef ref) {
+    SessionRecord kept = resolve(ref);
+    List<String> revoked = new java.util.ArrayList<>();
+    for (SessionRecord other : store.listActive(kept.userId(), now())) {
+      if (!other.sessionId().equals(kept.sessionId())) {
+        recentJwts.forget(other.sessionId());
+        if (store.delete(other.sessionId())) {
+          revoked.add(other.sessionId());
+        }
+      }
+    }
+    metrics.sessionsRevoked(revoked.size());
+    return List.copyOf(revoked);
+  }
+
   /** Revokes every session of the user except {@code keepSessionId} (null: all); returns how many. */
   public int revokeAllExcept(String userId, String keepSessionId) {
     int revoked = store.deleteForUser(userId, keepSessionId);

@@ -63,7 +63,8 @@ class HostileInputTest {
       "DELETE /v1/users/totps/{totp_id}", "GET /sdk/v1/users/me", "GET /sdk/v1/projects/bootstrap/{public_token}",
       // The SDK's telemetry sink accepts any body up to the size limit by design; revoke and the recovery-code
       // listing take no parameters (the session comes from the credentials) and ignore their body.
-      "POST /sdk/v1/events", "POST /sdk/v1/sessions/revoke", "POST /sdk/v1/totps/recovery_codes",
+      "POST /sdk/v1/events", "POST /sdk/v1/sessions/revoke", "POST /sdk/v1/sessions/revoke_others",
+      "POST /sdk/v1/totps/recovery_codes",
       "GET /v1/dev/outbox",
       // Removing an external id takes nothing but the path.
       "DELETE /v1/users/{user_id}/external_id",
