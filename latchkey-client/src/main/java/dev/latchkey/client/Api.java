@@ -54,6 +54,14 @@ final class Api {
     call("POST", "/sdk/v1/sessions/revoke", sessionToken, null);
   }
 
+  /** {@code POST /sdk/v1/sessions/revoke_others}: the ids of the user's other sessions, now revoked. */
+  java.util.List<String> revokeOtherSessions(String sessionToken) {
+    JsonNode ids = call("POST", "/sdk/v1/sessions/revoke_others", sessionToken, null).path("revoked_session_ids");
+    java.util.List<String> out = new java.util.ArrayList<>();
+    ids.forEach(id -> out.add(id.asText()));
+    return java.util.List.copyOf(out);
+  }
+
   User me(String sessionToken) {
     JsonNode data = call("GET", "/sdk/v1/users/me", sessionToken, null);
     // The user's fields sit in "data" itself; accept a nested "user" too, as some Stytch endpoints nest it.

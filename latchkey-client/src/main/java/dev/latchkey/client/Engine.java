@@ -149,6 +149,29 @@ final class Engine {
     return done;
   }
 
+  /** Revokes the user's other sessions; this one stays (and is signed out here only if the server says it is gone). */
+  CompletableFuture<java.util.List<String>> revokeOthers() {
+    State sent = state.get();
+    if (!sent.hasTokens()) {
+      return failed(LatchkeyClientException.NO_SESSION, "Signed out: there is no session to keep");
+    }
+    if (closed) {
+      return failed(LatchkeyClientException.CLIENT_CLOSED, "The client is closed");
+    }
+    CompletableFuture<java.util.List<String>> done = new CompletableFuture<>();
+    run(done, () -> {
+      try {
+        return api.revokeOtherSessions(sent.tokens().sessionToken());
+      } catch (LatchkeyClientException e) {
+        if (e.signsOut()) {
+          clearIfCurrent(sent.epoch());
+        }
+        throw e;
+      }
+    }, () -> { });
+    return done;
+  }
+
   /** Hydrates from tokens issued elsewhere (a backend login); the session object is fetched by the next check. */
   void updateSession(SessionTokens tokens) {
     Objects.requireNonNull(tokens, "tokens");

@@ -81,4 +81,13 @@ public final class SessionClient {
   public CompletableFuture<Void> revoke(RevokeOptions options) {
     return engine.revoke(Objects.requireNonNull(options, "options").isForceClear());
   }
+
+  /**
+   * Signs the user out of every other device ({@code POST /sdk/v1/sessions/revoke_others}, a Latchkey extension):
+   * the user's other sessions are revoked and their ids returned; this session stays. Signed out, the future fails
+   * with {@code no_session}; if the server says this session is gone, it signs out here too.
+   */
+  public CompletableFuture<java.util.List<String>> revokeOthers() {
+    return engine.revokeOthers();
+  }
 }
