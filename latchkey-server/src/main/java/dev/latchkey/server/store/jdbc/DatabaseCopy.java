@@ -33,6 +33,11 @@ public final class DatabaseCopy {
   /** Rows per INSERT batch: large enough to amortise round trips, small enough to report progress often. */
   private static final int BATCH = 500;
   private static final String FLYWAY_HISTORY = "flyway_schema_history";
+  /**
+   * Tables whose rows the migrations themselves insert (the session event counter's single row), so a new, empty
+   * database already holds them: they do not make a target "not empty", and the source's rows replace them.
+   */
+  private static final Set<String> SEEDED_BY_MIGRATIONS = Set.of("session_event_sequence");
 
   private DatabaseCopy() {}
 
@@ -71,15 +76,15 @@ public final class DatabaseCopy {
         long n = count(source, table);
         totals.put(table, n);
         total += n;
-        if (!replace && count(target, table) > 0) {
+        if (!replace && !SEEDED_BY_MIGRATIONS.contains(table) && count(target, table) > 0) {
           throw new TargetNotEmptyException("The target already holds rows in " + table
               + ": point --to at an empty database, or add --replace to delete its contents first");
         }
       }
       target.setAutoCommit(false);
       try {
-        if (replace) {
-          for (int i = tables.size() - 1; i >= 0; i--) {
+        for (int i = tables.size() - 1; i >= 0; i--) {
+          if (replace || SEEDED_BY_MIGRATIONS.contains(tables.get(i))) {
             try (Statement st = target.createStatement()) {
               st.executeUpdate("DELETE FROM " + tables.get(i));
             }
