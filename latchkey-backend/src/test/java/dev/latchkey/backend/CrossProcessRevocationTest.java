@@ -11,7 +11,9 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -19,16 +21,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two nodes on one PostgreSQL, each its own JVM; a backend SDK in a third JVM ({@link RevocationProbe}) follows
- * node B's event stream; sessions are made and revoked through node A. Node B learns of A's events through
- * LISTEN/NOTIFY, and the SDK refuses the revoked JWT.
+ * Three nodes on one PostgreSQL, each its own JVM; three backends, each in a JVM of its own
+ * ({@link RevocationProbe}), each following the event stream of a different node. Sessions are made on one node and
+ * revoked on the next, in turn, so every node both writes revocations and relays the others' (learnt through
+ * LISTEN/NOTIFY); every backend refuses every revoked JWT.
  */
 class CrossProcessRevocationTest {
   @TempDir
   Path tmp;
 
   @Test
-  void aRevokeOnNodeAIsRefusedByABackendInAnotherProcessAttachedToNodeB() throws Exception {
+  void aRevokeOnAnyNodeIsRefusedByBackendsInOtherProcessesAttachedToEveryNode() throws Exception {
     String projectId = "project-test-" + UUID.randomUUID();
     String secret = "secret-test-" + UUID.randomUUID().toString().replace("-", "");
     try (TestPostgres.Database db = TestPostgres.createDatabase()) {
@@ -44,40 +47,72 @@ class CrossProcessRevocationTest {
       env.put("LATCHKEY_ARGON2_ITERATIONS", "1");
       env.put("LATCHKEY_SESSION_EVENTS_HEARTBEAT", "2s");
       try (NodeProcess a = NodeProcess.start(tmp.resolve("a"), env);
-          NodeProcess b = NodeProcess.start(tmp.resolve("b"), env)) {
-        ApiClient nodeA = new ApiClient(a.url(), projectId, secret);
-        Process probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx128m", "-cp", System.getProperty("java.class.path"), RevocationProbe.class.getName(), b.url(),
-            projectId).redirectError(tmp.resolve("probe.err").toFile()).start();
-        try (PrintWriter toProbe = new PrintWriter(probe.getOutputStream(), true, StandardCharsets.UTF_8);
-            BufferedReader fromProbe = new BufferedReader(new InputStreamReader(probe.getInputStream(),
-                StandardCharsets.UTF_8))) {
-          toProbe.println(secret);
-          assertThat(line(fromProbe)).isEqualTo("ready");
-          for (int i = 0; i < 3; i++) {
-            ApiClient.Reply created = nodeA.post("/v1/passwords", "{\"email\":\"xproc-" + UUID.randomUUID()
+          NodeProcess b = NodeProcess.start(tmp.resolve("b"), env);
+          NodeProcess c = NodeProcess.start(tmp.resolve("c"), env)) {
+        List<NodeProcess> nodes = List.of(a, b, c);
+        List<Probe> probes = new ArrayList<>();
+        try {
+          for (int n = 0; n < nodes.size(); n++) {
+            probes.add(Probe.start(nodes.get(n).url(), projectId, secret, tmp.resolve("probe-" + n + ".err")));
+          }
+          for (int i = 0; i < 6; i++) {
+            ApiClient maker = new ApiClient(nodes.get(i % 3).url(), projectId, secret);
+            ApiClient revoker = new ApiClient(nodes.get((i + 1) % 3).url(), projectId, secret);
+            ApiClient.Reply created = maker.post("/v1/passwords", "{\"email\":\"xproc-" + UUID.randomUUID()
                 + "@example.com\",\"password\":\"" + Fixture.PASSWORD + "\",\"session_duration_minutes\":60}");
             assertThat(created.status()).as(created.text()).isEqualTo(200);
-            toProbe.println(created.text("session_jwt"));
-            assertThat(line(fromProbe)).isEqualTo("accepted");
+            for (Probe probe : probes) {
+              probe.send(created.text("session_jwt"));
+            }
+            for (Probe probe : probes) {
+              assertThat(probe.line()).as("backend on " + probe.nodeUrl).isEqualTo("accepted");
+            }
 
-            ApiClient.Reply revoked = nodeA.post("/v1/sessions/revoke", "{\"session_id\":\""
+            ApiClient.Reply revoked = revoker.post("/v1/sessions/revoke", "{\"session_id\":\""
                 + created.json().path("session").path("session_id").asText() + "\"}");
             assertThat(revoked.status()).as(revoked.text()).isEqualTo(200);
 
-            assertThat(line(fromProbe)).isEqualTo("revoked");
+            for (Probe probe : probes) {
+              assertThat(probe.line()).as("backend on " + probe.nodeUrl + ", session made on node " + (i % 3)
+                  + " and revoked on node " + ((i + 1) % 3)).isEqualTo("revoked");
+            }
           }
         } finally {
-          probe.destroy();
-          probe.waitFor(10, TimeUnit.SECONDS);
+          for (Probe probe : probes) {
+            probe.close();
+          }
         }
       }
     }
   }
 
-  private static String line(BufferedReader in) throws IOException {
-    String line = in.readLine();
-    assertThat(line).as("the probe ended early").isNotNull();
-    return line;
+  /** One {@link RevocationProbe} JVM and its pipes. */
+  private record Probe(String nodeUrl, Process process, PrintWriter to, BufferedReader from) {
+    static Probe start(String nodeUrl, String projectId, String secret, Path stderr) throws IOException {
+      Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx128m", "-cp", System.getProperty("java.class.path"), RevocationProbe.class.getName(), nodeUrl,
+          projectId).redirectError(stderr.toFile()).start();
+      Probe probe = new Probe(nodeUrl, process,
+          new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8),
+          new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
+      probe.send(secret);
+      assertThat(probe.line()).isEqualTo("ready");
+      return probe;
+    }
+
+    void send(String line) {
+      to.println(line);
+    }
+
+    String line() throws IOException {
+      String line = from.readLine();
+      assertThat(line).as("the probe on " + nodeUrl + " ended early").isNotNull();
+      return line;
+    }
+
+    void close() throws InterruptedException {
+      process.destroy();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
   }
 }
