@@ -5,10 +5,9 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * <p>Closed (the normal state), every request goes to the pool. The first failure that means "the database is not
  * there" (no connection within the timeout, a refused or broken connection, the server shutting down) opens it. Open,
  * a request either becomes the one probe (a fresh connection outside the pool, bounded by about a second: pooled
- * connection attempts back off for seconds, which would delay recovery) or, while a probe is under way or the last
- * one ended less than {@link #PROBE_INTERVAL} ago, fails at once. A probe that reaches the database closes the
+ * connection attempts back off for seconds, which would delay recovery) or waits, at most {@link #PROBE_INTERVAL},
+ * for its turn or for the probe under way, and fails then if the database is still away. A probe that reaches the database closes the
  * circuit, and that same request goes on to the pool: the first request after recovery succeeds.
  *
  * <p>Only failures of the connection count: a constraint violation, a timeout of one slow statement or a bug in SQL
@@ -33,15 +32,17 @@ final class DatabaseCircuit {
   static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
 
   private final BooleanSupplier probe;
-  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition probeEnded = lock.newCondition();
   private volatile boolean open;
-  private volatile Instant lastProbeEnded = Instant.EPOCH;
-  private final AtomicBoolean probing = new AtomicBoolean();
+  /** Guarded by {@link #lock}. */
+  private boolean probing;
+  /** Guarded by {@link #lock}; {@link System#nanoTime()} when the last probe ended. */
+  private long lastProbeEndedNanos = System.nanoTime() - PROBE_INTERVAL.toNanos();
 
   /** {@code probe}: true when a fresh connection to the database answers, within about a second. */
-  DatabaseCircuit(BooleanSupplier probe, Clock clock) {
+  DatabaseCircuit(BooleanSupplier probe) {
     this.probe = probe;
-    this.clock = clock;
   }
 
   boolean isOpen() {
@@ -73,22 +74,60 @@ final class DatabaseCircuit {
     }
   }
 
-  /** True when this call was the probe and it reached the database (the circuit is then closed). */
+  /**
+   * True when the database is back: this call probed and reached it, or the probe under way when it came did.
+   * A call never waits longer than {@link #PROBE_INTERVAL} for its turn or for another call's probe; its own probe
+   * is bounded by the probe's timeouts (about a second).
+   *
+   * <p>Why a call waits for its turn instead of failing at once: anything may probe (a request, the event reader's
+   * backstop read every two seconds, a purge), so a probe that failed an instant before the database came back would
+   * otherwise fail the first request after recovery, too. Waiting out the rest of the interval (at most a tenth of a
+   * second) lets that request probe, and succeed; while the database stays down, calls still fail within it.
+   */
   private boolean probeNow() {
-    if (Duration.between(lastProbeEnded, clock.instant()).compareTo(PROBE_INTERVAL) < 0
-        || !probing.compareAndSet(false, true)) {
-      return false;
-    }
+    long deadline = System.nanoTime() + PROBE_INTERVAL.toNanos();
+    lock.lock();
     try {
-      if (probe.getAsBoolean()) {
-        open = false;
-        log.info("The database answers again: requests go to it again");
-        return true;
+      while (true) {
+        if (!open) {
+          return true;
+        }
+        long now = System.nanoTime();
+        if (!probing && now - lastProbeEndedNanos >= PROBE_INTERVAL.toNanos()) {
+          probing = true;
+          break;
+        }
+        long left = deadline - now;
+        if (left <= 0) {
+          return false;
+        }
+        // Woken when a probe ends; otherwise at the earlier of this call's deadline and the next probe's turn.
+        long untilTurn = probing ? left : PROBE_INTERVAL.toNanos() - (now - lastProbeEndedNanos);
+        probeEnded.awaitNanos(Math.max(1, Math.min(left, untilTurn)));
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return false;
     } finally {
-      lastProbeEnded = clock.instant();
-      probing.set(false);
+      lock.unlock();
+    }
+    boolean reached = false;
+    try {
+      reached = probe.getAsBoolean();
+      return reached;
+    } finally {
+      lock.lock();
+      try {
+        if (reached && open) {
+          open = false;
+          log.info("The database answers again: requests go to it again");
+        }
+        lastProbeEndedNanos = System.nanoTime();
+        probing = false;
+        probeEnded.signalAll();
+      } finally {
+        lock.unlock();
+      }
     }
   }
 

@@ -22,7 +22,6 @@ import dev.latchkey.server.store.WebAuthnStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -73,7 +72,7 @@ public final class JdbcStores implements Stores {
     this.jdbcUrl = jdbcUrl;
     this.timeout = timeout;
     this.dialect = dialect;
-    this.circuit = dialect == Dialect.POSTGRESQL ? new DatabaseCircuit(() -> answers(jdbcUrl), Clock.systemUTC()) : null;
+    this.circuit = dialect == Dialect.POSTGRESQL ? new DatabaseCircuit(() -> answers(jdbcUrl)) : null;
     this.jdbc = new Jdbc(dataSource, dialect, timeout, circuit);
     this.sessionEvents = new JdbcSessionEvents(jdbc);
     this.users = new JdbcUserStore(jdbc, sessionEvents);

@@ -62,4 +62,64 @@ class DatabaseCircuitTest {
     assertThat(JdbcStores.validationWait(Duration.ofSeconds(1))).isEqualTo(Duration.ofMillis(250));
     assertThat(JdbcStores.poolWait(Duration.ofSeconds(3))).isEqualTo(Duration.ofMillis(2400));
   }
+
+  /** A failure the pool reports when no connection came: what opens the circuit in an outage. */
+  private static SQLException refused() {
+    return new java.sql.SQLTransientConnectionException("latchkey-db - Connection is not available");
+  }
+
+  @Test
+  void aProbeThatFailedAnInstantBeforeTheDatabaseCameBackDoesNotFailTheNextRequest() {
+    java.util.concurrent.atomic.AtomicBoolean up = new java.util.concurrent.atomic.AtomicBoolean(false);
+    DatabaseCircuit circuit = new DatabaseCircuit(up::get);
+    circuit.failed(refused());
+    assertThat(circuit.isOpen()).isTrue();
+    // Someone (the event reader's backstop, say) probes while the database is still down.
+    assertThat(circuit.probeIfOpen()).isFalse();
+
+    up.set(true);
+
+    // The very next request, well within the probe interval of that failed probe, waits for its turn and gets in.
+    circuit.beforeConnect();
+    assertThat(circuit.isOpen()).isFalse();
+  }
+
+  @Test
+  void whileTheDatabaseStaysDownEveryCallerIsRefusedAndTheProbeRunsOneAtATime() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+    DatabaseCircuit circuit = new DatabaseCircuit(() -> {
+      int now = running.incrementAndGet();
+      mostAtOnce.accumulateAndGet(now, Math::max);
+      probes.incrementAndGet();
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      running.decrementAndGet();
+      return false;
+    });
+    circuit.failed(refused());
+    java.util.concurrent.atomic.AtomicInteger refusedCalls = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<Thread> callers = new java.util.ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      callers.add(Thread.ofVirtual().start(() -> {
+        try {
+          circuit.beforeConnect();
+        } catch (dev.latchkey.server.store.StoreException e) {
+          refusedCalls.incrementAndGet();
+        }
+      }));
+    }
+    for (Thread t : callers) {
+      t.join();
+    }
+
+    assertThat(refusedCalls).hasValue(50);
+    assertThat(mostAtOnce).hasValue(1);
+    assertThat(probes.get()).isBetween(1, 50);
+    assertThat(circuit.isOpen()).isTrue();
+  }
 }
