@@ -22,14 +22,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code latchkey} command line: {@code serve}, {@code keys rotate}, {@code migrate}, {@code import} and
- * {@code admin create}. Settings come from the
- * environment.
+ * The {@code latchkey} command line: {@code serve}, {@code keys rotate}, {@code migrate}, {@code import},
+ * {@code admin create}, the operator's {@code users}, {@code sessions} and {@code export}, and {@code completion}.
+ * Settings come from the environment.
  */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, version = "latchkey 0.1.0",
     description = "Self-hosted session management that speaks Stytch's Sessions API.%n"
         + "Settings come from LATCHKEY_* environment variables (see the README).",
     subcommands = {Main.Serve.class, Main.Keys.class, MigrateCommand.class, ImportCommand.class, AdminCommand.class,
+        UsersCommand.class, SessionsCommand.class, ExportCommand.class, Main.Completion.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   /** Exit code for a bad setting, so scripts can tell it from a crash. */
@@ -186,6 +187,21 @@ public final class Main implements Callable<Integer> {
         }
         return 0;
       }
+    }
+  }
+
+  @Command(name = "completion", mixinStandardHelpOptions = true,
+      description = "Print a completion script for bash (zsh reads it too, after 'autoload -U bashcompinit && "
+          + "bashcompinit'). Try: source <(bin/latchkey completion)")
+  static final class Completion implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getOut().print(picocli.AutoComplete.bash("latchkey", spec.root().commandLine()));
+      spec.commandLine().getOut().flush();
+      return 0;
     }
   }
 }

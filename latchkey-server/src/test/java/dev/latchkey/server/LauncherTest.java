@@ -66,7 +66,16 @@ class LauncherTest {
       "--help; Usage: latchkey ",
       "serve --help; Usage: latchkey serve ",
       "keys --help; Usage: latchkey keys ",
-      "keys rotate --help; Usage: latchkey keys rotate "})
+      "keys rotate --help; Usage: latchkey keys rotate ",
+      "users --help; Usage: latchkey users ",
+      "users list --help; Usage: latchkey users list ",
+      "users find --help; Usage: latchkey users find ",
+      "users delete --help; Usage: latchkey users delete ",
+      "sessions --help; Usage: latchkey sessions ",
+      "sessions list --help; Usage: latchkey sessions list ",
+      "sessions revoke --help; Usage: latchkey sessions revoke ",
+      "export --help; Usage: latchkey export ",
+      "completion --help; Usage: latchkey completion "})
   void helpExitsZeroAndPrintsUsage(String args, String usage) throws Exception {
     Finished run = runToEnd(environment(tmp.resolve("data")), args.split(" "));
 
@@ -93,6 +102,52 @@ class LauncherTest {
       assertThat(flowed).contains(setting.name() + " Default: " + setting.documentedDefault() + " "
           + setting.description());
     }
+  }
+
+  @Test
+  void completionPrintsABashScriptForEveryCommandThatBashAccepts() throws Exception {
+    Finished run = runToEnd(environment(tmp.resolve("data")), "completion");
+
+    assertThat(run.exitCode()).as("stderr: %s", run.stderr()).isZero();
+    assertThat(run.stdout()).contains("complete -F").contains("users").contains("sessions").contains("export")
+        .contains("revoke").contains("--after");
+    Path script = Files.writeString(tmp.resolve("latchkey-completion.bash"), run.stdout());
+    Process bash = new ProcessBuilder("bash", "-n", script.toString()).redirectErrorStream(true).start();
+    String complaints = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(bash.exitValue()).as(complaints).isZero();
+  }
+
+  @Test
+  void operatorCommandsOnAMissingDatabaseSayToRunServeFirst() throws Exception {
+    for (String[] args : List.of(new String[] {"users", "list"}, new String[] {"sessions", "list", "--user", "x"},
+        new String[] {"export", "--to", tmp.resolve("out.jsonl").toString()})) {
+      Finished run = runToEnd(environment(tmp.resolve("missing")), args);
+
+      assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(run.stderr()).contains("run 'latchkey serve' once first").doesNotContain("Exception");
+    }
+    assertThat(tmp.resolve("out.jsonl")).doesNotExist();
+  }
+
+  @Test
+  void anOperatorCommandForSomeoneWhoIsNotThereExitsOneWithAMessageAndNoStackTrace() throws Exception {
+    Map<String, String> env;
+    try (dev.latchkey.server.testing.TestServer server = dev.latchkey.server.testing.TestServer.start()) {
+      env = new HashMap<>(server.environment());
+    }
+
+    Finished find = runToEnd(env, "users", "find", "nobody@example.com");
+    Finished revoke = runToEnd(env, "sessions", "revoke", "session-test-" + java.util.UUID.randomUUID());
+    Finished delete = runToEnd(env, "users", "delete", "nobody@example.com");
+
+    assertThat(find.exitCode()).isEqualTo(1);
+    assertThat(find.stderr()).contains("latchkey: No user has the email address nobody@example.com")
+        .doesNotContain("at dev.latchkey");
+    assertThat(revoke.exitCode()).isEqualTo(1);
+    assertThat(revoke.stderr()).contains("latchkey: No session session-test-").doesNotContain("at dev.latchkey");
+    assertThat(delete.exitCode()).isEqualTo(1);
+    assertThat(delete.stderr()).contains("latchkey: No user has the email address").doesNotContain("at dev.latchkey");
   }
 
   // ------------------------------------------------------------------------------------------------ bad setting

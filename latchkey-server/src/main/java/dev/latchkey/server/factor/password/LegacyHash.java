@@ -352,6 +352,59 @@ public final class LegacyHash {
     }
   }
 
+  /**
+   * The fields of a {@code POST /v1/passwords/migrate} body that carry this hash ({@code hash_type}, {@code hash} and
+   * the type's config, under Stytch's names), so that an export can be imported again and verify the same
+   * passwords. The inverse of {@link #from}.
+   */
+  public Map<String, Object> migrateFields() {
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("hash_type", type.wireName());
+    f.put("hash", hash);
+    Map<String, Object> c = new LinkedHashMap<>();
+    switch (type) {
+      case BCRYPT, PHPASS -> {
+        return f;
+      }
+      case SCRYPT -> {
+        if (hash.startsWith("$scrypt$")) {
+          return f;
+        }
+        c.put("salt", config.get("salt"));
+        c.put("n_parameter", integer("n"));
+        c.put("r_parameter", integer("r"));
+        c.put("p_parameter", integer("p"));
+        c.put("key_length", Base64.getDecoder().decode((String) config.get("key")).length);
+        f.put("scrypt_config", c);
+      }
+      case ARGON_2I, ARGON_2ID -> {
+        if (hash.startsWith("$")) {
+          return f;
+        }
+        c.put("salt", config.get("salt"));
+        c.put("iteration_amount", integer("t"));
+        c.put("memory", integer("m"));
+        c.put("threads", integer("p"));
+        c.put("key_length", integer("key_length"));
+        f.put("argon_2_config", c);
+      }
+      case PBKDF_2 -> {
+        c.put("salt", config.get("salt"));
+        c.put("iteration_amount", integer("iterations"));
+        c.put("key_length", base64(hash, ErrorCode.INVALID_PBKDF_2_HASH).length);
+        c.put("algorithm", config.get("algorithm"));
+        f.put("pbkdf_2_config", c);
+      }
+      case MD_5, SHA_1, SHA_512 -> {
+        c.put("prepend_salt", config.get("prepend_salt"));
+        c.put("append_salt", config.get("append_salt"));
+        f.put(type.wireName() + "_config", c);
+      }
+      default -> throw new IllegalStateException(type.name());
+    }
+    return f;
+  }
+
   /** Reads what {@link #encode()} wrote. */
   public static LegacyHash decode(String stored) {
     if (!isLegacy(stored)) {
