@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.model.AuthenticationFactor;
 import dev.latchkey.model.User;
 import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.session.DeviceDescription;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.SessionRecord;
 import dev.latchkey.server.store.UserRecord;
@@ -145,7 +146,8 @@ final class UserPages {
         String ip = s.attributes() == null ? null : s.attributes().ipAddress();
         String agent = s.attributes() == null ? null : s.attributes().userAgent();
         body.append("<tr><td>").append(Html.esc(s.sessionId())).append("</td><td>")
-            .append(agent == null || agent.isEmpty() ? "unknown device" : Html.esc(agent))
+            .append(Html.esc(DeviceDescription.of(agent)))
+            .append(agent == null || agent.isEmpty() ? "" : "<br><small>" + Html.esc(agent) + "</small>")
             .append("<br>IP ").append(ip == null || ip.isEmpty() ? "unknown" : Html.esc(ip)).append("</td><td>")
             .append(Html.age(s.startedAt(), now)).append("</td><td>").append(Html.age(s.lastAccessedAt(), now))
             .append(" ago</td><td>").append(Html.esc(s.factors().stream().map(AuthenticationFactor::type)

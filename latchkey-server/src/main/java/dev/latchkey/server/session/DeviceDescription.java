@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * A coarse, human-readable description of the device behind a user agent ("Chrome on macOS", "Safari on iPhone",
  * "curl", "unknown"), for a user's list of signed-in devices. Deliberately small: a handful of ordered substring
- * rules, no user-agent database. Not yet wired into the session reply (issue 17 §3, see reports/h-lifecycle.md).
+ * rules, no user-agent database: it is shown to the user next to the IP address, to tell their devices apart, and
+ * never decides anything. Every session object on the wire carries it as {@code device_description}.
  */
 public final class DeviceDescription {
   public static final String UNKNOWN = "unknown";

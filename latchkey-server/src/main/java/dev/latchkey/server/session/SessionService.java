@@ -311,7 +311,8 @@ public final class SessionService {
   /** The wire form of a stored session. */
   public static dev.latchkey.model.Session toWire(SessionRecord s) {
     return new dev.latchkey.model.Session(s.sessionId(), s.userId(), s.startedAt(), s.lastAccessedAt(),
-        s.expiresAt(), s.attributes(), s.factors(), s.customClaims(), DEFAULT_ROLES);
+        s.expiresAt(), s.attributes(), s.factors(), s.customClaims(), DEFAULT_ROLES,
+        DeviceDescription.of(s.attributes() == null ? null : s.attributes().userAgent()));
   }
 
   private static List<AuthenticationFactor> withFactor(List<AuthenticationFactor> factors, AuthenticationFactor f) {

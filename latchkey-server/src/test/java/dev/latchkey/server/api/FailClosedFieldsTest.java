@@ -226,6 +226,35 @@ class FailClosedFieldsTest {
   // --------------------------------------------------------------------------- attributes on sessions
 
   @Test
+  void everySessionObjectDescribesTheDeviceItWasStartedOnFromItsUserAgent() {
+    String address = email("device");
+    String chromeOnMac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+        + "Chrome/131.0.0.0 Safari/537.36";
+    String safariOnIphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+        + "like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+    ApiClient signedOut = new ApiClient(server.baseUrl(), server.publicToken, server.publicToken);
+
+    JsonNode mac = signedOut.send("POST", "/sdk/v1/passwords", body("email", address, "password", PASSWORD,
+        "session_duration_minutes", 60), Map.of("User-Agent", chromeOnMac)).json().path("data");
+    JsonNode phone = signedOut.send("POST", "/sdk/v1/passwords/authenticate", body("email", address, "password",
+        PASSWORD, "session_duration_minutes", 60), Map.of("User-Agent", safariOnIphone)).json().path("data");
+    JsonNode cli = signedOut.send("POST", "/sdk/v1/passwords/authenticate", body("email", address, "password",
+        PASSWORD, "session_duration_minutes", 60), Map.of("User-Agent", "curl/8.5.0")).json().path("data");
+
+    assertThat(mac.path("session").path("device_description").asText()).isEqualTo("Chrome on macOS");
+    assertThat(phone.path("session").path("device_description").asText()).isEqualTo("Safari on iPhone");
+    assertThat(cli.path("session").path("device_description").asText()).isEqualTo("curl");
+    // The device list: every live session of the user, each with what it was started on, whoever asks.
+    JsonNode list = ok(api.get("/v1/sessions?user_id=" + mac.path("user_id").asText()));
+    assertThat(list.path("sessions")).extracting(s -> s.path("device_description").asText())
+        .containsExactlyInAnyOrder("Chrome on macOS", "Safari on iPhone", "curl");
+    // A later authenticate, by another client, still describes the device the session was started on.
+    JsonNode again = ok(api.post("/v1/sessions/authenticate", body("session_token",
+        phone.path("session_token").asText())));
+    assertThat(again.path("session").path("device_description").asText()).isEqualTo("Safari on iPhone");
+  }
+
+  @Test
   void theSdkRecordsThePeerAndUserAgentOnTheSessionsItsSignInsCreate() {
     String address = email("jo");
     ApiClient signedOut = new ApiClient(server.baseUrl(), server.publicToken, server.publicToken);
