@@ -8,6 +8,8 @@ import dev.latchkey.model.JwksResponse;
 import dev.latchkey.model.RevokeResponse;
 import dev.latchkey.model.SessionAuthenticateRequest;
 import dev.latchkey.model.SessionListResponse;
+import dev.latchkey.model.RevokeOthersResponse;
+import dev.latchkey.model.SessionRevokeOthersRequest;
 import dev.latchkey.model.SessionRevokeRequest;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -130,6 +132,16 @@ public final class Sessions {
   public RevokeResponse revoke(SessionRevokeRequest request) {
     Objects.requireNonNull(request, "request");
     return transport.call("POST", "/v1/sessions/revoke", request, RevokeResponse.class);
+  }
+
+  /**
+   * {@code POST /v1/sessions/revoke_others} (a Latchkey extension): "sign out my other devices". Every other live
+   * session of the user whose session the request names (by token or JWT) is revoked, each with its
+   * {@code session.revoked} event; the named one stays. The reply lists the revoked ids.
+   */
+  public RevokeOthersResponse revokeOthers(SessionRevokeOthersRequest request) {
+    Objects.requireNonNull(request, "request");
+    return transport.call("POST", "/v1/sessions/revoke_others", request, RevokeOthersResponse.class);
   }
 
   /** {@code GET /v1/sessions?user_id=}: the user's active sessions. */

@@ -12,8 +12,10 @@ import dev.latchkey.model.JwksResponse;
 import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
 import dev.latchkey.model.PasswordCreateResponse;
+import dev.latchkey.model.RevokeOthersResponse;
 import dev.latchkey.model.Session;
 import dev.latchkey.model.SessionAuthenticateRequest;
+import dev.latchkey.model.SessionRevokeOthersRequest;
 import dev.latchkey.model.SessionRevokeRequest;
 import dev.latchkey.model.User;
 import dev.latchkey.model.UserCreateRequest;
@@ -100,6 +102,36 @@ class BackendApiTest {
         () -> backend.sessions().authenticateToken(signedIn.sessionToken()));
     assertThat(e.errorType()).isEqualTo("session_not_found");
     assertThat(e.requestId()).startsWith("request-id-test-");
+  }
+
+  @Test
+  void revokeOthersSignsOutEveryOtherDeviceOfTheUserAndKeepsTheNamedSession() {
+    String email = email();
+    PasswordCreateResponse first = backend.passwords().create(
+        new PasswordCreateRequest(email, Fixture.PASSWORD, 60, null, null, null, null));
+    AuthenticateResponse second = backend.passwords().authenticate(
+        new PasswordAuthenticateRequest(email, Fixture.PASSWORD, null, null, 60, null));
+    AuthenticateResponse kept = backend.passwords().authenticate(
+        new PasswordAuthenticateRequest(email, Fixture.PASSWORD, null, null, 60, null));
+    PasswordCreateResponse someoneElse = backend.passwords().create(
+        new PasswordCreateRequest(email(), Fixture.PASSWORD, 60, null, null, null, null));
+
+    RevokeOthersResponse byJwt = backend.sessions().revokeOthers(
+        SessionRevokeOthersRequest.byJwt(kept.sessionJwt()));
+
+    assertThat(byJwt.revokedSessionIds()).containsExactlyInAnyOrder(first.session().sessionId(),
+        second.session().sessionId());
+    assertThat(backend.sessions().list(kept.userId()).sessions()).extracting(Session::sessionId)
+        .containsExactly(kept.session().sessionId());
+    assertThat(backend.sessions().authenticateToken(someoneElse.sessionToken()).session().sessionId())
+        .isEqualTo(someoneElse.session().sessionId());
+    assertThat(backend.sessions().revokeOthers(SessionRevokeOthersRequest.byToken(kept.sessionToken()))
+        .revokedSessionIds()).isEmpty();
+    LatchkeyException gone = rejected(Reason.API_REJECTED, () -> backend.sessions().revokeOthers(
+        SessionRevokeOthersRequest.byToken(second.sessionToken())));
+    assertThat(gone.errorType()).isEqualTo("session_not_found");
+    assertThat(SessionRevokeOthersRequest.byToken(kept.sessionToken()).toString())
+        .doesNotContain(kept.sessionToken());
   }
 
   @Test

@@ -22,10 +22,12 @@ import dev.latchkey.model.PasswordResetRequest;
 import dev.latchkey.model.PasswordResetStartRequest;
 import dev.latchkey.model.PasswordStrengthCheckRequest;
 import dev.latchkey.model.PasswordStrengthCheckResponse;
+import dev.latchkey.model.RevokeOthersResponse;
 import dev.latchkey.model.RevokeResponse;
 import dev.latchkey.model.SessionAuthenticateRequest;
 import dev.latchkey.model.SessionListResponse;
 import dev.latchkey.model.SessionMigrateRequest;
+import dev.latchkey.model.SessionRevokeOthersRequest;
 import dev.latchkey.model.SessionRevokeRequest;
 import dev.latchkey.model.TotpAuthenticateRequest;
 import dev.latchkey.model.TotpAuthenticateResponse;
@@ -180,7 +182,7 @@ final class ApiCatalog {
     o.put("POST /v1/sessions/authenticate", json(p, SessionAuthenticateRequest.class, AuthenticateResponse.class));
     o.put("POST /v1/sessions/revoke", json(p, SessionRevokeRequest.class, RevokeResponse.class));
     o.put("POST /v1/sessions/revoke_others",
-        json(p, SessionRoutes.RevokeOthersRequest.class, SessionRoutes.RevokeOthersResponse.class));
+        json(p, SessionRevokeOthersRequest.class, RevokeOthersResponse.class));
     // Server-Sent Events (resumed with the Last-Event-ID header); docs/api.md "Session events" gives the events.
     o.put("GET /v1/sessions/events", new Operation(p, null, new Text("text/event-stream"), List.of(), null));
     o.put("GET /v1/sessions", new Operation(p, null, new Json(SessionListResponse.class), List.of("user_id"), null));
@@ -189,7 +191,7 @@ final class ApiCatalog {
 
     Auth session = Auth.SESSION;
     Auth token = Auth.PUBLIC_TOKEN;
-    o.put("POST /sdk/v1/sessions/revoke_others", json(session, null, SessionRoutes.RevokeOthersResponse.class));
+    o.put("POST /sdk/v1/sessions/revoke_others", json(session, null, RevokeOthersResponse.class));
     o.put("GET /sdk/v1/sessions/events", new Operation(session, null, new Text("text/event-stream"),
         List.of("wait_seconds"), null));
     o.put("POST /sdk/v1/sessions/authenticate", json(session, SdkRoutes.AuthenticateRequest.class,

@@ -3,6 +3,7 @@ package dev.latchkey.server.http;
 import dev.latchkey.model.PasswordAuthenticateRequest;
 import dev.latchkey.model.PasswordCreateRequest;
 import dev.latchkey.model.PasswordCreateResponse;
+import dev.latchkey.model.RevokeOthersResponse;
 import dev.latchkey.model.RevokeResponse;
 import dev.latchkey.model.User;
 import dev.latchkey.model.UserUpdateRequest;
@@ -71,7 +72,7 @@ final class SdkRoutes {
   /** Signs the caller's user out of every other device; the caller's own session stays. No body. */
   private void revokeOthers(Context ctx) {
     SdkAuth.SignedIn caller = auth.requireSession(ctx);
-    Replies.data(ctx, new SessionRoutes.RevokeOthersResponse(200, Replies.requestId(ctx),
+    Replies.data(ctx, new RevokeOthersResponse(200, Replies.requestId(ctx),
         sessions.revokeOthers(SessionService.SessionRef.of(caller.token(), null))));
   }
 

@@ -6,6 +6,8 @@ import dev.latchkey.model.JwksResponse;
 import dev.latchkey.model.RevokeResponse;
 import dev.latchkey.model.SessionAuthenticateRequest;
 import dev.latchkey.model.SessionListResponse;
+import dev.latchkey.model.RevokeOthersResponse;
+import dev.latchkey.model.SessionRevokeOthersRequest;
 import dev.latchkey.model.SessionRevokeRequest;
 import dev.latchkey.model.SessionMigrateRequest;
 import dev.latchkey.server.error.ErrorCode;
@@ -79,14 +81,8 @@ final class SessionRoutes {
     Replies.json(ctx, 200, new RevokeResponse(200, Replies.requestId(ctx)));
   }
 
-  /** {@code POST /v1/sessions/revoke_others}: the session named by token or JWT. */
-  record RevokeOthersRequest(String sessionToken, String sessionJwt) {}
-
-  /** A Latchkey extension (Stytch has no such call): the ids of the sessions it revoked. */
-  record RevokeOthersResponse(int statusCode, String requestId, List<String> revokedSessionIds) {}
-
   private void revokeOthers(Context ctx) {
-    RevokeOthersRequest r = Bodies.read(ctx, RevokeOthersRequest.class);
+    SessionRevokeOthersRequest r = Bodies.read(ctx, SessionRevokeOthersRequest.class);
     List<String> revoked = sessions.revokeOthers(SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()));
     Replies.json(ctx, 200, new RevokeOthersResponse(200, Replies.requestId(ctx), revoked));
   }
