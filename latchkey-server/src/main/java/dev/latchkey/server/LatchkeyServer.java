@@ -29,6 +29,7 @@ import dev.latchkey.server.factor.password.PasswordPolicy;
 import dev.latchkey.server.factor.password.PasswordResetService;
 import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.session.SessionJwts;
+import dev.latchkey.server.session.SessionPolicy;
 import dev.latchkey.server.session.SessionPurger;
 import dev.latchkey.server.session.SessionEventHub;
 import dev.latchkey.server.session.SessionService;
@@ -99,8 +100,10 @@ public final class LatchkeyServer implements AutoCloseable {
       Provider rsa = CryptoProviders.select(settings.cryptoProvider(), LOG::info);
       this.eventHub = new SessionEventHub(stores.sessionEvents());
       ServerMetrics metrics = new ServerMetrics();
+      SessionPolicy sessionPolicy = new SessionPolicy(settings.sessionIdleTimeout(),
+          settings.sessionAbsoluteLifetime(), settings.sessionMaxPerUser());
       SessionService sessions = new SessionService(stores.sessions(),
-          new SessionJwts(keys, project.projectId(), rsa), ids, clock, settings.lastAccessedWriteInterval(), metrics);
+          new SessionJwts(keys, project.projectId(), rsa), ids, clock, settings.lastAccessedWriteInterval(), metrics, sessionPolicy);
       UserService users = new UserService(stores.users(), ids, clock);
       RateLimiter limiter = new RateLimiter(stores.rateCounters(), settings.limits(), clock, metrics);
       PasswordHasher hasher = new PasswordHasher(settings.argon2MemoryKib(), settings.argon2Iterations(),
@@ -145,7 +148,7 @@ public final class LatchkeyServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      SessionPurger purger = new SessionPurger(stores.sessions(), stores.totps());
+      SessionPurger purger = new SessionPurger(stores.sessions(), stores.totps(), sessionPolicy);
       schedule("purge expired sessions and unverified TOTPs", () -> purger.runOnce(clock.instant()),
           settings.purgeInterval());
       EmailFactorPurger emailPurger = new EmailFactorPurger(stores.emailTokens(), stores.otpCodes(),

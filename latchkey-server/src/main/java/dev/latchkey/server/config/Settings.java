@@ -51,7 +51,10 @@ public record Settings(
     int passwordHashQueue,
     AdminSettings admin,
     Duration sessionEventsRetention,
-    Duration sessionEventsHeartbeat) {
+    Duration sessionEventsHeartbeat,
+    Duration sessionIdleTimeout,
+    Duration sessionAbsoluteLifetime,
+    int sessionMaxPerUser) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -96,7 +99,10 @@ public record Settings(
         new AdminSettings(src.read(ADMIN_ENABLED), src.read(ADMIN_PASSWORD), src.read(ADMIN_IDLE_TIMEOUT),
             src.read(ADMIN_SESSION_LIFETIME)),
         src.read(SESSION_EVENTS_RETENTION),
-        src.read(SESSION_EVENTS_HEARTBEAT));
+        src.read(SESSION_EVENTS_HEARTBEAT),
+        src.read(SESSION_IDLE_TIMEOUT),
+        src.read(SESSION_ABSOLUTE_LIFETIME),
+        src.read(SESSION_MAX_PER_USER));
   }
 
   private static OAuthSettings oauth(Source src) {

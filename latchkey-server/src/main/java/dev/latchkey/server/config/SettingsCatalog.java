@@ -209,6 +209,15 @@ public final class SettingsCatalog {
           + "minutes plus margin); pruned every LATCHKEY_PURGE_INTERVAL");
   public static final Setting<Duration> SESSION_EVENTS_HEARTBEAT = duration("LATCHKEY_SESSION_EVENTS_HEARTBEAT",
       "15s", "1s", "25s", "How often an idle event stream sends a heartbeat comment (under the 30 s idle timeout)");
+  // The session lifecycle (docs/api.md, "Session lifecycle").
+  public static final Setting<Duration> SESSION_IDLE_TIMEOUT = duration("LATCHKEY_SESSION_IDLE_TIMEOUT", "0s", "0s",
+      "366d", "A session not authenticated for this long ends (session_not_found), whatever its expires_at; 0s: no "
+          + "idle timeout");
+  public static final Setting<Duration> SESSION_ABSOLUTE_LIFETIME = duration("LATCHKEY_SESSION_ABSOLUTE_LIFETIME",
+      "0s", "0s", "3660d", "No session lasts longer than this after it started, however often it is extended (its "
+          + "expires_at is capped); 0s: no cap besides session_duration_minutes");
+  public static final Setting<Integer> SESSION_MAX_PER_USER = integer("LATCHKEY_SESSION_MAX_PER_USER", 0, 0, 10000,
+      "Live sessions one user may have; a new one past it revokes the oldest (with its event); 0: no cap");
   public static final List<Setting<?>> ALL = List.of(PORT, BIND, DATA_DIR, DATABASE_URL, PROJECT_ID, SECRET,
       PUBLIC_TOKEN, KEY_ENCRYPTION_KEY, KEY_RETENTION, KEY_REFRESH_INTERVAL, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
       ARGON2_PARALLELISM, PURGE_INTERVAL, DATABASE_TIMEOUT, DATABASE_POOL_SIZE, CORS_ORIGINS, TOTP_ISSUER,
@@ -221,7 +230,7 @@ public final class SettingsCatalog {
       OAUTH_GITHUB_CLIENT_SECRET, OAUTH_GITHUB_BASE_URL, OAUTH_GITHUB_API_URL, OAUTH_OIDC_CLIENT_ID,
       OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE,
       ADMIN_ENABLED, ADMIN_PASSWORD, ADMIN_IDLE_TIMEOUT, ADMIN_SESSION_LIFETIME, SESSION_EVENTS_RETENTION,
-      SESSION_EVENTS_HEARTBEAT, CONFIG_FILE);
+      SESSION_EVENTS_HEARTBEAT, SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_LIFETIME, SESSION_MAX_PER_USER, CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

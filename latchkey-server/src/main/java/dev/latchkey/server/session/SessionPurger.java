@@ -14,15 +14,22 @@ public final class SessionPurger {
   private static final Logger LOG = LoggerFactory.getLogger(SessionPurger.class);
   private final SessionStore sessions;
   private final TotpStore totps;
+  private final SessionPolicy policy;
 
   public SessionPurger(SessionStore sessions, TotpStore totps) {
+    this(sessions, totps, SessionPolicy.NONE);
+  }
+
+  /** Also deletes, with an idle timeout in {@code policy}, the sessions idle past it. */
+  public SessionPurger(SessionStore sessions, TotpStore totps, SessionPolicy policy) {
     this.sessions = sessions;
     this.totps = totps;
+    this.policy = policy;
   }
 
   /** One pass at {@code now}; returns how many sessions and TOTP registrations were deleted, together. */
   public int runOnce(Instant now) {
-    int purged = sessions.purgeExpired(now);
+    int purged = sessions.purgeExpired(now, policy.hasIdleTimeout() ? now.minus(policy.idleTimeout()) : null);
     if (purged > 0) {
       LOG.info("Purged {} expired sessions", purged);
     }

@@ -49,6 +49,7 @@ public final class SessionService {
   private final Duration lastAccessedWriteInterval;
   private final RecentJwts recentJwts = new RecentJwts();
   private final ServerMetrics metrics;
+  private final SessionPolicy policy;
 
   /** With the default {@code last_accessed_at} write interval. */
   public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock) {
@@ -67,6 +68,12 @@ public final class SessionService {
   /** With the server's {@code metrics}, which count sessions started, authenticated and revoked, and JWT mints. */
   public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock,
       Duration lastAccessedWriteInterval, ServerMetrics metrics) {
+    this(store, jwts, ids, clock, lastAccessedWriteInterval, metrics, SessionPolicy.NONE);
+  }
+
+  /** With the project's lifecycle {@code policy} (idle timeout, absolute lifetime, sessions per user). */
+  public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock,
+      Duration lastAccessedWriteInterval, ServerMetrics metrics, SessionPolicy policy) {
     if (lastAccessedWriteInterval.isNegative()) {
       throw new IllegalArgumentException("lastAccessedWriteInterval must not be negative: " + lastAccessedWriteInterval);
     }
@@ -74,7 +81,8 @@ public final class SessionService {
     this.jwts = jwts;
     this.ids = ids;
     this.clock = clock;
-    this.lastAccessedWriteInterval = lastAccessedWriteInterval;
+    this.policy = policy;
+    this.lastAccessedWriteInterval = policy.lastAccessedWriteInterval(lastAccessedWriteInterval);
     this.metrics = metrics;
   }
 
@@ -119,9 +127,12 @@ public final class SessionService {
     Instant now = now();
     String token = Secrets.randomToken(Secrets.SESSION_TOKEN_BYTES);
     SessionRecord session = new SessionRecord(ids.session(), userId, Secrets.sha256(token), now, now,
-        now.plus(Duration.ofMinutes(durationMinutes)), attributes, List.of(factor), claims, 1);
+        policy.capExpiry(now, now.plus(Duration.ofMinutes(durationMinutes))), attributes, List.of(factor), claims, 1);
     store.create(session);
     metrics.sessionCreated();
+    if (policy.maxPerUser() > 0) {
+      revokeOldestPastTheCap(userId, now);
+    }
     return new IssuedSession(session, token, jwtFor(session, now));
   }
 
@@ -176,7 +187,35 @@ public final class SessionService {
       SessionJwts.Subject subject = jwts.verifyIgnoringExpiry(ref.jwt());
       found = store.findById(subject.sessionId()).filter(s -> s.userId().equals(subject.userId()));
     }
-    return found.filter(s -> s.isActiveAt(now)).orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
+    return found.filter(s -> isLive(s, now)).orElseThrow(ErrorCode.SESSION_NOT_FOUND::exception);
+  }
+
+  /**
+   * Live: not past {@code expires_at}, and by the project's policy neither idle too long nor older than the absolute
+   * lifetime (a session extended before the policy was set may still have a later {@code expires_at}).
+   */
+  private boolean isLive(SessionRecord s, Instant now) {
+    return s.isActiveAt(now) && !policy.idleAt(s.lastAccessedAt(), now)
+        && policy.capExpiry(s.startedAt(), s.expiresAt()).isAfter(now);
+  }
+
+  /**
+   * With a cap on sessions per user, revokes the user's oldest live sessions past it, each through the store (so each
+   * gets its {@code session.revoked} event). Called after each new session is stored: with sign-ins racing, the
+   * last one to list sees every new session, so no more than the cap stay live once they are done.
+   */
+  private void revokeOldestPastTheCap(String userId, Instant now) {
+    List<SessionRecord> live = store.listActive(userId, now);
+    int excess = live.size() - policy.maxPerUser();
+    int revoked = 0;
+    for (int i = 0; i < excess; i++) {
+      String oldest = live.get(i).sessionId();
+      recentJwts.forget(oldest);
+      if (store.delete(oldest)) {
+        revoked++;
+      }
+    }
+    metrics.sessionsRevoked(revoked);
   }
 
   /**
@@ -193,7 +232,7 @@ public final class SessionService {
     for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       Instant now = now();
       Instant expires = change.durationMinutes() == null ? current.expiresAt()
-          : now.plus(Duration.ofMinutes(change.durationMinutes()));
+          : policy.capExpiry(current.startedAt(), now.plus(Duration.ofMinutes(change.durationMinutes())));
       List<AuthenticationFactor> factors = change.factor() == null ? current.factors()
           : withFactor(current.factors(), change.factor());
       SessionRecord next = current.next(now, expires, factors,
@@ -202,14 +241,17 @@ public final class SessionService {
         // Nothing asked for changes. While the last JWT is reused nothing is written at all; when a JWT must be
         // minted anyway, last_accessed_at is written with it if the stored one is at least the interval old. So the
         // write and the signature fall on the same call, about once a minute for a busy session.
+        // With an idle timeout, last_accessed_at is what keeps the session alive: once it is due, it is written even
+        // while the JWT could be reused.
         SigningKey key = jwts.signingKey();
-        String reused = recentJwts.find(current, key.kid(), now);
+        boolean writeDue = !now.isBefore(current.lastAccessedAt().plus(lastAccessedWriteInterval));
+        String reused = writeDue && policy.hasIdleTimeout() ? null : recentJwts.find(current, key.kid(), now);
         if (reused != null) {
           metrics.sessionAuthenticated();
           metrics.jwtReused();
           return new IssuedSession(current, ref.token() == null ? "" : ref.token(), reused);
         }
-        if (now.isBefore(current.lastAccessedAt().plus(lastAccessedWriteInterval))) {
+        if (!writeDue) {
           metrics.sessionAuthenticated();
           return new IssuedSession(current, ref.token() == null ? "" : ref.token(), mint(current, key, now));
         }
@@ -304,8 +346,10 @@ public final class SessionService {
     return revoked;
   }
 
+  /** The user's live sessions (idle and over-age ones left out, as authenticate would refuse them). */
   public List<SessionRecord> listActive(String userId) {
-    return store.listActive(userId, now());
+    Instant now = now();
+    return store.listActive(userId, now).stream().filter(s -> isLive(s, now)).toList();
   }
 
   /** The wire form of a stored session. */

@@ -31,5 +31,14 @@ public interface SessionStore {
    * Deletes sessions that expired at or before {@code now}; returns how many. When another node sharing the
    * database is purging at this moment, returns 0 at once and leaves the work to it.
    */
-  int purgeExpired(Instant now);
+  default int purgeExpired(Instant now) {
+    return purgeExpired(now, null);
+  }
+
+  /**
+   * Deletes, like {@link #purgeExpired(Instant)}, the sessions that expired at or before {@code now} and, when
+   * {@code idleSince} is not null, those last accessed at or before it (an idle timeout), each with its
+   * {@code session.expired} event.
+   */
+  int purgeExpired(Instant now, Instant idleSince);
 }

@@ -455,6 +455,29 @@ public abstract class StoreContract {
     assertThat(stores.sessions().purgeExpired(now)).isZero();
   }
 
+  @Test
+  void purgeWithAnIdleBoundAlsoDeletesSessionsLastAccessedAtOrBeforeItAndNoneUsedSince() {
+    UserRecord ada = user(newUserId(), "ada-idle@example.com");
+    stores.users().create(ada);
+    Instant now = T0.plusSeconds(10_000);
+    Instant idleSince = now.minusSeconds(600);
+    SessionRecord used = session("session-test-used", ada.userId(), T0, now.plusSeconds(3600));
+    stores.sessions().create(used);
+    SessionRecord usedLately = used.next(idleSince.plusMillis(1), used.expiresAt(), used.factors(),
+        used.customClaims());
+    assertThat(stores.sessions().update(usedLately)).isTrue();
+    stores.sessions().create(session("session-test-idle", ada.userId(), T0, now.plusSeconds(3600)));
+    stores.sessions().create(session("session-test-expired", ada.userId(), T0, now.minusSeconds(1)));
+
+    assertThat(stores.sessions().purgeExpired(now, null)).isEqualTo(1);
+    assertThat(stores.sessions().findById("session-test-idle")).isPresent();
+    assertThat(stores.sessions().purgeExpired(now, idleSince)).isEqualTo(1);
+
+    assertThat(stores.sessions().findById("session-test-idle")).isEmpty();
+    assertThat(stores.sessions().findById("session-test-used")).contains(usedLately);
+    assertThat(stores.sessions().purgeExpired(now, idleSince)).isZero();
+  }
+
   // --------------------------------------------------------------------------------------------- JSON and times
 
   @Test
