@@ -183,6 +183,8 @@ final class ApiCatalog {
     o.put("POST /v1/sessions/revoke", json(p, SessionRevokeRequest.class, RevokeResponse.class));
     o.put("POST /v1/sessions/revoke_others",
         json(p, SessionRevokeOthersRequest.class, RevokeOthersResponse.class));
+    o.put("POST /v1/sessions/revoke_bulk",
+        json(p, SessionRoutes.RevokeBulkRequest.class, SessionRoutes.RevokeBulkResponse.class));
     // Server-Sent Events (resumed with the Last-Event-ID header); docs/api.md "Session events" gives the events.
     o.put("GET /v1/sessions/events", new Operation(p, null, new Text("text/event-stream"), List.of(), null));
     o.put("GET /v1/sessions", new Operation(p, null, new Json(SessionListResponse.class), List.of("user_id"), null));

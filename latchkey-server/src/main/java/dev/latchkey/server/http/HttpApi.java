@@ -13,6 +13,7 @@ import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.mail.DevOutbox;
 import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.session.SessionEventHub;
+import dev.latchkey.server.session.BulkRevocation;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.ProjectRecord;
@@ -134,7 +135,8 @@ public final class HttpApi {
       if (services.devOutbox() != null) {
         new DevOutboxRoutes(services.devOutbox()).register(table);
       }
-      new SessionRoutes(sessions, users, keys, project.projectId(), services.sessionMigrate()).register(table);
+      new SessionRoutes(sessions, users, keys, project.projectId(), services.sessionMigrate(),
+          new BulkRevocation(stores.sessions(), stores.sessionEvents(), sessions.clock())).register(table);
       SdkAuth sdkAuth = new SdkAuth(project, sessions);
       new SdkRoutes(sdkAuth, sessions, users, passwords, project).register(table);
       new SdkFactorRoutes(sdkAuth, users, passwords, services.passwordResets(), services.magicLinks(),

@@ -14,6 +14,7 @@ import dev.latchkey.server.error.ErrorCode;
 import dev.latchkey.server.factor.migrate.SessionMigrateService;
 import dev.latchkey.server.keys.KeyRing;
 import dev.latchkey.server.keys.SigningKey;
+import dev.latchkey.server.session.BulkRevocation;
 import dev.latchkey.server.session.IssuedSession;
 import dev.latchkey.server.session.SessionService;
 import dev.latchkey.server.store.UserRecord;
@@ -30,9 +31,11 @@ final class SessionRoutes {
   private final KeyRing keys;
   private final String projectId;
   private final SessionMigrateService migrations;
+  private final BulkRevocation bulk;
 
   SessionRoutes(SessionService sessions, UserService users, KeyRing keys, String projectId,
-      SessionMigrateService migrations) {
+      SessionMigrateService migrations, BulkRevocation bulk) {
+    this.bulk = bulk;
     this.sessions = sessions;
     this.users = users;
     this.keys = keys;
@@ -44,6 +47,7 @@ final class SessionRoutes {
     routes.post("/v1/sessions/authenticate", this::authenticate);
     routes.post("/v1/sessions/revoke", this::revoke);
     routes.post("/v1/sessions/revoke_others", this::revokeOthers);
+    routes.post("/v1/sessions/revoke_bulk", this::revokeBulk);
     routes.get("/v1/sessions", this::list);
     routes.get("/v1/sessions/jwks/{project_id}", this::jwks);
     routes.post("/v1/sessions/migrate", this::migrate);
@@ -85,6 +89,37 @@ final class SessionRoutes {
     SessionRevokeOthersRequest r = Bodies.read(ctx, SessionRevokeOthersRequest.class);
     List<String> revoked = sessions.revokeOthers(SessionService.SessionRef.of(r.sessionToken(), r.sessionJwt()));
     Replies.json(ctx, 200, new RevokeOthersResponse(200, Replies.requestId(ctx), revoked));
+  }
+
+  /** {@code POST /v1/sessions/revoke_bulk} (a Latchkey extension): criteria, all of which must hold. */
+  record RevokeBulkRequest(List<String> userIds, String createdBefore, String authenticationFactorType,
+      String ipRange, Boolean dryRun) {}
+
+  /** What a bulk revoke did (or, with {@code dry_run}, would do): how many, and up to 20 of the sessions. */
+  record RevokeBulkResponse(int statusCode, String requestId, boolean dryRun, long count,
+      List<dev.latchkey.model.Session> sample) {}
+
+  /** The fields of {@link RevokeBulkRequest}: any other is a criterion Latchkey does not know, refused, not ignored. */
+  private static final java.util.Set<String> BULK_FIELDS = java.util.Set.of("user_ids", "created_before",
+      "authentication_factor_type", "ip_range", "dry_run");
+
+  private void revokeBulk(Context ctx) {
+    // A criterion misspelt or unknown would widen what is revoked if it were ignored: refuse it (fail closed).
+    RevokeBulkRequest r = Bodies.readClosed(ctx, RevokeBulkRequest.class, BULK_FIELDS);
+    java.time.Instant before = null;
+    if (r.createdBefore() != null && !r.createdBefore().isEmpty()) {
+      try {
+        before = java.time.OffsetDateTime.parse(r.createdBefore()).toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw ErrorCode.INVALID_FIELD_TYPE.exception("Field 'created_before' must be an RFC 3339 time such as "
+            + "2026-12-01T00:00:00Z.");
+      }
+    }
+    boolean dryRun = Boolean.TRUE.equals(r.dryRun());
+    BulkRevocation.Result result = bulk.run(new BulkRevocation.Criteria(r.userIds(), before,
+        r.authenticationFactorType(), r.ipRange()), dryRun);
+    Replies.json(ctx, 200, new RevokeBulkResponse(200, Replies.requestId(ctx), result.dryRun(), result.count(),
+        result.sample().stream().map(SessionService::toWire).toList()));
   }
 
   private void list(Context ctx) {

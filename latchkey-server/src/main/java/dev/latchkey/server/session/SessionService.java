@@ -376,6 +376,11 @@ public final class SessionService {
     return out;
   }
 
+  /** The clock sessions are timed by (tests move it), for services that work on sessions beside this one. */
+  public Clock clock() {
+    return clock;
+  }
+
   private Instant now() {
     // The store keeps milliseconds; truncating here keeps a fresh reply equal to what a later read returns.
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);

@@ -28,4 +28,10 @@ public interface SessionEventStore {
    * through {@link Stores#watch} on {@link Stores#SESSION_EVENTS}). It runs on the committing thread: keep it short.
    */
   void onAppend(Runnable listener);
+
+  /**
+   * Appends an audit event about no one session (e.g. {@link SessionEvent#BULK_REVOKE}), in a transaction of its own,
+   * with empty session and user ids.
+   */
+  void audit(String type, java.util.Map<String, Object> data);
 }

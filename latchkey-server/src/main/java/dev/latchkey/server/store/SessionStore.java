@@ -31,6 +31,15 @@ public interface SessionStore {
    * Deletes sessions that expired at or before {@code now}; returns how many. When another node sharing the
    * database is purging at this moment, returns 0 at once and leaves the work to it.
    */
+  /** One page of live sessions matching {@code scan}, in {@code (started_at, session_id)} order. */
+  List<SessionRecord> scan(SessionScan scan);
+
+  /**
+   * Revokes these sessions in one transaction, each still there with its {@code session.revoked} event; returns how
+   * many were.
+   */
+  int revokeAll(List<SessionRecord> sessions);
+
   default int purgeExpired(Instant now) {
     return purgeExpired(now, null);
   }

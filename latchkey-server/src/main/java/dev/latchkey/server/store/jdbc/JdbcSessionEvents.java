@@ -51,6 +51,15 @@ final class JdbcSessionEvents implements SessionEventStore {
     jdbc.dialect().notifyChange(c, Stores.SESSION_EVENTS);
   }
 
+  @Override
+  public void audit(String type, Map<String, Object> data) {
+    jdbc.inTransaction(c -> {
+      append(c, List.of(new Pending(type, "", "", Instant.now(), data)));
+      return null;
+    });
+    appended();
+  }
+
   /** After a commit that appended events: wakes this process's readers. */
   void appended() {
     for (Runnable listener : listeners) {

@@ -1,6 +1,7 @@
 package dev.latchkey.server.store.jdbc;
 
 import dev.latchkey.server.store.SessionRecord;
+import dev.latchkey.server.store.SessionScan;
 import dev.latchkey.server.store.SessionStore;
 
 import dev.latchkey.model.Attributes;
@@ -116,6 +117,45 @@ final class JdbcSessionStore implements SessionStore {
       events.appended();
     }
     return deleted;
+  }
+
+  @Override
+  public List<SessionRecord> scan(SessionScan scan) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM sessions WHERE expires_at > ?");
+    List<Object> args = new ArrayList<>();
+    args.add(scan.liveAt().toEpochMilli());
+    if (!scan.userIds().isEmpty()) {
+      sql.append(" AND user_id IN (").append(String.join(", ", java.util.Collections.nCopies(scan.userIds().size(),
+          "?"))).append(")");
+      args.addAll(scan.userIds());
+    }
+    if (scan.startedBefore() != null) {
+      sql.append(" AND started_at < ?");
+      args.add(scan.startedBefore().toEpochMilli());
+    }
+    if (scan.after() != null) {
+      sql.append(" AND (started_at > ? OR (started_at = ? AND session_id > ?))");
+      args.add(scan.after().startedAt().toEpochMilli());
+      args.add(scan.after().startedAt().toEpochMilli());
+      args.add(scan.after().sessionId());
+    }
+    sql.append(" ORDER BY started_at, session_id LIMIT ?");
+    args.add(scan.limit());
+    // The SQL varies with the number of user ids: not worth a place in the statement cache.
+    return jdbc.withConnection(c -> jdbc.queryOnce(c, sql.toString(), JdbcSessionStore::row, args.toArray()));
+  }
+
+  @Override
+  public int revokeAll(List<SessionRecord> sessions) {
+    if (sessions.isEmpty()) {
+      return 0;
+    }
+    int revoked = jdbc.inTransaction(c -> revoke(c, sessions.stream()
+        .map(s -> new String[] {s.sessionId(), s.userId()}).toList()));
+    if (revoked > 0) {
+      events.appended();
+    }
+    return revoked;
   }
 
   /**

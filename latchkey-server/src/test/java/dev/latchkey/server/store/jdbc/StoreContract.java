@@ -478,6 +478,40 @@ public abstract class StoreContract {
     assertThat(stores.sessions().purgeExpired(now, idleSince)).isZero();
   }
 
+  @Test
+  void scanPagesLiveSessionsByStartInKeysetOrderAndRevokeAllRevokesEachOnce() {
+    UserRecord ada = user(newUserId(), "ada-scan@example.com");
+    UserRecord grace = user(newUserId(), "grace-scan@example.com");
+    stores.users().create(ada);
+    stores.users().create(grace);
+    Instant now = T0.plusSeconds(100);
+    List<SessionRecord> adas = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      SessionRecord s = session("session-test-scan-" + i, ada.userId(), T0.plusSeconds(i), now.plusSeconds(60));
+      stores.sessions().create(s);
+      adas.add(s);
+    }
+    stores.sessions().create(session("session-test-scan-expired", ada.userId(), T0, now));
+    stores.sessions().create(session("session-test-scan-grace", grace.userId(), T0, now.plusSeconds(60)));
+
+    List<SessionRecord> first = stores.sessions().scan(new dev.latchkey.server.store.SessionScan(
+        List.of(ada.userId()), null, now, null, 2));
+    SessionRecord last = first.get(1);
+    List<SessionRecord> rest = stores.sessions().scan(new dev.latchkey.server.store.SessionScan(
+        List.of(ada.userId()), null, now, new dev.latchkey.server.store.SessionScan.Position(last.startedAt(),
+            last.sessionId()), 10));
+    List<SessionRecord> before = stores.sessions().scan(new dev.latchkey.server.store.SessionScan(
+        List.of(), T0.plusSeconds(2), now, null, 10));
+
+    assertThat(first).containsExactly(adas.get(0), adas.get(1));
+    assertThat(rest).containsExactly(adas.get(2), adas.get(3), adas.get(4));
+    assertThat(before).extracting(SessionRecord::sessionId).containsExactlyInAnyOrder("session-test-scan-0",
+        "session-test-scan-1", "session-test-scan-grace");
+    assertThat(stores.sessions().revokeAll(List.of(adas.get(0), adas.get(1)))).isEqualTo(2);
+    assertThat(stores.sessions().revokeAll(List.of(adas.get(0), adas.get(2)))).isEqualTo(1);
+    assertThat(stores.sessions().listActive(ada.userId(), now)).containsExactly(adas.get(3), adas.get(4));
+  }
+
   // --------------------------------------------------------------------------------------------- JSON and times
 
   @Test
