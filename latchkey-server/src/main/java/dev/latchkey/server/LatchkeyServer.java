@@ -8,6 +8,7 @@ import dev.latchkey.server.crypto.CryptoProviders;
 import dev.latchkey.server.crypto.Ids;
 import dev.latchkey.server.crypto.KeyEncryption;
 import dev.latchkey.server.keys.KeyRing;
+import dev.latchkey.server.factor.NewDeviceAlerts;
 import dev.latchkey.server.factor.EmailFactorPurger;
 import dev.latchkey.server.factor.EmailLinks;
 import dev.latchkey.server.factor.migrate.SessionMigrateService;
@@ -129,6 +130,13 @@ public final class LatchkeyServer implements AutoCloseable {
               new AdminConsole.Services(users, sessions, keys, metrics), clock)
           : null;
       EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
+      // The link's landing page is always served (a link mailed before the setting was turned off still works);
+      // mails go out only with the setting on.
+      NewDeviceAlerts newDeviceAlerts = new NewDeviceAlerts(stores.users(), stores.emailTokens(), stores.sessions(),
+          mailer, templates, settings.oauth().publicUrl(), clock);
+      if (settings.newDeviceEmail()) {
+        sessions.onStart(newDeviceAlerts);
+      }
       this.http = new HttpApi(settings.bind(), settings.port(), settings.corsOrigins(), project, new HttpApi.Services(
           stores, keys, users, sessions, passwords,
           new PasswordResetService(stores.users(), stores.emailTokens(), links, templates, sessions, hasher, policy,
@@ -140,7 +148,7 @@ public final class LatchkeyServer implements AutoCloseable {
           new SessionMigrateService(settings.sessionMigrateIssuer() == null ? null
               : new OidcProvider(settings.sessionMigrateIssuer(), clock), stores.users(), users, sessions, clock),
           oauth, settings.oauth().publicUrl(), webauthn, new HttpApi.SessionEvents(eventHub,
-              settings.sessionEventsHeartbeat())),
+              settings.sessionEventsHeartbeat()), newDeviceAlerts),
           new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat()), admin));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {

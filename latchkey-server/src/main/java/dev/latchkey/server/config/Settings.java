@@ -54,7 +54,8 @@ public record Settings(
     Duration sessionEventsHeartbeat,
     Duration sessionIdleTimeout,
     Duration sessionAbsoluteLifetime,
-    int sessionMaxPerUser) {
+    int sessionMaxPerUser,
+    boolean newDeviceEmail) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -102,7 +103,18 @@ public record Settings(
         src.read(SESSION_EVENTS_HEARTBEAT),
         src.read(SESSION_IDLE_TIMEOUT),
         src.read(SESSION_ABSOLUTE_LIFETIME),
-        src.read(SESSION_MAX_PER_USER));
+        src.read(SESSION_MAX_PER_USER),
+        newDeviceEmail(src));
+  }
+
+  /** The mail's link must work from the user's mail client: it needs the public URL, not a request's Host. */
+  private static boolean newDeviceEmail(Source src) {
+    boolean on = src.read(NEW_DEVICE_EMAIL);
+    if (on && src.read(PUBLIC_URL) == null) {
+      throw new ConfigException("LATCHKEY_NEW_DEVICE_EMAIL=true needs LATCHKEY_PUBLIC_URL (the URL browsers reach "
+          + "Latchkey at), since the mail's sign-out link is opened from the user's mail client");
+    }
+    return on;
   }
 
   private static OAuthSettings oauth(Source src) {

@@ -218,6 +218,9 @@ public final class SettingsCatalog {
           + "expires_at is capped); 0s: no cap besides session_duration_minutes");
   public static final Setting<Integer> SESSION_MAX_PER_USER = integer("LATCHKEY_SESSION_MAX_PER_USER", 0, 0, 10000,
       "Live sessions one user may have; a new one past it revokes the oldest (with its event); 0: no cap");
+  public static final Setting<Boolean> NEW_DEVICE_EMAIL = bool("LATCHKEY_NEW_DEVICE_EMAIL", false,
+      "Whether a user is mailed when one of their accounts signs in from a device not among their live sessions, "
+          + "with a link that revokes that session; needs LATCHKEY_PUBLIC_URL");
   public static final List<Setting<?>> ALL = List.of(PORT, BIND, DATA_DIR, DATABASE_URL, PROJECT_ID, SECRET,
       PUBLIC_TOKEN, KEY_ENCRYPTION_KEY, KEY_RETENTION, KEY_REFRESH_INTERVAL, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
       ARGON2_PARALLELISM, PURGE_INTERVAL, DATABASE_TIMEOUT, DATABASE_POOL_SIZE, CORS_ORIGINS, TOTP_ISSUER,
@@ -230,7 +233,8 @@ public final class SettingsCatalog {
       OAUTH_GITHUB_CLIENT_SECRET, OAUTH_GITHUB_BASE_URL, OAUTH_GITHUB_API_URL, OAUTH_OIDC_CLIENT_ID,
       OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE,
       ADMIN_ENABLED, ADMIN_PASSWORD, ADMIN_IDLE_TIMEOUT, ADMIN_SESSION_LIFETIME, SESSION_EVENTS_RETENTION,
-      SESSION_EVENTS_HEARTBEAT, SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_LIFETIME, SESSION_MAX_PER_USER, CONFIG_FILE);
+      SESSION_EVENTS_HEARTBEAT, SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_LIFETIME, SESSION_MAX_PER_USER, NEW_DEVICE_EMAIL,
+      CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

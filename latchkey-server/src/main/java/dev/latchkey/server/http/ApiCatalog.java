@@ -253,6 +253,11 @@ final class ApiCatalog {
         new Operation(Auth.NONE, null, new Redirect(List.of(302)), List.of("state", "code", "error"), null));
     o.put("POST /v1/public/oauth/callback/{provider}",
         new Operation(Auth.NONE, null, new Redirect(List.of(303)), List.of(), "state code error"));
+    // The landing page of a new-device mail's link: HTML for a person, the token in the query or the form.
+    o.put("GET /v1/public/sessions/revoke",
+        new Operation(Auth.NONE, null, new Text("text/html"), List.of("token"), null));
+    o.put("POST /v1/public/sessions/revoke", new Operation(Auth.NONE, null, new Text("text/html"), List.of(),
+        "token"));
     o.put("POST /v1/oauth/authenticate", json(p, OAuthAuthenticateRequest.class, OAuthAuthenticateResponse.class));
     o.put("POST /v1/oauth/attach", json(p, OAuthAttachRequest.class, OAuthAttachResponse.class));
     o.put("DELETE /v1/users/oauth/{oauth_user_registration_id}", json(p, null, UserChangeResponse.class));

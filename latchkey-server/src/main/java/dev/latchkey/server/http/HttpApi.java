@@ -2,6 +2,7 @@ package dev.latchkey.server.http;
 
 import dev.latchkey.server.admin.AdminConsole;
 import dev.latchkey.server.error.ErrorCode;
+import dev.latchkey.server.factor.NewDeviceAlerts;
 import dev.latchkey.server.factor.migrate.SessionMigrateService;
 import dev.latchkey.server.error.ApiException;
 import dev.latchkey.server.keys.KeyRing;
@@ -56,7 +57,8 @@ public final class HttpApi {
   public record Services(Stores stores, KeyRing keys, UserService users, SessionService sessions,
       PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
       EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox, SessionMigrateService sessionMigrate,
-      OAuthService oauth, String publicUrl, WebAuthnService webauthn, SessionEvents sessionEvents) {}
+      OAuthService oauth, String publicUrl, WebAuthnService webauthn, SessionEvents sessionEvents,
+      NewDeviceAlerts newDeviceAlerts) {}
 
   /** The session event streams: the hub that brings events to this node, and the heartbeat of an idle stream. */
   public record SessionEvents(SessionEventHub hub, java.time.Duration heartbeat) {}
@@ -144,6 +146,7 @@ public final class HttpApi {
           .register(table);
       new TotpRoutes(totps).register(table);
       new OAuthRoutes(services.oauth(), sdkAuth, project, services.publicUrl()).register(table);
+      new SessionLinkRoutes(services.newDeviceAlerts()).register(table);
       new SdkUserFactorRoutes(sdkAuth, users).register(table);
       new WebAuthnRoutes(services.webauthn(), sdkAuth).register(table);
       new SessionEventRoutes(services.sessionEvents().hub(), sdkAuth, services.sessionEvents().heartbeat())

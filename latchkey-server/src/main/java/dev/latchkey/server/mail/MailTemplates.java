@@ -26,6 +26,7 @@ public final class MailTemplates {
   public static final String MAGIC_LINK_SIGNUP = "magic_link_signup";
   public static final String EMAIL_OTP = "email_otp";
   public static final String PASSWORD_RESET = "password_reset";
+  public static final String NEW_DEVICE = "new_device";
 
   private static final Pattern VARIABLE = Pattern.compile("\\{\\{([a-z_]+)}}");
   private final Path dir;
@@ -33,7 +34,7 @@ public final class MailTemplates {
   /** {@code dir} may be null: the built-in templates only. Every template is read once here, so a bad one fails start-up. */
   public MailTemplates(Path dir) {
     this.dir = dir;
-    for (String name : new String[] {MAGIC_LINK_LOGIN, MAGIC_LINK_SIGNUP, EMAIL_OTP, PASSWORD_RESET}) {
+    for (String name : new String[] {MAGIC_LINK_LOGIN, MAGIC_LINK_SIGNUP, EMAIL_OTP, PASSWORD_RESET, NEW_DEVICE}) {
       subjectAndBody(read(name + ".txt"), name);
       read(name + ".html");
     }

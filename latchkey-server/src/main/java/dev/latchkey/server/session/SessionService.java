@@ -50,6 +50,18 @@ public final class SessionService {
   private final RecentJwts recentJwts = new RecentJwts();
   private final ServerMetrics metrics;
   private final SessionPolicy policy;
+  private volatile StartListener startListener;
+
+  /** Told of each session started, once it is stored, with the user's other live sessions at that moment. */
+  public interface StartListener {
+    /** Runs on the request's thread: keep it short, and never throw (a sign-in must not fail for it). */
+    void started(SessionRecord session, List<SessionRecord> otherLiveSessions);
+  }
+
+  /** Sets the one {@link StartListener} (the new-device mail); none by default, and then no extra query is made. */
+  public void onStart(StartListener listener) {
+    this.startListener = listener;
+  }
 
   /** With the default {@code last_accessed_at} write interval. */
   public SessionService(SessionStore store, SessionJwts jwts, Ids ids, Clock clock) {
@@ -130,6 +142,11 @@ public final class SessionService {
         policy.capExpiry(now, now.plus(Duration.ofMinutes(durationMinutes))), attributes, List.of(factor), claims, 1);
     store.create(session);
     metrics.sessionCreated();
+    StartListener listener = startListener;
+    if (listener != null) {
+      listener.started(session, store.listActive(userId, now).stream()
+          .filter(s -> !s.sessionId().equals(session.sessionId())).toList());
+    }
     if (policy.maxPerUser() > 0) {
       revokeOldestPastTheCap(userId, now);
     }

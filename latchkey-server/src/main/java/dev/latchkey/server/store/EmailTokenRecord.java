@@ -9,9 +9,15 @@ import java.time.Instant;
  * fields null when not given), compared when an authenticate call asks for it ({@code options}).
  */
 public record EmailTokenRecord(String tokenHash, String kind, String userId, String emailId, String codeChallenge,
-    Instant createdAt, Instant expiresAt, Attributes requestedBy) {
+    Instant createdAt, Instant expiresAt, Attributes requestedBy, String sessionId) {
   public EmailTokenRecord {
     requestedBy = requestedBy == null ? new Attributes(null, null) : requestedBy;
+  }
+
+  /** Not about a session (every kind but {@link #REVOKE_SESSION}). */
+  public EmailTokenRecord(String tokenHash, String kind, String userId, String emailId, String codeChallenge,
+      Instant createdAt, Instant expiresAt, Attributes requestedBy) {
+    this(tokenHash, kind, userId, emailId, codeChallenge, createdAt, expiresAt, requestedBy, null);
   }
 
   /** Sent without attributes. */
@@ -22,6 +28,8 @@ public record EmailTokenRecord(String tokenHash, String kind, String userId, Str
 
   public static final String MAGIC_LINK = "magic_link";
   public static final String RESET_PASSWORD = "reset_password";
+  /** The link of a "new device signed in" mail: it revokes {@link #sessionId()}. */
+  public static final String REVOKE_SESSION = "revoke_session";
 
   public boolean isLiveAt(Instant now) {
     return now.isBefore(expiresAt);

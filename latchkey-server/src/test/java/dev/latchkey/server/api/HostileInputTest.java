@@ -66,6 +66,8 @@ class HostileInputTest {
       "POST /sdk/v1/events", "POST /sdk/v1/sessions/revoke", "POST /sdk/v1/sessions/revoke_others",
       "POST /sdk/v1/totps/recovery_codes",
       "GET /v1/dev/outbox",
+      // The new-device link's landing page reads only its query; its POST reads a form, like the OAuth callback.
+      "GET /v1/public/sessions/revoke",
       // Removing an external id takes nothing but the path.
       "DELETE /v1/users/{user_id}/external_id",
       // OAuth: the browser-facing start and callback read query parameters (the posted callback reads a form, and is

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 final class JdbcEmailTokenStore implements EmailTokenStore {
   private static final String COLUMNS = "token_hash, kind, user_id, email_id, code_challenge, created_at, expires_at, "
-      + "ip_address, user_agent";
+      + "ip_address, user_agent, session_id";
   private final Jdbc jdbc;
 
   JdbcEmailTokenStore(Jdbc jdbc) {
@@ -21,9 +21,9 @@ final class JdbcEmailTokenStore implements EmailTokenStore {
 
   @Override
   public void create(EmailTokenRecord t) {
-    jdbc.update("INSERT INTO email_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", t.tokenHash(),
+    jdbc.update("INSERT INTO email_tokens (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", t.tokenHash(),
         t.kind(), t.userId(), t.emailId(), t.codeChallenge(), t.createdAt().toEpochMilli(), t.expiresAt().toEpochMilli(),
-        t.requestedBy().ipAddress(), t.requestedBy().userAgent());
+        t.requestedBy().ipAddress(), t.requestedBy().userAgent(), t.sessionId());
   }
 
   @Override
@@ -58,6 +58,6 @@ final class JdbcEmailTokenStore implements EmailTokenStore {
     return new EmailTokenRecord(rs.getString("token_hash"), rs.getString("kind"), rs.getString("user_id"),
         rs.getString("email_id"), rs.getString("code_challenge"), Instant.ofEpochMilli(rs.getLong("created_at")),
         Instant.ofEpochMilli(rs.getLong("expires_at")),
-        new Attributes(rs.getString("ip_address"), rs.getString("user_agent")));
+        new Attributes(rs.getString("ip_address"), rs.getString("user_agent")), rs.getString("session_id"));
   }
 }
