@@ -56,6 +56,12 @@ public final class LatchkeyException extends RuntimeException {
     API_REJECTED(true),
     /** The revocation stream reported this session revoked (or expired) since the JWT was minted. */
     REVOKED(true),
+    /** A webhook delivery lacks {@code webhook-id}, {@code webhook-timestamp} or {@code webhook-signature}. */
+    WEBHOOK_MISSING_HEADER(true),
+    /** A webhook's {@code webhook-timestamp} is not Unix seconds, or further from now than the tolerance. */
+    WEBHOOK_BAD_TIMESTAMP(true),
+    /** No {@code v1} signature of a webhook matches its body under any of the verifier's secrets. */
+    WEBHOOK_BAD_SIGNATURE(true),
 
     // Could not check.
     /** The server answered 5xx, 408 or 429. */

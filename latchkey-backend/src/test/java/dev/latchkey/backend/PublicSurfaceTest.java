@@ -35,7 +35,8 @@ class PublicSurfaceTest {
     assertThat(publicTypes).containsExactlyInAnyOrder("LatchkeyBackend", "LatchkeyBackend$Builder",
         "LatchkeyBackend$FailSafe", "Sessions",
         "Users", "Passwords", "VerifiedSession", "VerifiedSession$Source", "LatchkeyException",
-        "LatchkeyException$Reason", "LatchkeyFilter", "LatchkeyFilter$Builder");
+        "LatchkeyException$Reason", "LatchkeyFilter", "LatchkeyFilter$Builder", "WebhookVerifier",
+        "WebhookVerifier$Builder");
   }
 
   @Test
