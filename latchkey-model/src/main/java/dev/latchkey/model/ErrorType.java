@@ -152,7 +152,11 @@ public enum ErrorType {
   SERVER_BUSY(503),
   // Issue 17: session events (GET /v1/sessions/events).
   INVALID_LAST_EVENT_ID(400),
-  EVENT_HISTORY_EXPIRED(410);
+  EVENT_HISTORY_EXPIRED(410),
+  // Issue 17: webhooks.
+  INVALID_WEBHOOK_URL(400),
+  WEBHOOK_ENDPOINT_NOT_FOUND(404),
+  WEBHOOK_DELIVERY_NOT_FOUND(404);
 
   private static final Map<String, ErrorType> BY_WIRE_NAME = new HashMap<>();
 

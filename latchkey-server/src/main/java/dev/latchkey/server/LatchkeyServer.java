@@ -31,6 +31,8 @@ import dev.latchkey.server.factor.password.PasswordResetService;
 import dev.latchkey.server.factor.password.PasswordService;
 import dev.latchkey.server.session.SessionJwts;
 import dev.latchkey.server.session.SessionPolicy;
+import dev.latchkey.server.session.webhook.WebhookDispatcher;
+import dev.latchkey.server.session.webhook.Webhooks;
 import dev.latchkey.server.session.SessionPurger;
 import dev.latchkey.server.session.SessionEventHub;
 import dev.latchkey.server.session.SessionService;
@@ -75,6 +77,7 @@ public final class LatchkeyServer implements AutoCloseable {
   private final boolean createdProject;
   private final HttpApi http;
   private final ScheduledExecutorService background;
+  private ScheduledExecutorService webhookThread;
   private final HashingPool hashing;
   private final SessionEventHub eventHub;
   private boolean stopped;
@@ -132,6 +135,7 @@ public final class LatchkeyServer implements AutoCloseable {
       EmailLinks links = new EmailLinks(settings.mail().redirectUrls(), stores.emailTokens(), mailer, clock);
       // The link's landing page is always served (a link mailed before the setting was turned off still works);
       // mails go out only with the setting on.
+      Webhooks webhooks = new Webhooks(stores.webhooks(), stores.sessionEvents(), encryption, clock);
       NewDeviceAlerts newDeviceAlerts = new NewDeviceAlerts(stores.users(), stores.emailTokens(), stores.sessions(),
           mailer, templates, settings.oauth().publicUrl(), clock);
       if (settings.newDeviceEmail()) {
@@ -148,7 +152,7 @@ public final class LatchkeyServer implements AutoCloseable {
           new SessionMigrateService(settings.sessionMigrateIssuer() == null ? null
               : new OidcProvider(settings.sessionMigrateIssuer(), clock), stores.users(), users, sessions, clock),
           oauth, settings.oauth().publicUrl(), webauthn, new HttpApi.SessionEvents(eventHub,
-              settings.sessionEventsHeartbeat()), newDeviceAlerts),
+              settings.sessionEventsHeartbeat()), newDeviceAlerts, webhooks),
           new HttpApi.Operations(metrics, settings.metricsToken(), "json".equals(settings.logFormat()), admin));
       warnAboutMailSettings(settings);
       this.background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -174,6 +178,21 @@ public final class LatchkeyServer implements AutoCloseable {
       // Another node's rotation is announced on PostgreSQL; the scheduled refresh stays as the backstop.
       // Events committed on another node are announced the same way; the hub then reads them from the log.
       stores.watch(Map.of(Stores.KEYS_CHANGED, keys::refresh, Stores.SESSION_EVENTS, eventHub::wake));
+      // Webhooks on a thread of their own: a slow receiver (up to the 10 s timeout) must not hold up the purges.
+      this.webhookThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "latchkey-webhooks");
+        t.setDaemon(true);
+        return t;
+      });
+      WebhookDispatcher dispatcher = new WebhookDispatcher(stores.webhooks(), webhooks, clock,
+          settings.webhookRetryBase(), settings.webhookRetryMax(), settings.webhookRetryWindow());
+      webhookThread.scheduleWithFixedDelay(() -> {
+        try {
+          dispatcher.runOnce();
+        } catch (RuntimeException e) {
+          LOG.warn("Webhook delivery pass failed: {}", e.getMessage());
+        }
+      }, 1, 1, TimeUnit.SECONDS);
       schedule("prune old session events",
           () -> stores.sessionEvents().prune(clock.instant().minus(settings.sessionEventsRetention())),
           settings.purgeInterval());
@@ -250,6 +269,9 @@ public final class LatchkeyServer implements AutoCloseable {
       http.stop();
     } finally {
       background.shutdownNow();
+      if (webhookThread != null) {
+        webhookThread.shutdownNow();
+      }
       hashing.close();
       try {
         background.awaitTermination(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);

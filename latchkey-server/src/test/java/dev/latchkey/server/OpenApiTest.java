@@ -42,7 +42,14 @@ class OpenApiTest {
       "POST /v1/sessions/revoke_others", "POST /sdk/v1/sessions/revoke_others",
       // A dry run's count and sample depend on every session the example server holds; SessionBulkRevokeApiTest
       // covers its replies.
-      "POST /v1/sessions/revoke_bulk");
+      "POST /v1/sessions/revoke_bulk",
+      // Webhook endpoints: their ids and secrets are new each run; WebhookApiTest and the backend SDK's
+      // WebhookDeliveryTest cover their replies.
+      "POST /v1/webhooks/endpoints", "GET /v1/webhooks/endpoints", "GET /v1/webhooks/endpoints/{endpoint_id}",
+      "PUT /v1/webhooks/endpoints/{endpoint_id}", "DELETE /v1/webhooks/endpoints/{endpoint_id}",
+      "POST /v1/webhooks/endpoints/{endpoint_id}/rotate_secret",
+      "GET /v1/webhooks/endpoints/{endpoint_id}/dead_letters",
+      "POST /v1/webhooks/endpoints/{endpoint_id}/dead_letters/replay");
   /** Every optional route on: the dev outbox and /metrics. */
   private static TestServer server;
   private static ApiClient.Reply served;

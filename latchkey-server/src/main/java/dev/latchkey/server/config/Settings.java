@@ -55,7 +55,10 @@ public record Settings(
     Duration sessionIdleTimeout,
     Duration sessionAbsoluteLifetime,
     int sessionMaxPerUser,
-    boolean newDeviceEmail) {
+    boolean newDeviceEmail,
+    Duration webhookRetryBase,
+    Duration webhookRetryMax,
+    Duration webhookRetryWindow) {
 
   /**
    * Reads every setting of {@link SettingsCatalog} from {@code environment} (and the config file it may name), or
@@ -104,7 +107,10 @@ public record Settings(
         src.read(SESSION_IDLE_TIMEOUT),
         src.read(SESSION_ABSOLUTE_LIFETIME),
         src.read(SESSION_MAX_PER_USER),
-        newDeviceEmail(src));
+        newDeviceEmail(src),
+        src.read(WEBHOOK_RETRY_BASE),
+        src.read(WEBHOOK_RETRY_MAX),
+        src.read(WEBHOOK_RETRY_WINDOW));
   }
 
   /** The mail's link must work from the user's mail client: it needs the public URL, not a request's Host. */

@@ -221,6 +221,13 @@ public final class SettingsCatalog {
   public static final Setting<Boolean> NEW_DEVICE_EMAIL = bool("LATCHKEY_NEW_DEVICE_EMAIL", false,
       "Whether a user is mailed when one of their accounts signs in from a device not among their live sessions, "
           + "with a link that revokes that session; needs LATCHKEY_PUBLIC_URL");
+  // Webhooks (docs/api.md, "Webhooks").
+  public static final Setting<Duration> WEBHOOK_RETRY_BASE = duration("LATCHKEY_WEBHOOK_RETRY_BASE", "5s", "1s", "1h",
+      "Wait before a failed webhook delivery's first retry; each further retry waits twice as long");
+  public static final Setting<Duration> WEBHOOK_RETRY_MAX = duration("LATCHKEY_WEBHOOK_RETRY_MAX", "1h", "1s", "1d",
+      "Longest wait between two attempts of a webhook delivery");
+  public static final Setting<Duration> WEBHOOK_RETRY_WINDOW = duration("LATCHKEY_WEBHOOK_RETRY_WINDOW", "1d", "1s",
+      "30d", "How long a webhook delivery is retried after its event before it goes to the dead-letter list");
   public static final List<Setting<?>> ALL = List.of(PORT, BIND, DATA_DIR, DATABASE_URL, PROJECT_ID, SECRET,
       PUBLIC_TOKEN, KEY_ENCRYPTION_KEY, KEY_RETENTION, KEY_REFRESH_INTERVAL, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
       ARGON2_PARALLELISM, PURGE_INTERVAL, DATABASE_TIMEOUT, DATABASE_POOL_SIZE, CORS_ORIGINS, TOTP_ISSUER,
@@ -234,7 +241,7 @@ public final class SettingsCatalog {
       OAUTH_OIDC_CLIENT_SECRET, OAUTH_OIDC_ISSUER, WEBAUTHN_ORIGINS, PASSWORD_HASH_THREADS, PASSWORD_HASH_QUEUE,
       ADMIN_ENABLED, ADMIN_PASSWORD, ADMIN_IDLE_TIMEOUT, ADMIN_SESSION_LIFETIME, SESSION_EVENTS_RETENTION,
       SESSION_EVENTS_HEARTBEAT, SESSION_IDLE_TIMEOUT, SESSION_ABSOLUTE_LIFETIME, SESSION_MAX_PER_USER, NEW_DEVICE_EMAIL,
-      CONFIG_FILE);
+      WEBHOOK_RETRY_BASE, WEBHOOK_RETRY_MAX, WEBHOOK_RETRY_WINDOW, CONFIG_FILE);
 
   private SettingsCatalog() {}
 }

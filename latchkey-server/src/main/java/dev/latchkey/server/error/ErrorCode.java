@@ -244,7 +244,12 @@ public enum ErrorCode {
   EVENT_HISTORY_EXPIRED(ErrorType.EVENT_HISTORY_EXPIRED,
       "Events after this Last-Event-ID are no longer kept (LATCHKEY_SESSION_EVENTS_RETENTION) or never existed: "
           + "resync (read the state you need again) and reconnect without Last-Event-ID, or with 0 to replay all "
-          + "that is kept.");
+          + "that is kept."),
+  // Issue 17: webhooks.
+  INVALID_WEBHOOK_URL(ErrorType.INVALID_WEBHOOK_URL, "url must be an absolute https URL (or http to a loopback host, "
+      + "for a local receiver), without user info or a fragment, of at most 2048 characters."),
+  WEBHOOK_ENDPOINT_NOT_FOUND(ErrorType.WEBHOOK_ENDPOINT_NOT_FOUND, "No webhook endpoint has this id."),
+  WEBHOOK_DELIVERY_NOT_FOUND(ErrorType.WEBHOOK_DELIVERY_NOT_FOUND, "No such webhook delivery.");
 
   private final ErrorType type;
   private final String message;

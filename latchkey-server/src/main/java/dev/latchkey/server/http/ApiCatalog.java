@@ -253,6 +253,18 @@ final class ApiCatalog {
         new Operation(Auth.NONE, null, new Redirect(List.of(302)), List.of("state", "code", "error"), null));
     o.put("POST /v1/public/oauth/callback/{provider}",
         new Operation(Auth.NONE, null, new Redirect(List.of(303)), List.of(), "state code error"));
+    String endpoint = "/v1/webhooks/endpoints/{endpoint_id}";
+    o.put("POST /v1/webhooks/endpoints",
+        json(p, WebhookRoutes.EndpointRequest.class, WebhookRoutes.SecretResponse.class));
+    o.put("GET /v1/webhooks/endpoints", json(p, null, WebhookRoutes.EndpointListResponse.class));
+    o.put("GET " + endpoint, json(p, null, WebhookRoutes.EndpointResponse.class));
+    o.put("PUT " + endpoint, json(p, WebhookRoutes.EndpointRequest.class, WebhookRoutes.EndpointResponse.class));
+    o.put("DELETE " + endpoint, json(p, null, WebhookRoutes.DeletedResponse.class));
+    o.put("POST " + endpoint + "/rotate_secret",
+        json(p, WebhookRoutes.RotateRequest.class, WebhookRoutes.SecretResponse.class));
+    o.put("GET " + endpoint + "/dead_letters", json(p, null, WebhookRoutes.DeadLettersResponse.class));
+    o.put("POST " + endpoint + "/dead_letters/replay",
+        json(p, WebhookRoutes.ReplayRequest.class, WebhookRoutes.ReplayResponse.class));
     // The landing page of a new-device mail's link: HTML for a person, the token in the query or the form.
     o.put("GET /v1/public/sessions/revoke",
         new Operation(Auth.NONE, null, new Text("text/html"), List.of("token"), null));

@@ -16,6 +16,7 @@ import dev.latchkey.server.metrics.ServerMetrics;
 import dev.latchkey.server.session.SessionEventHub;
 import dev.latchkey.server.session.BulkRevocation;
 import dev.latchkey.server.session.SessionService;
+import dev.latchkey.server.session.webhook.Webhooks;
 import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.ProjectRecord;
 import dev.latchkey.server.store.Stores;
@@ -58,7 +59,7 @@ public final class HttpApi {
       PasswordService passwords, PasswordResetService passwordResets, MagicLinkService magicLinks,
       EmailOtpService emailCodes, TotpService totps, DevOutbox devOutbox, SessionMigrateService sessionMigrate,
       OAuthService oauth, String publicUrl, WebAuthnService webauthn, SessionEvents sessionEvents,
-      NewDeviceAlerts newDeviceAlerts) {}
+      NewDeviceAlerts newDeviceAlerts, Webhooks webhooks) {}
 
   /** The session event streams: the hub that brings events to this node, and the heartbeat of an idle stream. */
   public record SessionEvents(SessionEventHub hub, java.time.Duration heartbeat) {}
@@ -147,6 +148,7 @@ public final class HttpApi {
       new TotpRoutes(totps).register(table);
       new OAuthRoutes(services.oauth(), sdkAuth, project, services.publicUrl()).register(table);
       new SessionLinkRoutes(services.newDeviceAlerts()).register(table);
+      new WebhookRoutes(services.webhooks()).register(table);
       new SdkUserFactorRoutes(sdkAuth, users).register(table);
       new WebAuthnRoutes(services.webauthn(), sdkAuth).register(table);
       new SessionEventRoutes(services.sessionEvents().hub(), sdkAuth, services.sessionEvents().heartbeat())

@@ -35,6 +35,8 @@ public interface Stores extends AutoCloseable {
 
   /** The admin console's accounts and sessions. */
   AdminStore admins();
+
+  WebhookStore webhooks();
   /** The session event log (read side; the writes ride on the other stores' transactions). */
   SessionEventStore sessionEvents();
 

@@ -68,6 +68,8 @@ class HostileInputTest {
       "GET /v1/dev/outbox",
       // The new-device link's landing page reads only its query; its POST reads a form, like the OAuth callback.
       "GET /v1/public/sessions/revoke",
+      "GET /v1/webhooks/endpoints", "GET /v1/webhooks/endpoints/{endpoint_id}",
+      "DELETE /v1/webhooks/endpoints/{endpoint_id}", "GET /v1/webhooks/endpoints/{endpoint_id}/dead_letters",
       // Removing an external id takes nothing but the path.
       "DELETE /v1/users/{user_id}/external_id",
       // OAuth: the browser-facing start and callback read query parameters (the posted callback reads a form, and is

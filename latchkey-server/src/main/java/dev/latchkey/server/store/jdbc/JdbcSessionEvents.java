@@ -101,6 +101,11 @@ final class JdbcSessionEvents implements SessionEventStore {
       List<Long> through = jdbc.query(c, "SELECT MAX(event_id) FROM session_events WHERE occurred_at < ? "
           + "AND event_id < ?", rs -> rs.getLong(1), cutoff.toEpochMilli(), last);
       long max = through.isEmpty() ? 0 : through.get(0);
+      // Never past an enabled webhook endpoint's fan-out cursor: its deliveries are made from these rows, so a
+      // fan-out that fell behind (every node down for longer than the retention) loses nothing.
+      List<Long> cursor = jdbc.query(c, "SELECT MIN(last_event_id) FROM webhook_endpoints WHERE enabled = 1",
+          rs -> rs.getObject(1) == null ? Long.MAX_VALUE : rs.getLong(1));
+      max = Math.min(max, cursor.isEmpty() ? Long.MAX_VALUE : cursor.get(0));
       if (max == 0) {
         return 0;
       }
@@ -112,7 +117,7 @@ final class JdbcSessionEvents implements SessionEventStore {
     });
   }
 
-  private static SessionEvent row(ResultSet rs) throws SQLException {
+  static SessionEvent row(ResultSet rs) throws SQLException {
     return new SessionEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
         Instant.ofEpochMilli(rs.getLong(5)), JsonColumns.readMap(rs.getString(6)));
   }

@@ -16,6 +16,7 @@ import dev.latchkey.server.store.SessionEventStore;
 import dev.latchkey.server.store.SessionStore;
 import dev.latchkey.server.store.StoreException;
 import dev.latchkey.server.store.Stores;
+import dev.latchkey.server.store.WebhookStore;
 import dev.latchkey.server.store.TotpStore;
 import dev.latchkey.server.store.UserStore;
 import dev.latchkey.server.store.WebAuthnStore;
@@ -67,6 +68,7 @@ public final class JdbcStores implements Stores {
 
   private ChangeListener listener;
 
+  private final JdbcWebhookStore webhooks;
   private JdbcStores(HikariDataSource dataSource, String jdbcUrl, Duration timeout, Dialect dialect) {
     this.dataSource = dataSource;
     this.jdbcUrl = jdbcUrl;
@@ -86,6 +88,7 @@ public final class JdbcStores implements Stores {
     this.oauth = new JdbcOAuthStore(jdbc);
     this.webauthn = new JdbcWebAuthnStore(jdbc);
     this.admins = new JdbcAdminStore(jdbc);
+    this.webhooks = new JdbcWebhookStore(jdbc);
   }
 
   /** {@link #open(String, Duration, int)} with a pool of 10 connections on PostgreSQL. */
@@ -258,6 +261,11 @@ public final class JdbcStores implements Stores {
   @Override
   public WebAuthnStore webauthn() {
     return webauthn;
+  }
+
+  @Override
+  public WebhookStore webhooks() {
+    return webhooks;
   }
 
   @Override
