@@ -192,4 +192,28 @@ class WebhookDeliveryTest {
           .isEmpty();
     }
   }
+
+  @Test
+  void aDeliveryBeingRetriedWhenTheServerStopsIsDeliveredAfterItStartsAgain() throws Exception {
+    Map<String, String> env = Map.of("LATCHKEY_WEBHOOK_RETRY_BASE", "1s", "LATCHKEY_WEBHOOK_RETRY_MAX", "1s");
+    try (Receiver receiver = new Receiver(); TestServer server = TestServer.start(env, Clock.systemUTC())) {
+      receiver.down = true;
+      JsonNode made = ok(server.api().post("/v1/webhooks/endpoints", "{\"url\":\"" + receiver.url() + "\","
+          + "\"event_types\":[\"session.created\"]}"));
+      WebhookVerifier verifier = WebhookVerifier.builder().secret(made.path("secret").asText()).build();
+      String sessionId = signUp(server);
+      await("a refused attempt", () -> !receiver.received.isEmpty());
+
+      server.restart();
+      receiver.down = false;
+      await("the delivery after the restart", () -> !receiver.acknowledged().isEmpty());
+
+      Receiver.Received delivered = receiver.acknowledged().get(0);
+      verifier.verify(delivered.id(), delivered.timestamp(), delivered.signature(), delivered.body());
+      assertThat(body(delivered).path("data").path("session_id").asText()).isEqualTo(sessionId);
+      assertThat(receiver.received).allSatisfy(r -> assertThat(r.id()).isEqualTo(delivered.id()));
+      Thread.sleep(1500);
+      assertThat(receiver.acknowledged()).hasSize(1);
+    }
+  }
 }

@@ -193,6 +193,8 @@ public final class LatchkeyServer implements AutoCloseable {
           LOG.warn("Webhook delivery pass failed: {}", e.getMessage());
         }
       }, 1, 1, TimeUnit.SECONDS);
+      schedule("purge delivered webhook deliveries", () -> stores.webhooks().purgeDelivered(
+          clock.instant().minus(settings.webhookRetryWindow())), settings.purgeInterval());
       schedule("prune old session events",
           () -> stores.sessionEvents().prune(clock.instant().minus(settings.sessionEventsRetention())),
           settings.purgeInterval());

@@ -70,6 +70,9 @@ public interface WebhookStore {
   /** Puts dead letters ({@code messageId} null: all of the endpoint's) back to pending, due now; how many. */
   int replay(String endpointId, String messageId, Instant now);
 
+  /** Deletes delivered deliveries made before {@code before} (dead letters stay until replayed or deleted); how many. */
+  int purgeDelivered(Instant before);
+
   /** Every delivery of the endpoint, oldest first (for tests and the admin). */
   List<Delivery> deliveries(String endpointId);
 }

@@ -124,6 +124,12 @@ final class JdbcWebhookStore implements WebhookStore {
   }
 
   @Override
+  public int purgeDelivered(Instant before) {
+    return jdbc.update("DELETE FROM webhook_deliveries WHERE status = ? AND created_at < ?", DELIVERED,
+        before.toEpochMilli());
+  }
+
+  @Override
   public List<Delivery> deliveries(String endpointId) {
     return jdbc.query("SELECT " + DELIVERY + " FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY event_id",
         JdbcWebhookStore::delivery, endpointId);

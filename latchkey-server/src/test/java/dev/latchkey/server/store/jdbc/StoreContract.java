@@ -512,6 +512,53 @@ public abstract class StoreContract {
     assertThat(stores.sessions().listActive(ada.userId(), now)).containsExactly(adas.get(3), adas.get(4));
   }
 
+  @Test
+  void webhookDeliveriesAreFannedOutOnceInOrderLeasedByOneAndNeverPrunedFromTheLogBeforeTheirFanOut() {
+    UserRecord ada = user(newUserId(), "ada-hooks@example.com");
+    stores.users().create(ada);
+    long before = stores.sessionEvents().lastId();
+    dev.latchkey.server.store.WebhookStore hooks = stores.webhooks();
+    hooks.create(new dev.latchkey.server.store.WebhookStore.Endpoint("webhook-endpoint-all", "https://a.example",
+        List.of(), "sealed", null, null, "none", true, T0, before));
+    hooks.create(new dev.latchkey.server.store.WebhookStore.Endpoint("webhook-endpoint-revoked",
+        "https://b.example", List.of("session.revoked"), "sealed", null, null, "none", true, T0, before));
+    for (int i = 0; i < 3; i++) {
+      stores.sessions().create(session("session-test-hook-" + i, ada.userId(), T0, T0.plusSeconds(3600)));
+    }
+    stores.sessions().delete("session-test-hook-0");
+    java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+
+    // The log is not pruned past the endpoints' cursors, however old its events are.
+    assertThat(stores.sessionEvents().prune(T0.plusSeconds(1_000_000_000L))).isZero();
+    assertThat(hooks.fanOut(100, T0, e -> "{\"type\":\"" + e.type() + "\"}", () -> "msg_" + ids.incrementAndGet()))
+        .isEqualTo(5);
+    assertThat(hooks.fanOut(100, T0, e -> "{}", () -> "msg_" + ids.incrementAndGet())).isZero();
+
+    List<dev.latchkey.server.store.WebhookStore.Delivery> due = hooks.due(T0);
+    assertThat(due).extracting(dev.latchkey.server.store.WebhookStore.Delivery::endpointId)
+        .containsExactlyInAnyOrder("webhook-endpoint-all", "webhook-endpoint-revoked");
+    dev.latchkey.server.store.WebhookStore.Delivery first = due.stream()
+        .filter(d -> d.endpointId().equals("webhook-endpoint-all")).findFirst().orElseThrow();
+    assertThat(first.payload()).isEqualTo("{\"type\":\"session.created\"}");
+    assertThat(hooks.claim(first.messageId(), T0, T0.plusSeconds(30))).isTrue();
+    assertThat(hooks.claim(first.messageId(), T0, T0.plusSeconds(30))).isFalse();
+    assertThat(hooks.due(T0)).extracting(dev.latchkey.server.store.WebhookStore.Delivery::endpointId)
+        .containsExactly("webhook-endpoint-revoked");
+
+    hooks.recordAttempt(first.messageId(), dev.latchkey.server.store.WebhookStore.DEAD, 3, T0, "HTTP 500");
+    dev.latchkey.server.store.WebhookStore.Delivery next = hooks.due(T0).stream()
+        .filter(d -> d.endpointId().equals("webhook-endpoint-all")).findFirst().orElseThrow();
+    assertThat(next.eventId()).isGreaterThan(first.eventId());
+    assertThat(hooks.deadLetters("webhook-endpoint-all")).extracting(
+        dev.latchkey.server.store.WebhookStore.Delivery::lastError).containsExactly("HTTP 500");
+    assertThat(hooks.replay("webhook-endpoint-all", null, T0)).isEqualTo(1);
+    assertThat(hooks.due(T0)).extracting(dev.latchkey.server.store.WebhookStore.Delivery::messageId)
+        .contains(first.messageId());
+    assertThat(stores.sessionEvents().prune(T0.plusSeconds(1_000_000_000L))).isPositive();
+    assertThat(hooks.delete("webhook-endpoint-all")).isTrue();
+    assertThat(hooks.deliveries("webhook-endpoint-all")).isEmpty();
+  }
+
   // --------------------------------------------------------------------------------------------- JSON and times
 
   @Test
