@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * java -cp latchkey-bench/target/benchmarks.jar dev.latchkey.bench.load.SessionEventsBench \
  *     revocation --database-url jdbc:postgresql://... [--revocations 1000]
  * java -cp latchkey-bench/target/benchmarks.jar dev.latchkey.bench.load.SessionEventsBench \
- *     subscriptions [--subscribers 10000] [--deliveries 200]
+ *     subscriptions [--subscribers 10000] [--deliveries 200] [--heap 256m]
  * </pre>
  *
  * {@code revocation}: two nodes on one PostgreSQL; a backend SDK ({@code revocationStream(true)}) in its own JVM
@@ -57,11 +57,12 @@ public final class SessionEventsBench {
           Integer.parseInt(opts.getOrDefault("--revocations", "1000")));
       case "revocation-probe" -> probe(URI.create(args[1]), URI.create(args[2]), args[3], args[4],
           Integer.parseInt(args[5]), Long.parseLong(args[6]));
+      // The server gets the heap bin/latchkey gives it (-Xmx256m) unless --heap says otherwise.
       case "subscriptions" -> subscriptions(Integer.parseInt(opts.getOrDefault("--subscribers", "10000")),
-          Integer.parseInt(opts.getOrDefault("--deliveries", "200")));
+          Integer.parseInt(opts.getOrDefault("--deliveries", "200")), opts.getOrDefault("--heap", "256m"));
       default -> {
         System.err.println("usage: SessionEventsBench revocation --database-url <jdbc:postgresql:...> "
-            + "[--revocations 1000] | subscriptions [--subscribers 10000] [--deliveries 200]");
+            + "[--revocations 1000] | subscriptions [--subscribers 10000] [--deliveries 200] [--heap 256m]");
         System.exit(2);
       }
     }
@@ -138,8 +139,8 @@ public final class SessionEventsBench {
     return r.body();
   }
 
-  private static void subscriptions(int subscribers, int deliveries) throws Exception {
-    try (LatchkeyCluster cluster = new LatchkeyCluster(null, subscribers, 1, List.of("-Xmx512m"))) {
+  private static void subscriptions(int subscribers, int deliveries, String heap) throws Exception {
+    try (LatchkeyCluster cluster = new LatchkeyCluster(null, subscribers, 1, List.of("-Xmx" + heap))) {
       JavaProcess node = cluster.nodes().get(0);
       URI url = cluster.url(0);
       long rssBefore = node.statusKib("VmRSS");
