@@ -5,7 +5,6 @@ import dev.latchkey.server.store.WebhookStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -138,14 +137,9 @@ final class JdbcWebhookStore implements WebhookStore {
   private static Endpoint endpoint(ResultSet rs) throws SQLException {
     long previousExpires = rs.getLong(6);
     boolean noPrevious = rs.wasNull();
-    List<String> types = new ArrayList<>();
-    Object parsed = JsonColumns.readMap("{\"t\":" + rs.getString(3) + "}").get("t");
-    if (parsed instanceof List<?> list) {
-      list.forEach(t -> types.add(String.valueOf(t)));
-    }
-    return new Endpoint(rs.getString(1), rs.getString(2), types, rs.getString(4), rs.getString(5),
-        noPrevious ? null : Instant.ofEpochMilli(previousExpires), rs.getString(7), rs.getInt(8) == 1,
-        Instant.ofEpochMilli(rs.getLong(9)), rs.getLong(10));
+    return new Endpoint(rs.getString(1), rs.getString(2), JsonColumns.readStrings(rs.getString(3)), rs.getString(4),
+        rs.getString(5), noPrevious ? null : Instant.ofEpochMilli(previousExpires), rs.getString(7),
+        rs.getInt(8) == 1, Instant.ofEpochMilli(rs.getLong(9)), rs.getLong(10));
   }
 
   private static Delivery delivery(ResultSet rs) throws SQLException {

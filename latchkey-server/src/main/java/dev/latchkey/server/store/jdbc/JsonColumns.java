@@ -17,6 +17,7 @@ final class JsonColumns {
   private static final ObjectMapper JSON = WireJson.mapper();
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
   private static final TypeReference<List<AuthenticationFactor>> FACTORS = new TypeReference<>() {};
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   private JsonColumns() {}
 
@@ -43,6 +44,14 @@ final class JsonColumns {
   static List<AuthenticationFactor> readFactors(String text) {
     try {
       return List.copyOf(JSON.readValue(text, FACTORS));
+    } catch (JsonProcessingException e) {
+      throw new StoreException("A stored JSON column is corrupt", e);
+    }
+  }
+
+  static List<String> readStrings(String text) {
+    try {
+      return List.copyOf(JSON.readValue(text, STRINGS));
     } catch (JsonProcessingException e) {
       throw new StoreException("A stored JSON column is corrupt", e);
     }
