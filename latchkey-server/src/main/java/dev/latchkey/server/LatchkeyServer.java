@@ -96,7 +96,7 @@ public final class LatchkeyServer implements AutoCloseable {
       Ids ids = Ids.forProject(project.projectId());
       KeyEncryption encryption = new KeyEncryption(settings.keyEncryptionKey());
       if (!encryption.enabled()) {
-        LOG.warn("LATCHKEY_KEY_ENCRYPTION_KEY is not set: signing keys and TOTP secrets are stored unencrypted in the "
+        LOG.warn("LATCHKEY_KEY_ENCRYPTION_KEY is not set: signing keys, TOTP and webhook secrets are stored unencrypted in the "
             + "database. Set it to the output of 'openssl rand -base64 32' in production.");
       }
       KeyRing keys = new KeyRing(stores.keys(), encryption, ids, clock, settings.keyRetention());

@@ -44,7 +44,7 @@ public final class SettingsCatalog {
       ValueParsers.matching(Pattern.compile("public-token-(live|test)-[0-9a-f-]{36}")))
       .unsetMeans("generated on first start");
   public static final Setting<byte[]> KEY_ENCRYPTION_KEY = parsed("LATCHKEY_KEY_ENCRYPTION_KEY",
-      "Encrypts signing keys and TOTP secrets at rest with AES-256-GCM",
+      "Encrypts signing keys, TOTP secrets and webhook secrets at rest with AES-256-GCM",
       "the base64 of exactly 32 random bytes, e.g. the output of: openssl rand -base64 32", ValueParsers::key32)
       .unsetMeans("none (warning logged)").secret();
   public static final Setting<Duration> KEY_RETENTION = duration("LATCHKEY_KEY_RETENTION", "1h", "6m", "366d",
