@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.latchkey.server.error.ApiException;
 import dev.latchkey.server.error.ErrorCode;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -95,17 +96,17 @@ final class Bodies {
   private static final String CLOSED_BODY = "latchkey.closed-body";
 
   /**
-   * The request body, at most {@link HttpApi#MAX_BODY_BYTES} (else 413), read into an array of exactly its announced
-   * length. (Javalin's own reader copied every body through a new 8 KiB buffer: a fifth of what a session check
+   * The request body, at most {@link HttpApi#MAX_BODY_BYTES} (else 413, see {@link #LINGER_BYTES}), read into an array
+   * of exactly its announced length. (Javalin's own reader copied every body through a new 8 KiB buffer: a fifth of what a session check
    * allocated.) A body that ends early or arrives too slowly fails as the underlying stream says (Jetty's
    * {@code EofException}, the body deadline's {@code TimeoutException}); the error mapper turns those into 400 and 408.
    */
   static byte[] bytes(Context ctx) {
     long announced = ctx.req().getContentLengthLong();
-    if (announced > HttpApi.MAX_BODY_BYTES) {
-      throw ErrorCode.REQUEST_TOO_LARGE.exception();
-    }
     try (java.io.InputStream in = ctx.req().getInputStream()) {
+      if (announced > HttpApi.MAX_BODY_BYTES) {
+        throw tooLarge(in, announced);
+      }
       if (announced >= 0) {
         byte[] body = in.readNBytes((int) announced);
         if (body.length < announced) {
@@ -115,12 +116,33 @@ final class Bodies {
       }
       byte[] body = in.readNBytes((int) HttpApi.MAX_BODY_BYTES + 1);
       if (body.length > HttpApi.MAX_BODY_BYTES) {
-        throw ErrorCode.REQUEST_TOO_LARGE.exception();
+        throw tooLarge(in, -1);
       }
       return body;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /**
+   * How much of a refused body is still read (and thrown away) so that the client gets to read its 413. A server that
+   * answers and closes while the client is still sending makes the client's kernel reset the connection, and a reset
+   * can discard the reply before the client reads it (the client sees "connection reset", not 413). Reading a few
+   * mebibytes more, within the body deadline, costs little; past that the connection is closed as before.
+   */
+  static final long LINGER_BYTES = 4L * 1024 * 1024;
+
+  /** The 413 for a body over the limit, after reading what is left of it if that is at most {@link #LINGER_BYTES}. */
+  private static ApiException tooLarge(java.io.InputStream in, long remaining) throws IOException {
+    if (remaining < 0 || remaining <= LINGER_BYTES) {
+      long skipped = 0;
+      byte[] sink = new byte[8192];
+      int n;
+      while (skipped <= LINGER_BYTES && (n = in.read(sink)) >= 0) {
+        skipped += n;
+      }
+    }
+    return ErrorCode.REQUEST_TOO_LARGE.exception();
   }
 
   private static String path(JsonMappingException e) {

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * answered as {@code internal_server_error}.
  */
 public final class HttpApi {
-  /** Larger bodies are refused with 413 before they are read. */
+  /** Larger bodies are refused with 413 (their rest read and discarded up to a bound: {@code Bodies.LINGER_BYTES}). */
   public static final long MAX_BODY_BYTES = 1024 * 1024;
   /**
    * How long a request body may take to arrive in full. Real bodies are a few KB and arrive in one packet; even the
