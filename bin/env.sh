@@ -62,3 +62,17 @@ ensure_prometheus_parser() {
   echo "latchkey: the metrics test needs Prometheus' parser: run 'sudo apt-get install python3-prometheus-client'." >&2
   exit 1
 }
+
+# wrk, the HTTP load driver not written here that bin/bench peers (and the allocation script) measure with.
+ensure_wrk() {
+  if command -v wrk >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" = 0 ]; then
+    echo "latchkey: installing wrk (apt-get install wrk)..." >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+    command -v wrk >/dev/null 2>&1 && return 0
+    echo "latchkey: apt-get did not provide wrk." >&2
+    exit 1
+  fi
+  echo "latchkey: bin/bench peers needs wrk: run 'sudo apt-get install wrk'." >&2
+  exit 1
+}

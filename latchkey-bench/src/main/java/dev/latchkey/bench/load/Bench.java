@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * one Markdown report and writes it to {@code --out}. Run with {@code --help} for the scenarios and options.
  */
 public final class Bench {
-  static final List<String> GROUPS = List.of("jmh", "http", "scale", "postgres", "three-nodes");
+  static final List<String> GROUPS = List.of("jmh", "http", "scale", "postgres", "three-nodes", "peers");
   private static final String USAGE = """
       Usage: bin/bench [options] [scenario...]
       Scenarios (default: jmh http scale):
@@ -34,6 +34,9 @@ public final class Bench {
         scale               authenticate (auth-token, most connections) with --scale-sizes stored sessions; RSS
         postgres            auth-token on one node over --database-url (PostgreSQL)
         three-nodes         auth-token on three nodes over --database-url, next to one node
+        peers               Keycloak side by side with Latchkey and the ceiling, driven by wrk and the own driver:
+                            session check, refresh that mints, password sign-in, sign-out, start-up, RSS
+                            (bin/bench fetches Keycloak from Maven Central and installs wrk when missing)
       Options:
         --connections 16,64     connection counts for the HTTP scenarios
         --warmup 20s --measure 10s
@@ -47,13 +50,15 @@ public final class Bench {
         --jvm-flags "-Xmx1g ..."      flags for both the server and the ceiling JVMs (default: $LATCHKEY_JAVA_OPTS,
                                 which bin/bench sets to bin/latchkey's default)
         --database-url jdbc:postgresql://host:port/db?user=..&password=..   an EMPTY database, for postgres/three-nodes
+        --signouts 6000         sessions each side signs out per connection count (peers)
+        --keycloak-dist FILE    the keycloak-quarkus-dist tar.gz (peers; default: the local Maven repository's)
         --out FILE              also write the Markdown report there
         --smoke                 CI: tiny sizes, one short iteration of everything; numbers mean nothing
       """;
 
   record Options(List<String> scenarios, List<Integer> connections, Duration warmup, Duration measure, double rate,
       long sessions, long revokePool, List<Long> scaleSizes, long scaleActive, List<String> jvmFlags,
-      String databaseUrl, Path out, boolean smoke) {
+      String databaseUrl, Path out, boolean smoke, int signouts, Path keycloakDist) {
 
     static Options parse(String... args) {
       List<String> scenarios = new ArrayList<>();
@@ -70,6 +75,8 @@ public final class Bench {
       String databaseUrl = null;
       Path out = null;
       boolean smoke = false;
+      int signouts = 6_000;
+      Path keycloakDist = null;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
@@ -85,6 +92,8 @@ public final class Bench {
           case "--database-url" -> databaseUrl = args[++i];
           case "--out" -> out = Path.of(args[++i]);
           case "--smoke" -> smoke = true;
+          case "--signouts" -> signouts = Integer.parseInt(args[++i]);
+          case "--keycloak-dist" -> keycloakDist = Path.of(args[++i]);
           case "-h", "--help" -> throw new UsageException(USAGE);
           default -> {
             if (a.startsWith("-")) {
@@ -115,7 +124,7 @@ public final class Bench {
             + "database; bin/test-postgres.sh from the PostgreSQL branch starts a throw-away one)");
       }
       return new Options(scenarios, connections, warmup, measure, rate, sessions, revokePool, scaleSizes,
-          scaleActive, jvmFlags, databaseUrl, out, smoke);
+          scaleActive, jvmFlags, databaseUrl, out, smoke, signouts, keycloakDist);
     }
 
     private static List<String> flags(String s) {
@@ -196,6 +205,10 @@ public final class Bench {
     }
     if (wanted.contains("postgres") || wanted.contains("three-nodes")) {
       runPostgres(o, wanted.contains("three-nodes"), report, log);
+    }
+    if (wanted.contains("peers")) {
+      log.println("bench: peers (Keycloak " + Keycloak.VERSION + ")");
+      report.peers = Peers.run(o, log);
     }
     report.loadAfter = Report.loadAverage();
     return report;

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * comparison run the same way. Waits for a line of its output to say it is ready; stops with SIGTERM, then SIGKILL.
  */
 final class JavaProcess implements AutoCloseable {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(300);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   private final Process process;
@@ -80,6 +80,20 @@ final class JavaProcess implements AutoCloseable {
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("LATCHKEY_"));
+    pb.environment().putAll(env);
+    try {
+      return new JavaProcess(name, pb.start(), ready);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name, e);
+    }
+  }
+
+  /**
+   * Starts a JVM through its own launcher ({@code command}; Keycloak's {@code kc.sh} ends in {@code exec java}, so the
+   * process is the JVM), in {@code dir}, with {@code env} added; ready as in {@link #start}.
+   */
+  static JavaProcess exec(String name, List<String> command, Path dir, Map<String, String> env, Pattern ready) {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().putAll(env);
     try {
       return new JavaProcess(name, pb.start(), ready);

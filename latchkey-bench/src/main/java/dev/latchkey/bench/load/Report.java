@@ -43,6 +43,8 @@ final class Report {
   final List<LoadResult> http = new ArrayList<>();
   final List<ScaleRow> scale = new ArrayList<>();
   int replyBytes;
+  /** The Markdown of {@code bin/bench peers}, or null. */
+  String peers;
   String loadBefore;
   String loadAfter;
 
@@ -115,7 +117,12 @@ final class Report {
             s.peakRssKib() / 1024, s.databaseBytes() / (1024 * 1024)));
       }
     }
-    md.append(targets());
+    if (!jmh.isEmpty() || !http.isEmpty() || !scale.isEmpty()) {
+      md.append(targets());
+    }
+    if (peers != null) {
+      md.append(peers);
+    }
     return md.toString();
   }
 

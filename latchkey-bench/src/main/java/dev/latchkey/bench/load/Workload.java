@@ -18,15 +18,22 @@ interface Workload {
 
   /** A {@code POST} with a JSON body and HTTP Basic credentials (null for none), as raw HTTP/1.1 bytes. */
   static byte[] post(String host, int port, String path, String basicUser, String basicPassword, String json) {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    return postWith(host, port, path, "application/json", basicUser == null ? null
+        : "Basic " + Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword)
+            .getBytes(StandardCharsets.UTF_8)), json);
+  }
+
+  /** A {@code POST} of {@code content} with this Content-Type and Authorization (null for none), as raw bytes. */
+  static byte[] postWith(String host, int port, String path, String contentType, String authorization,
+      String content) {
+    byte[] body = content.getBytes(StandardCharsets.UTF_8);
     StringBuilder head = new StringBuilder(256)
         .append("POST ").append(path).append(" HTTP/1.1\r\n")
         .append("Host: ").append(host).append(':').append(port).append("\r\n");
-    if (basicUser != null) {
-      head.append("Authorization: Basic ").append(Base64.getEncoder().encodeToString(
-          (basicUser + ":" + basicPassword).getBytes(StandardCharsets.UTF_8))).append("\r\n");
+    if (authorization != null) {
+      head.append("Authorization: ").append(authorization).append("\r\n");
     }
-    head.append("Content-Type: application/json\r\n")
+    head.append("Content-Type: ").append(contentType).append("\r\n")
         .append("Content-Length: ").append(body.length).append("\r\n\r\n");
     byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
     byte[] request = new byte[headBytes.length + body.length];
