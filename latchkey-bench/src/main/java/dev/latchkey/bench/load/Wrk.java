@@ -54,6 +54,13 @@ final class Wrk {
         return tonumber(clock.tv_sec) * 1000000 + math.floor(tonumber(clock.tv_nsec) / 1000)
       end
 
+      -- A thread that has used its share says so (the harness interrupts wrk once every thread has) and stops.
+      function thread_done()
+        io.write("WRK-THREAD-DONE\\n")
+        io.flush()
+        wrk.thread:stop()
+      end
+
       local bodies = {}
       local next_index, last_index, mode
       local threads = {}
@@ -87,7 +94,7 @@ final class Wrk {
             answered = answered + 1
             if answered >= share and finished_at == nil then
               finished_at = now_us()
-              wrk.thread:stop()
+              thread_done()
             end
           end
         end
@@ -104,8 +111,8 @@ final class Wrk {
             -- Used up while replies are still on their way: stop here (the one sent now repeats the last body).
             if finished_at == nil then
               finished_at = now_us()
+              thread_done()
             end
-            wrk.thread:stop()
             body = bodies[last_index]
           else
             body = bodies[next_index]
@@ -182,10 +189,20 @@ final class Wrk {
           call.contentType(), call.authorization() == null ? "" : call.authorization()));
       long cpu0 = LoadDriver.serverCpuNanos(serverPids);
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      StringBuilder out = new StringBuilder();
+      int threadsDone = 0;
+      try (java.io.BufferedReader r = p.inputReader(StandardCharsets.UTF_8)) {
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+          out.append(line).append('\n');
+          // wrk sleeps through its whole -d whatever its threads do; SIGINT ends the sleep, and wrk still reports.
+          if (line.equals("WRK-THREAD-DONE") && ++threadsDone == Math.min(THREADS, connections)) {
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+          }
+        }
+      }
       int exit = p.waitFor();
       long cpu1 = LoadDriver.serverCpuNanos(serverPids);
-      return parse(scenario, targetName, connections, out, exit, cpu1 - cpu0, cpu0 < 0 || cpu1 < 0);
+      return parse(scenario, targetName, connections, out.toString(), exit, cpu1 - cpu0, cpu0 < 0 || cpu1 < 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run wrk (bin/bench installs Debian's wrk when it is missing)", e);
     }
