@@ -297,7 +297,9 @@ public final class Bench {
         new Run("BackendVerifyBenchmark", 1, null),
         new Run("TokenHashBenchmark", 1, null),
         new Run("SessionLookupBenchmark", 1, null),
-        new Run("SessionAuthenticateBenchmark", 1, null));
+        new Run("SessionAuthenticateBenchmark", 1, null),
+        // Argon2id by password4j and by Bouncy Castle on both cores, in the server's default heap (-Xmx256m).
+        new Run("PasswordHashBenchmark", 2, " (2 threads, 256 MiB heap)"));
     for (Run run : runs) {
       ChainedOptionsBuilder b = new OptionsBuilder().include("dev\\.latchkey\\.bench\\." + run.include() + "\\.")
           .threads(run.threads()).shouldFailOnError(true)
@@ -310,6 +312,9 @@ public final class Bench {
         b.forks(1).warmupIterations(2).measurementIterations(3).warmupTime(TimeValue.seconds(2))
             .measurementTime(TimeValue.seconds(2));
       }
+      if (run.include().equals("PasswordHashBenchmark")) {
+        b.jvmArgsAppend("-Xmx256m");
+      }
       if (run.include().equals("SessionLookupBenchmark") && o.databaseUrl() != null) {
         // The same lookup on PostgreSQL, next to SQLite; the fork finds the database through a system property.
         b.param("store", "sqlite", "postgresql").jvmArgsAppend("-Dlatchkey.bench.postgresUrl=" + o.databaseUrl());
@@ -317,7 +322,8 @@ public final class Bench {
       }
       for (RunResult r : new Runner(b.build()).run()) {
         String store = r.getParams().getParam("store");
-        String provider = r.getParams().getParam("provider");
+        String provider = r.getParams().getParam("provider") != null ? r.getParams().getParam("provider")
+            : r.getParams().getParam("library");
         String name = r.getParams().getBenchmark().replace("dev.latchkey.bench.", "")
             + (provider == null ? "" : " [" + provider + "]") + (run.label() == null ? "" : run.label())
             + (o.databaseUrl() != null && store != null ? " (" + store + ")" : "");

@@ -33,7 +33,9 @@ class BenchSmokeTest {
         "SessionAuthenticateBenchmark.byTokenNoChangeEveryCallWrites [jdk]",
         "SessionAuthenticateBenchmark.byTokenNoChangeEveryCallWrites [accp]",
         "SessionAuthenticateBenchmark.byTokenWithExtension [jdk]",
-        "SessionAuthenticateBenchmark.byTokenWithExtension [accp]");
+        "SessionAuthenticateBenchmark.byTokenWithExtension [accp]",
+        "PasswordHashBenchmark.argon2id [password4j] (2 threads, 256 MiB heap)",
+        "PasswordHashBenchmark.argon2id [bouncycastle] (2 threads, 256 MiB heap)");
     assertThat(report.jmh).allSatisfy(row -> {
       assertThat(row.score()).as(row.benchmark()).isPositive().isFinite();
       assertThat(row.opsPerSecond()).as(row.benchmark()).isPositive().isFinite();
