@@ -97,8 +97,8 @@ final class Bodies {
 
   /**
    * The request body, at most {@link HttpApi#MAX_BODY_BYTES} (else 413, see {@link #LINGER_BYTES}), read into an array
-   * of exactly its announced length. (Javalin's own reader copied every body through a new 8 KiB buffer: a fifth of what a session check
-   * allocated.) A body that ends early or arrives too slowly fails as the underlying stream says (Jetty's
+   * of exactly its announced length. (Javalin's own reader copied every body through a new 8 KiB buffer: a fifth of
+   * what a session check allocated.) A body that ends early or arrives too slowly fails as the underlying stream says (Jetty's
    * {@code EofException}, the body deadline's {@code TimeoutException}); the error mapper turns those into 400 and 408.
    */
   static byte[] bytes(Context ctx) {
@@ -132,9 +132,13 @@ final class Bodies {
    */
   static final long LINGER_BYTES = 4L * 1024 * 1024;
 
-  /** The 413 for a body over the limit, after reading what is left of it if that is at most {@link #LINGER_BYTES}. */
-  private static ApiException tooLarge(java.io.InputStream in, long remaining) throws IOException {
-    if (remaining < 0 || remaining <= LINGER_BYTES) {
+  /**
+   * The 413 for a body over the limit, after reading and discarding at most {@link #LINGER_BYTES} past the limit:
+   * all of an announced body no longer than that (a longer one is not read at all), or a chunked one until it ends or
+   * passes that bound.
+   */
+  private static ApiException tooLarge(java.io.InputStream in, long announced) throws IOException {
+    if (announced <= HttpApi.MAX_BODY_BYTES + LINGER_BYTES) {
       long skipped = 0;
       byte[] sink = new byte[8192];
       int n;
