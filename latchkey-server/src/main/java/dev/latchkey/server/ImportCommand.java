@@ -119,7 +119,7 @@ final class ImportCommand implements Callable<Integer> {
     long[] sized = scan(input);
     long totalLines = sized[0];
     String key = HexFormat.of().formatHex(digest(input));
-    try (JdbcStores stores = JdbcStores.open(settings.databaseUrl(), settings.databaseTimeout(), 2)) {
+    try (JdbcStores stores = JdbcStores.openAsTool(settings.databaseUrl(), settings.databaseTimeout(), 2)) {
       ProjectRecord project = stores.project().get().orElseThrow(() -> noProject);
       Ids ids = Ids.forProject(project.projectId());
       Clock clock = Clock.systemUTC();

@@ -49,8 +49,8 @@ final class MigrateCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter out = spec.commandLine().getOut();
-    try (JdbcStores sourceStores = JdbcStores.open(source, TIMEOUT, 2);
-        JdbcStores targetStores = JdbcStores.open(target, TIMEOUT, 2)) {
+    try (JdbcStores sourceStores = JdbcStores.openAsTool(source, TIMEOUT, 2);
+        JdbcStores targetStores = JdbcStores.openAsTool(target, TIMEOUT, 2)) {
       Map<String, Long> copied;
       try {
         copied = DatabaseCopy.copy(sourceStores, targetStores, replace, (table, done, total) -> {

@@ -34,7 +34,7 @@ final class OperatorDatabase implements AutoCloseable {
     if (Main.isMissingSqliteFile(settings.databaseUrl())) {
       throw noProject;
     }
-    JdbcStores stores = JdbcStores.open(settings.databaseUrl(), settings.databaseTimeout(), 2);
+    JdbcStores stores = JdbcStores.openAsTool(settings.databaseUrl(), settings.databaseTimeout(), 2);
     try {
       return new OperatorDatabase(stores, stores.project().get().orElseThrow(() -> noProject));
     } catch (RuntimeException e) {

@@ -24,7 +24,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * one Markdown report and writes it to {@code --out}. Run with {@code --help} for the scenarios and options.
  */
 public final class Bench {
-  static final List<String> GROUPS = List.of("jmh", "http", "scale", "postgres", "three-nodes", "peers");
+  static final List<String> GROUPS = List.of("jmh", "http", "scale", "postgres", "three-nodes", "peers", "check");
   private static final String USAGE = """
       Usage: bin/bench [options] [scenario...]
       Scenarios (default: jmh http scale):
@@ -37,6 +37,8 @@ public final class Bench {
         peers               Keycloak side by side with Latchkey and the ceiling, driven by wrk and the own driver:
                             session check, refresh that mints, password sign-in, sign-out, start-up, RSS
                             (bin/bench fetches Keycloak from Maven Central and installs wrk when missing)
+      check               the session check against the ceiling by wrk, then by the own driver in open loop at
+                          50% and 80% of wrk's rate (the performance targets, without Keycloak)
       Options:
         --connections 16,64     connection counts for the HTTP scenarios
         --warmup 20s --measure 10s
@@ -209,6 +211,10 @@ public final class Bench {
     if (wanted.contains("peers")) {
       log.println("bench: peers (Keycloak " + Keycloak.VERSION + ")");
       report.peers = Peers.run(o, log);
+    }
+    if (wanted.contains("check")) {
+      log.println("bench: check (session check against the ceiling)");
+      report.check = SessionCheckBench.run(o, log);
     }
     report.loadAfter = Report.loadAverage();
     return report;

@@ -45,6 +45,8 @@ final class Report {
   int replyBytes;
   /** The Markdown of {@code bin/bench peers}, or null. */
   String peers;
+  /** The Markdown of {@code bin/bench check}, or null. */
+  String check;
   String loadBefore;
   String loadAfter;
 
@@ -119,6 +121,9 @@ final class Report {
     }
     if (!jmh.isEmpty() || !http.isEmpty() || !scale.isEmpty()) {
       md.append(targets());
+    }
+    if (check != null) {
+      md.append(check);
     }
     if (peers != null) {
       md.append(peers);

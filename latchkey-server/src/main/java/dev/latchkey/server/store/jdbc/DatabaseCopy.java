@@ -58,6 +58,11 @@ public final class DatabaseCopy {
    * holds any row unless {@code replace}, which first deletes everything in the target (in the same transaction).
    */
   public static Map<String, Long> copy(JdbcStores from, JdbcStores to, boolean replace, Progress progress) {
+    // Its own connections, but a write like any other: announced to a server that owns the target's SQLite file.
+    return to.jdbc().rawWrite(() -> copyNow(from, to, replace, progress));
+  }
+
+  private static Map<String, Long> copyNow(JdbcStores from, JdbcStores to, boolean replace, Progress progress) {
     try (Connection source = from.dataSource().getConnection();
         Connection target = to.dataSource().getConnection()) {
       // Read the source as one consistent snapshot, counts included; PostgreSQL streams it with a cursor only

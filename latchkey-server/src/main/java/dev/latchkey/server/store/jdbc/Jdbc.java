@@ -33,13 +33,32 @@ final class Jdbc {
   /** Answers at once while a networked database is down; null on SQLite, which is a file in this process. */
   private final DatabaseCircuit circuit;
 
+  /**
+   * Who else writes this SQLite file ({@link SqliteWriters}): this opener announces its writes through it when it
+   * does not own the file. Null on PostgreSQL and for a database that is no file.
+   */
+  private final SqliteWriters writers;
+  /** Session and user rows, when this opener owns its SQLite file; null otherwise. */
+  private final RowCache cache;
+
   Jdbc(DataSource dataSource, Dialect dialect, Duration timeout, DatabaseCircuit circuit) {
+    this(dataSource, dialect, timeout, circuit, null);
+  }
+
+  Jdbc(DataSource dataSource, Dialect dialect, Duration timeout, DatabaseCircuit circuit, SqliteWriters writers) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.timeout = timeout;
     this.circuit = circuit;
     this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock() : null;
     this.statements = dialect == Dialect.SQLITE ? new StatementCache() : null;
+    this.writers = writers;
+    this.cache = writers != null && writers.owner() ? new RowCache(writers) : null;
+  }
+
+  /** The session and user rows this process keeps, or null when it may not keep any (see {@link RowCache}). */
+  RowCache cache() {
+    return cache;
   }
 
   /** The statement cache of this database (SQLite), or null. */
@@ -56,7 +75,12 @@ final class Jdbc {
    * job on the same schedule only one does the work; the others return {@code skipped} at once, without waiting.
    */
   <T> T asSoleJob(String job, T skipped, Work<T> work) {
-    return inTransaction(c -> dialect.tryJobLock(c, job) ? work.run(c) : skipped);
+    return asSoleJob(job, skipped, RowCache.Invalidation.ALL, work);
+  }
+
+  /** {@link #asSoleJob(String, Object, Work)} for a job that changes at most what {@code invalidation} names. */
+  <T> T asSoleJob(String job, T skipped, RowCache.Invalidation invalidation, Work<T> work) {
+    return inTransaction(invalidation, c -> dialect.tryJobLock(c, job) ? work.run(c) : skipped);
   }
 
   interface RowMapper<T> {
@@ -67,8 +91,14 @@ final class Jdbc {
     T run(Connection c) throws SQLException;
   }
 
+  /** A write transaction after which anything cached may have changed ({@link RowCache.Invalidation#ALL}). */
   <T> T inTransaction(Work<T> work) {
-    return writing(() -> transaction(work));
+    return inTransaction(RowCache.Invalidation.ALL, work);
+  }
+
+  /** A write transaction that changes at most what {@code invalidation} names of the cached rows. */
+  <T> T inTransaction(RowCache.Invalidation invalidation, Work<T> work) {
+    return writing(invalidation, () -> transaction(work));
   }
 
   private <T> T transaction(Work<T> work) {
@@ -122,11 +152,51 @@ final class Jdbc {
   }
 
   int update(String sql, Object... args) {
-    return writing(() -> withConnection(c -> update(c, sql, args)));
+    return update(RowCache.Invalidation.ALL, sql, args);
   }
 
-  /** Runs a write under {@link #writeLock} (SQLite), waiting for it no longer than the database timeout. */
-  private <T> T writing(Supplier<T> write) {
+  int update(RowCache.Invalidation invalidation, String sql, Object... args) {
+    return writing(invalidation, () -> withConnection(c -> update(c, sql, args)));
+  }
+
+  /**
+   * Runs a write that goes around the statements here (an import's or a copy's own connection) as a write: under the
+   * write slot, announced to the owner of the file, and dropping everything cached.
+   */
+  <T> T rawWrite(Supplier<T> write) {
+    return writing(RowCache.Invalidation.ALL, write);
+  }
+
+  /**
+   * Runs a write under {@link #writeLock} (SQLite), waiting for it no longer than the database timeout; announces it
+   * to the owner of the file when this opener is not it, and drops what it may have changed from the cache when it
+   * is, before returning (committed or not).
+   */
+  private <T> T writing(RowCache.Invalidation invalidation, Supplier<T> write) {
+    if (writers == null) {
+      return locked(write);
+    }
+    boolean announce = !writers.owner();
+    if (announce) {
+      writers.beginWrite();
+    }
+    try {
+      // Dropped while the write slot is still held: the next writer of this process reads the rows as written.
+      return locked(cache == null ? write : () -> {
+        try {
+          return write.get();
+        } finally {
+          cache.invalidate(invalidation);
+        }
+      });
+    } finally {
+      if (announce) {
+        writers.endWrite();
+      }
+    }
+  }
+
+  private <T> T locked(Supplier<T> write) {
     if (writeLock == null) {
       return write.get();
     }

@@ -14,7 +14,7 @@ final class JdbcRateCounterStore implements RateCounterStore {
 
   @Override
   public int increment(String key, Instant windowStart, Instant windowEnd) {
-    return jdbc.inTransaction(c -> {
+    return jdbc.inTransaction(RowCache.Invalidation.NONE, c -> {
       // One portable upsert (SQLite 3.24+ and PostgreSQL): concurrent increments never lose a hit.
       jdbc.update(c, "INSERT INTO rate_counters (counter_key, window_start, hits, expires_at) VALUES (?, ?, 1, ?) "
           + "ON CONFLICT (counter_key, window_start) DO UPDATE SET hits = rate_counters.hits + 1", key,
@@ -27,7 +27,7 @@ final class JdbcRateCounterStore implements RateCounterStore {
 
   @Override
   public void decrement(String key, Instant windowStart) {
-    jdbc.update("UPDATE rate_counters SET hits = hits - 1 WHERE counter_key = ? AND window_start = ? AND hits > 0",
+    jdbc.update(RowCache.Invalidation.NONE, "UPDATE rate_counters SET hits = hits - 1 WHERE counter_key = ? AND window_start = ? AND hits > 0",
         key, windowStart.toEpochMilli());
   }
 
@@ -39,6 +39,6 @@ final class JdbcRateCounterStore implements RateCounterStore {
 
   @Override
   public int purgeExpired(Instant now) {
-    return jdbc.update("DELETE FROM rate_counters WHERE expires_at <= ?", now.toEpochMilli());
+    return jdbc.update(RowCache.Invalidation.NONE, "DELETE FROM rate_counters WHERE expires_at <= ?", now.toEpochMilli());
   }
 }

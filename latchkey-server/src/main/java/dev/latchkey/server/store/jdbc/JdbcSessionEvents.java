@@ -53,7 +53,7 @@ final class JdbcSessionEvents implements SessionEventStore {
 
   @Override
   public void audit(String type, Map<String, Object> data) {
-    jdbc.inTransaction(c -> {
+    jdbc.inTransaction(RowCache.Invalidation.NONE, c -> {
       append(c, List.of(new Pending(type, "", "", Instant.now(), data)));
       return null;
     });
@@ -95,7 +95,7 @@ final class JdbcSessionEvents implements SessionEventStore {
 
   @Override
   public int prune(Instant cutoff) {
-    return jdbc.asSoleJob("prune-session-events", 0, c -> {
+    return jdbc.asSoleJob("prune-session-events", 0, RowCache.Invalidation.NONE, c -> {
       long last = jdbc.query(c, "SELECT last_id FROM session_event_sequence WHERE singleton = 1",
           rs -> rs.getLong(1)).get(0);
       List<Long> through = jdbc.query(c, "SELECT MAX(event_id) FROM session_events WHERE occurred_at < ? "

@@ -28,7 +28,8 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public void create(SessionRecord s) {
-    jdbc.inTransaction(c -> {
+    // A new row: nothing kept in memory can be it (absent rows are never kept).
+    jdbc.inTransaction(RowCache.Invalidation.NONE, c -> {
       jdbc.update(c, "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s.sessionId(),
           s.userId(), s.tokenHash(), s.startedAt().toEpochMilli(), s.lastAccessedAt().toEpochMilli(),
           s.expiresAt().toEpochMilli(), s.attributes().ipAddress(), s.attributes().userAgent(),
@@ -42,12 +43,28 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public Optional<SessionRecord> findByTokenHash(String tokenHash) {
+    RowCache cache = jdbc.cache();
+    if (cache != null) {
+      return Optional.ofNullable(cache.sessionByTokenHash(tokenHash, () -> readByTokenHash(tokenHash).orElse(null)));
+    }
+    return readByTokenHash(tokenHash);
+  }
+
+  private Optional<SessionRecord> readByTokenHash(String tokenHash) {
     return jdbc.queryOne("SELECT " + COLUMNS + " FROM sessions WHERE token_hash = ?", JdbcSessionStore::row,
         tokenHash);
   }
 
   @Override
   public Optional<SessionRecord> findById(String sessionId) {
+    RowCache cache = jdbc.cache();
+    if (cache != null) {
+      return Optional.ofNullable(cache.sessionById(sessionId, () -> readById(sessionId).orElse(null)));
+    }
+    return readById(sessionId);
+  }
+
+  private Optional<SessionRecord> readById(String sessionId) {
     return jdbc.queryOne("SELECT " + COLUMNS + " FROM sessions WHERE session_id = ?", JdbcSessionStore::row,
         sessionId);
   }
@@ -61,7 +78,7 @@ final class JdbcSessionStore implements SessionStore {
     String factors = JsonColumns.write(next.factors());
     String claims = JsonColumns.write(next.customClaims());
     List<JdbcSessionEvents.Pending> written = new ArrayList<>();
-    boolean updated = jdbc.inTransaction(c -> {
+    boolean updated = jdbc.inTransaction(RowCache.Invalidation.session(next.sessionId()), c -> {
       List<String[]> before = jdbc.query(c, "SELECT expires_at, factors, custom_claims FROM sessions "
           + "WHERE session_id = ? AND version = ?", rs -> new String[] {String.valueOf(rs.getLong(1)),
               rs.getString(2), rs.getString(3)}, next.sessionId(), next.version() - 1);
@@ -97,7 +114,7 @@ final class JdbcSessionStore implements SessionStore {
 
   @Override
   public boolean delete(String sessionId) {
-    boolean deleted = jdbc.inTransaction(c -> {
+    boolean deleted = jdbc.inTransaction(RowCache.Invalidation.session(sessionId), c -> {
       List<String> users = jdbc.query(c, "SELECT user_id FROM sessions WHERE session_id = ?", rs -> rs.getString(1),
           sessionId);
       return !users.isEmpty() && revoke(c, List.<String[]>of(new String[] {sessionId, users.get(0)})) == 1;

@@ -20,6 +20,8 @@ import dev.latchkey.server.store.WebhookStore;
 import dev.latchkey.server.store.TotpStore;
 import dev.latchkey.server.store.UserStore;
 import dev.latchkey.server.store.WebAuthnStore;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -69,13 +71,18 @@ public final class JdbcStores implements Stores {
   private ChangeListener listener;
 
   private final JdbcWebhookStore webhooks;
-  private JdbcStores(HikariDataSource dataSource, String jdbcUrl, Duration timeout, Dialect dialect) {
+  /** Who writes the SQLite file (null on PostgreSQL or in memory); see {@link SqliteWriters}. */
+  private final SqliteWriters writers;
+
+  private JdbcStores(HikariDataSource dataSource, String jdbcUrl, Duration timeout, Dialect dialect,
+      SqliteWriters writers) {
+    this.writers = writers;
     this.dataSource = dataSource;
     this.jdbcUrl = jdbcUrl;
     this.timeout = timeout;
     this.dialect = dialect;
     this.circuit = dialect == Dialect.POSTGRESQL ? new DatabaseCircuit(() -> answers(jdbcUrl)) : null;
-    this.jdbc = new Jdbc(dataSource, dialect, timeout, circuit);
+    this.jdbc = new Jdbc(dataSource, dialect, timeout, circuit, writers);
     this.sessionEvents = new JdbcSessionEvents(jdbc);
     this.users = new JdbcUserStore(jdbc, sessionEvents);
     this.sessions = new JdbcSessionStore(jdbc, sessionEvents);
@@ -102,6 +109,18 @@ public final class JdbcStores implements Stores {
    * {@link StoreException}; {@code poolSize} is the number of PostgreSQL connections (SQLite uses 4).
    */
   public static JdbcStores open(String jdbcUrl, Duration timeout, int poolSize) {
+    return open(jdbcUrl, timeout, poolSize, true);
+  }
+
+  /**
+   * Like {@link #open(String, Duration, int)}, but never the owner of an SQLite file ({@link #cachesRows()} is false):
+   * for the operator's commands, so that a server started while one of them runs still owns the file.
+   */
+  public static JdbcStores openAsTool(String jdbcUrl, Duration timeout, int poolSize) {
+    return open(jdbcUrl, timeout, poolSize, false);
+  }
+
+  private static JdbcStores open(String jdbcUrl, Duration timeout, int poolSize, boolean mayOwn) {
     Dialect dialect = Dialect.of(jdbcUrl);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
@@ -118,6 +137,21 @@ public final class JdbcStores implements Stores {
           + DatabaseUrl.redact(String.valueOf(rootMessage(e))) + " (check LATCHKEY_DATABASE_URL, and that the "
           + "database is running and reachable)", e);
     }
+    SqliteWriters writers;
+    try {
+      Path file = sqliteFile(jdbcUrl);
+      writers = file == null ? null : SqliteWriters.open(file, mayOwn);
+    } catch (IOException | RuntimeException e) {
+      ds.close();
+      throw new StoreException("Cannot open " + DatabaseUrl.redact(jdbcUrl) + ".latchkey-writers next to the "
+          + "database (Latchkey keeps who writes the file there; the directory must be writable): " + e.getMessage(),
+          e);
+    }
+    // A migration is a write like any other: announced to the owner of the file when this opener is not it.
+    boolean announce = writers != null && !writers.owner();
+    if (announce) {
+      writers.beginWrite();
+    }
     try {
       // On PostgreSQL Flyway holds an advisory lock while it migrates, so nodes starting together migrate once.
       // It connects without the pool's statement_timeout: building an index on a large table may take minutes.
@@ -126,12 +160,23 @@ public final class JdbcStores implements Stores {
           .migrate();
     } catch (RuntimeException e) {
       ds.close();
+      if (writers != null) {
+        if (announce) {
+          writers.endWrite();
+          announce = false;
+        }
+        writers.close();
+      }
       // Flyway's messages quote the JDBC URL, password parameter included: redact, and keep no cause that would
       // print it again in a stack trace.
       throw new StoreException("Cannot migrate the database " + DatabaseUrl.redact(jdbcUrl) + ": "
           + DatabaseUrl.redact(String.valueOf(e.getMessage())), null);
+    } finally {
+      if (announce) {
+        writers.endWrite();
+      }
     }
-    return new JdbcStores(ds, jdbcUrl, timeout, dialect);
+    return new JdbcStores(ds, jdbcUrl, timeout, dialect, writers);
   }
 
   /**
@@ -327,5 +372,35 @@ public final class JdbcStores implements Stores {
       }
     }
     dataSource.close();
+    if (writers != null) {
+      writers.close();
+    }
+  }
+
+  /**
+   * Whether this process owns its SQLite file and so keeps session and user rows in memory ({@link RowCache}): false
+   * on PostgreSQL, in memory, and when another process (or another {@code JdbcStores} of this one) opened the file
+   * first.
+   */
+  public boolean cachesRows() {
+    return jdbc.cache() != null;
+  }
+
+  /** The file of a {@code jdbc:sqlite:} URL, or null when the database is in memory (or not SQLite). */
+  static Path sqliteFile(String jdbcUrl) {
+    if (!jdbcUrl.startsWith("jdbc:sqlite:")) {
+      return null;
+    }
+    String rest = jdbcUrl.substring("jdbc:sqlite:".length());
+    if (rest.startsWith("file:")) {
+      rest = rest.substring("file:".length());
+    }
+    int query = rest.indexOf('?');
+    String params = query < 0 ? "" : rest.substring(query);
+    rest = query < 0 ? rest : rest.substring(0, query);
+    if (rest.isEmpty() || rest.equals(":memory:") || params.contains("mode=memory")) {
+      return null;
+    }
+    return Path.of(rest).toAbsolutePath();
   }
 }

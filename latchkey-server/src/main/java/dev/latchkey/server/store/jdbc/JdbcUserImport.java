@@ -75,6 +75,11 @@ public final class JdbcUserImport {
    * refusedBefore}, the lines refused before reaching the database, to its counts), all in one transaction.
    */
   public List<Outcome> write(String inputKey, long lastLine, List<Row> rows, long refusedBefore, long now) {
+    // Its own connection, but a write like any other: announced to the server that owns an SQLite file.
+    return stores.jdbc().rawWrite(() -> writeNow(inputKey, lastLine, rows, refusedBefore, now));
+  }
+
+  private List<Outcome> writeNow(String inputKey, long lastLine, List<Row> rows, long refusedBefore, long now) {
     try (Connection c = stores.dataSource().getConnection()) {
       c.setAutoCommit(false);
       try {

@@ -66,6 +66,10 @@ final class JdbcUserStore implements UserStore {
 
   @Override
   public Optional<UserRecord> find(String userId) {
+    RowCache cache = jdbc.cache();
+    if (cache != null) {
+      return Optional.ofNullable(cache.user(userId, () -> jdbc.withConnection(c -> load(c, userId)).orElse(null)));
+    }
     return jdbc.withConnection(c -> load(c, userId));
   }
 

@@ -23,7 +23,7 @@ final class JdbcWebhookStore implements WebhookStore {
 
   @Override
   public void create(Endpoint e) {
-    jdbc.update("INSERT INTO webhook_endpoints (" + ENDPOINT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    jdbc.update(RowCache.Invalidation.NONE, "INSERT INTO webhook_endpoints (" + ENDPOINT + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         e.endpointId(), e.url(), JsonColumns.write(e.eventTypes()), e.secret(), e.previousSecret(),
         e.previousExpiresAt() == null ? null : e.previousExpiresAt().toEpochMilli(), e.secretScheme(),
         e.enabled() ? 1 : 0, e.createdAt().toEpochMilli(), e.lastEventId());
@@ -43,7 +43,7 @@ final class JdbcWebhookStore implements WebhookStore {
 
   @Override
   public boolean update(Endpoint e) {
-    return jdbc.update("UPDATE webhook_endpoints SET url = ?, event_types = ?, secret = ?, previous_secret = ?, "
+    return jdbc.update(RowCache.Invalidation.NONE, "UPDATE webhook_endpoints SET url = ?, event_types = ?, secret = ?, previous_secret = ?, "
         + "previous_expires_at = ?, secret_scheme = ?, enabled = ?, last_event_id = ? WHERE endpoint_id = ?", e.url(),
         JsonColumns.write(e.eventTypes()), e.secret(), e.previousSecret(),
         e.previousExpiresAt() == null ? null : e.previousExpiresAt().toEpochMilli(), e.secretScheme(),
@@ -52,7 +52,7 @@ final class JdbcWebhookStore implements WebhookStore {
 
   @Override
   public boolean delete(String endpointId) {
-    return jdbc.inTransaction(c -> {
+    return jdbc.inTransaction(RowCache.Invalidation.NONE, c -> {
       jdbc.update(c, "DELETE FROM webhook_deliveries WHERE endpoint_id = ?", endpointId);
       return jdbc.update(c, "DELETE FROM webhook_endpoints WHERE endpoint_id = ?", endpointId) == 1;
     });
@@ -60,7 +60,7 @@ final class JdbcWebhookStore implements WebhookStore {
 
   @Override
   public int fanOut(int limit, Instant now, Function<SessionEvent, String> payload, Supplier<String> messageIds) {
-    return jdbc.asSoleJob("webhook-fan-out", 0, c -> {
+    return jdbc.asSoleJob("webhook-fan-out", 0, RowCache.Invalidation.NONE, c -> {
       int added = 0;
       for (Endpoint e : jdbc.query(c, "SELECT " + ENDPOINT + " FROM webhook_endpoints WHERE enabled = 1",
           JdbcWebhookStore::endpoint)) {
@@ -95,13 +95,13 @@ final class JdbcWebhookStore implements WebhookStore {
 
   @Override
   public boolean claim(String messageId, Instant now, Instant leaseUntil) {
-    return jdbc.update("UPDATE webhook_deliveries SET lease_until = ? WHERE message_id = ? AND status = ? "
+    return jdbc.update(RowCache.Invalidation.NONE, "UPDATE webhook_deliveries SET lease_until = ? WHERE message_id = ? AND status = ? "
         + "AND lease_until <= ?", leaseUntil.toEpochMilli(), messageId, PENDING, now.toEpochMilli()) == 1;
   }
 
   @Override
   public void recordAttempt(String messageId, String status, int attempts, Instant nextAttemptAt, String lastError) {
-    jdbc.update("UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_until = 0, "
+    jdbc.update(RowCache.Invalidation.NONE, "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, lease_until = 0, "
         + "last_error = ? WHERE message_id = ?", status, attempts, nextAttemptAt.toEpochMilli(), lastError, messageId);
   }
 
@@ -114,17 +114,17 @@ final class JdbcWebhookStore implements WebhookStore {
   @Override
   public int replay(String endpointId, String messageId, Instant now) {
     if (messageId == null) {
-      return jdbc.update("UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, lease_until = 0 "
+      return jdbc.update(RowCache.Invalidation.NONE, "UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, lease_until = 0 "
           + "WHERE endpoint_id = ? AND status = ?", PENDING, now.toEpochMilli(), endpointId, DEAD);
     }
-    return jdbc.update("UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, lease_until = 0 "
+    return jdbc.update(RowCache.Invalidation.NONE, "UPDATE webhook_deliveries SET status = ?, next_attempt_at = ?, lease_until = 0 "
         + "WHERE endpoint_id = ? AND message_id = ? AND status = ?", PENDING, now.toEpochMilli(), endpointId,
         messageId, DEAD);
   }
 
   @Override
   public int purgeDelivered(Instant before) {
-    return jdbc.update("DELETE FROM webhook_deliveries WHERE status = ? AND created_at < ?", DELIVERED,
+    return jdbc.update(RowCache.Invalidation.NONE, "DELETE FROM webhook_deliveries WHERE status = ? AND created_at < ?", DELIVERED,
         before.toEpochMilli());
   }
 
