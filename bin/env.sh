@@ -7,9 +7,11 @@ if [ ! -x "$LATCHKEY_JDK/bin/java" ]; then
 fi
 export JAVA_HOME="$LATCHKEY_JDK"
 # JVM options bin/latchkey starts the server with unless LATCHKEY_JAVA_OPTS is set (bin/bench uses the same). The
-# server keeps nothing per stored session in memory; 256 MiB holds the JWT reuse map at its largest (about 90 MB)
-# with room to spare (docs/benchmarks.md, "Scale"). Without -Xmx the JVM would size its heap from the machine.
-LATCHKEY_DEFAULT_JAVA_OPTS="-Xmx256m"
+# server keeps at most a bounded number of sessions in memory (the JWT reuse map, about 90 MB at its largest, and
+# on SQLite the row cache, a few tens of MB); 256 MiB holds both with room to spare (docs/benchmarks.md, "Scale").
+# Without -Xmx the JVM would size its heap from the machine. -Xms is the same: left to shrink, G1 kept the heap near
+# 110 MB under load and ran a concurrent mark every 300 ms, a third of the server's CPU (docs/benchmarks.md).
+LATCHKEY_DEFAULT_JAVA_OPTS="-Xms256m -Xmx256m"
 # JVM flags bin/latchkey always passes, whatever LATCHKEY_JAVA_OPTS says: SQLite's driver loads its native library
 # with System.load, which JDK 24+ warns about on every start unless native access is granted. LauncherTest starts
 # the server with exactly this line's flags and checks that no such warning is printed.

@@ -32,13 +32,19 @@ sleep 1
 # The server's wrk measurement runs from the line that announces it to the next line.
 start="$(grep -m1 'check: Latchkey, 64 connections, wrk' "$log" | cut -d' ' -f1)"
 end="$(awk -v s="$start" '$1 > s && /check: / {print $1; exit}' "$log")"
+# The ceiling's process is the one whose frames name its class (the flame graph's names are compressed, so the
+# server is told by elimination).
+ceiling_pids="$(grep -l 'Ceiling' "$frames"/*.html | xargs -n1 basename | cut -d- -f1 | sort -u)"
 best=""
 for f in "$frames"/*.html; do
-  grep -q 'dev/latchkey/server' "$f" || continue
-  # async-profiler's %t is the window's start, local time: yyyymmdd-hhmmss.
+  pid="$(basename "$f" | cut -d- -f1)"
+  if printf '%s\n' "$ceiling_pids" | grep -qx "$pid"; then
+    continue
+  fi
+  # async-profiler's %t in loop mode is when the window's file is written, i.e. the window's end (yyyymmdd-hhmmss).
   stamp="$(basename "$f" .html | cut -d- -f2-)"
   t="$(date -d "${stamp:0:8} ${stamp:9:2}:${stamp:11:2}:${stamp:13:2}" +%s)"
-  if [ "$t" -ge "$start" ] && [ $((t + 5)) -le "$end" ]; then
+  if [ $((t - 5)) -ge "$start" ] && [ "$t" -le "$end" ]; then
     best="$f"
     break
   fi
@@ -51,4 +57,4 @@ fi
 mkdir -p "$(dirname "$out")"
 cp "$best" "$out"
 sed -n '/| Driver/,/^$/p' "$work/report.md" >&2
-echo "flame-check: $out (server window from $(date -d @"$start" +%T), wrk from $(date -d @"$start" +%T) to $(date -d @"$end" +%T))" >&2
+echo "flame-check: $out (server window $(basename "$best"), wrk from $(date -d @"$start" +%T) to $(date -d @"$end" +%T))" >&2

@@ -98,6 +98,15 @@ public final class SessionService {
     this.metrics = metrics;
   }
 
+  /**
+   * How long after its {@code iat} a JWT of this session is returned again by an authenticate that changes nothing:
+   * a fifth of the JWT's life at most, less up to 20 s fixed by the session id, so that sessions signed in the same
+   * second do not all sign again together.
+   */
+  public static Duration jwtReuseWindow(String sessionId) {
+    return RecentJwts.reuseWindow(sessionId);
+  }
+
   /** Which session a request names, by exactly one of token and JWT ({@code ""} counts as absent). */
   public record SessionRef(String token, String jwt) {
     public static SessionRef of(String token, String jwt) {
@@ -257,7 +266,8 @@ public final class SessionService {
       if (sameContent(current, next) && !lastAccessedWriteInterval.isZero()) {
         // Nothing asked for changes. While the last JWT is reused nothing is written at all; when a JWT must be
         // minted anyway, last_accessed_at is written with it if the stored one is at least the interval old. So the
-        // write and the signature fall on the same call, about once a minute for a busy session.
+        // write and the signature fall on the same call: a busy session signs every 40-60 s (RecentJwts) and writes with
+        // the first signature after the interval.
         // With an idle timeout, last_accessed_at is what keeps the session alive: once it is due, it is written even
         // while the JWT could be reused.
         SigningKey key = jwts.signingKey();

@@ -77,7 +77,9 @@ class SessionHotPathTest {
     start();
     Reply created = signUp(api, 60);
     String jwt = created.text("session_jwt");
-    clock.set(iat(jwt).plusSeconds(59).plusMillis(999));
+    Duration window = SessionService.jwtReuseWindow(created.json().path("session").path("session_id").asText());
+    assertThat(window).isBetween(Duration.ofSeconds(40), Duration.ofSeconds(60));
+    clock.set(iat(jwt).plus(window).minusMillis(1));
 
     JsonNode byToken = ok(authenticateToken(api, created.text("session_token")));
     JsonNode byJwt = ok(authenticateJwt(api, jwt));
@@ -188,13 +190,20 @@ class SessionHotPathTest {
     assertThat(instant(early.path("session").path("last_accessed_at"))).isEqualTo(started);
     assertThat(storedLastAccessedAt(userId)).isEqualTo(started);
 
+    // The write is due from 60 s, and made with the next JWT the session needs: the one signed at 59 s is reused
+    // until its own reuse window ends.
+    String signedAt59 = early.path("session_jwt").asText();
+    Instant nextJwt = iat(signedAt59).plus(SessionService.jwtReuseWindow(
+        created.json().path("session").path("session_id").asText()));
     clock.set(started.plusSeconds(60));
+    assertThat(ok(authenticateToken(api, token)).path("session_jwt").asText()).isEqualTo(signedAt59);
+    clock.set(nextJwt);
     JsonNode due = ok(authenticateToken(api, token));
-    assertThat(instant(due.path("session").path("last_accessed_at"))).isEqualTo(started.plusSeconds(60));
-    assertThat(storedLastAccessedAt(userId)).isEqualTo(started.plusSeconds(60));
+    assertThat(instant(due.path("session").path("last_accessed_at"))).isEqualTo(nextJwt);
+    assertThat(storedLastAccessedAt(userId)).isEqualTo(nextJwt);
     // The row changed, so the JWT is new and says so.
     assertThat(instant(payload(due.path("session_jwt").asText()).path("https://stytch.com/session")
-        .path("last_accessed_at"))).isEqualTo(started.plusSeconds(60));
+        .path("last_accessed_at"))).isEqualTo(nextJwt);
   }
 
   @Test

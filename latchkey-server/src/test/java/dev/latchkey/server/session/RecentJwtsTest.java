@@ -30,11 +30,25 @@ class RecentJwtsTest {
   void aJwtIsFoundOnlyForTheSameVersionTheSameKeyAndWithinTheFirstFifthOfItsLife() {
     recent.remember(session("s", 3), "kid-a", T0, "jwt-1", T0);
 
-    assertThat(recent.find(session("s", 3), "kid-a", T0.plusSeconds(59).plusMillis(999))).isEqualTo("jwt-1");
+    Instant end = T0.plus(RecentJwts.reuseWindow("s"));
+    assertThat(recent.find(session("s", 3), "kid-a", end.minusMillis(1))).isEqualTo("jwt-1");
+    assertThat(recent.find(session("s", 3), "kid-a", end)).isNull();
     assertThat(recent.find(session("s", 3), "kid-a", T0.plusSeconds(60))).isNull();
     assertThat(recent.find(session("s", 4), "kid-a", T0)).isNull();
     assertThat(recent.find(session("s", 3), "kid-b", T0)).isNull();
     assertThat(recent.find(session("other", 3), "kid-a", T0)).isNull();
+  }
+
+  @Test
+  void sessionsGivenAJwtInTheSameSecondAreNotAllDueToSignAgainInTheSameSecond() {
+    java.util.Set<Long> dueSeconds = new java.util.HashSet<>();
+    for (int i = 0; i < 1_000; i++) {
+      Duration window = RecentJwts.reuseWindow("session-live-" + java.util.UUID.randomUUID());
+      assertThat(window).isLessThanOrEqualTo(RecentJwts.REUSE_WINDOW)
+          .isGreaterThan(RecentJwts.REUSE_WINDOW.minus(RecentJwts.SPREAD));
+      dueSeconds.add(window.toSeconds());
+    }
+    assertThat(dueSeconds).hasSizeGreaterThanOrEqualTo(15);
   }
 
   @Test
