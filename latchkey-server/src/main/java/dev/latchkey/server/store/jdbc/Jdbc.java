@@ -40,6 +40,9 @@ final class Jdbc {
   private final SqliteWriters writers;
   /** Session and user rows, when this opener owns its SQLite file; null otherwise. */
   private final RowCache cache;
+  /** SQLite's writes, committed in groups; started with the first write, null on PostgreSQL. */
+  private volatile GroupCommit groupCommit;
+  private volatile boolean closed;
 
   Jdbc(DataSource dataSource, Dialect dialect, Duration timeout, DatabaseCircuit circuit) {
     this(dataSource, dialect, timeout, circuit, null);
@@ -98,7 +101,73 @@ final class Jdbc {
 
   /** A write transaction that changes at most what {@code invalidation} names of the cached rows. */
   <T> T inTransaction(RowCache.Invalidation invalidation, Work<T> work) {
+    if (writeLock != null) {
+      return groupCommit().run(invalidation, work);
+    }
     return writing(invalidation, () -> transaction(work));
+  }
+
+  /** The group commit of this SQLite database, started on first use. */
+  private GroupCommit groupCommit() {
+    GroupCommit g = groupCommit;
+    if (g == null) {
+      synchronized (this) {
+        g = groupCommit;
+        if (g == null) {
+          if (closed) {
+            throw new StoreException("The database is closed", null);
+          }
+          g = new GroupCommit(new GroupCommit.Database() {
+            @Override
+            public Connection connect() throws SQLException {
+              return Jdbc.this.connect();
+            }
+
+            @Override
+            public RuntimeException failed(SQLException e) {
+              return Jdbc.this.failed(e);
+            }
+
+            @Override
+            public void beforeBatch() {
+              if (writers != null && !writers.owner()) {
+                writers.beginWrite();
+              }
+            }
+
+            @Override
+            public void afterBatch(List<RowCache.Invalidation> invalidations) {
+              if (cache != null) {
+                invalidations.forEach(cache::invalidate);
+              }
+              if (writers != null && !writers.owner()) {
+                writers.endWrite();
+              }
+            }
+          }, writeLock, timeout);
+          groupCommit = g;
+        }
+      }
+    }
+    return g;
+  }
+
+  /** Batches and works of the group commit so far ({0, 0} before the first write, and on PostgreSQL). */
+  long[] groupCommitCounts() {
+    GroupCommit g = groupCommit;
+    return g == null ? new long[] {0, 0} : g.counts();
+  }
+
+  /** Stops the group commit's thread (after the batch in progress); idempotent. */
+  void close() {
+    GroupCommit g;
+    synchronized (this) {
+      closed = true;
+      g = groupCommit;
+    }
+    if (g != null) {
+      g.close();
+    }
   }
 
   private <T> T transaction(Work<T> work) {
@@ -156,6 +225,9 @@ final class Jdbc {
   }
 
   int update(RowCache.Invalidation invalidation, String sql, Object... args) {
+    if (writeLock != null) {
+      return groupCommit().run(invalidation, c -> update(c, sql, args));
+    }
     return writing(invalidation, () -> withConnection(c -> update(c, sql, args)));
   }
 

@@ -371,6 +371,7 @@ public final class JdbcStores implements Stores {
         listener.close();
       }
     }
+    jdbc.close();
     dataSource.close();
     if (writers != null) {
       writers.close();
