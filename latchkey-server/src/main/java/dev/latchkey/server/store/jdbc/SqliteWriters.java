@@ -129,7 +129,9 @@ final class SqliteWriters implements AutoCloseable {
    */
   boolean quiet() {
     if ((long) LONGS.getVolatile(counters, WRITING) == 0) {
-      raisedSince = 0;
+      if (raisedSince != 0) {
+        raisedSince = 0;  // written only when it changes: this runs on every cached read, on every core
+      }
       return true;
     }
     long now = System.nanoTime();
