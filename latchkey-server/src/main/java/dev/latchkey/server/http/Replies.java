@@ -39,10 +39,9 @@ final class Replies {
    * A second reply to the same request (an error mapper after a reply, say) is dropped, never appended.
    */
   static void json(Context ctx, int status, Object body) {
-    if (ctx.attribute(WRITTEN) != null) {
+    if (!claimReply(ctx)) {
       return;
     }
-    ctx.attribute(WRITTEN, Boolean.TRUE);
     ctx.status(status).contentType("application/json");
     try {
       // Straight into the response: no intermediate byte array. The wire records always serialise; a failure here
@@ -54,6 +53,15 @@ final class Replies {
       // The client went away; there is nobody left to answer.
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** True the first time for a request: the caller writes its reply; false after that (the reply is written). */
+  static boolean claimReply(Context ctx) {
+    if (ctx.attribute(WRITTEN) != null) {
+      return false;
+    }
+    ctx.attribute(WRITTEN, Boolean.TRUE);
+    return true;
   }
 
   /** Whether this request's reply was written by {@link #json}. */

@@ -32,6 +32,8 @@ final class SessionRoutes {
   private final String projectId;
   private final SessionMigrateService migrations;
   private final BulkRevocation bulk;
+  /** The check's reply, with the JSON of unchanged rows kept (see {@link AuthenticateReplies}). */
+  private final AuthenticateReplies replies = new AuthenticateReplies();
 
   SessionRoutes(SessionService sessions, UserService users, KeyRing keys, String projectId,
       SessionMigrateService migrations, BulkRevocation bulk) {
@@ -76,7 +78,7 @@ final class SessionRoutes {
       // The user was deleted between the two reads; its sessions went with it.
       throw ErrorCode.SESSION_NOT_FOUND.exception();
     }
-    Replies.json(ctx, 200, authenticated(ctx, user, s));
+    replies.write(ctx, user, s);
   }
 
   private void revoke(Context ctx) {
