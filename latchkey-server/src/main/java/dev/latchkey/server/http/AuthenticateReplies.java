@@ -32,6 +32,12 @@ final class AuthenticateReplies {
 
   private final Map<String, Kept> sessions = new ConcurrentHashMap<>();
   private final Map<String, Kept> users = new ConcurrentHashMap<>();
+  private final boolean keep;
+
+  /** Keeps JSON only when {@code rowsAreKept}: the store returns the same object for an unchanged row. */
+  AuthenticateReplies(boolean rowsAreKept) {
+    this.keep = rowsAreKept;
+  }
 
   /** Writes the reply for {@code user} and {@code issued} to the request's response, once (see {@link Replies#json}). */
   void write(Context ctx, UserRecord user, IssuedSession issued) {
@@ -68,8 +74,8 @@ final class AuthenticateReplies {
     }
   }
 
-  private static String json(Map<String, Kept> kept, String id, Object row, java.util.function.Supplier<Object> wire) {
-    Kept k = kept.get(id);
+  private String json(Map<String, Kept> kept, String id, Object row, java.util.function.Supplier<Object> wire) {
+    Kept k = keep ? kept.get(id) : null;
     if (k != null && k.row() == row) {
       return k.json();
     }
@@ -79,10 +85,12 @@ final class AuthenticateReplies {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a reply could not be written as JSON", e);
     }
-    if (kept.size() >= MAX_ENTRIES) {
-      kept.clear();
+    if (keep) {
+      if (kept.size() >= MAX_ENTRIES) {
+        kept.clear();
+      }
+      kept.put(id, new Kept(row, json));
     }
-    kept.put(id, new Kept(row, json));
     return json;
   }
 

@@ -138,7 +138,7 @@ public final class HttpApi {
       if (services.devOutbox() != null) {
         new DevOutboxRoutes(services.devOutbox()).register(table);
       }
-      new SessionRoutes(sessions, users, keys, project.projectId(), services.sessionMigrate(),
+      new SessionRoutes(sessions, users, keys, project.projectId(), services.sessionMigrate(), stores.cachesRows(),
           new BulkRevocation(stores.sessions(), stores.sessionEvents(), sessions.clock())).register(table);
       SdkAuth sdkAuth = new SdkAuth(project, sessions);
       new SdkRoutes(sdkAuth, sessions, users, passwords, project).register(table);

@@ -33,10 +33,12 @@ final class SessionRoutes {
   private final SessionMigrateService migrations;
   private final BulkRevocation bulk;
   /** The check's reply, with the JSON of unchanged rows kept (see {@link AuthenticateReplies}). */
-  private final AuthenticateReplies replies = new AuthenticateReplies();
+  private final AuthenticateReplies replies;
 
   SessionRoutes(SessionService sessions, UserService users, KeyRing keys, String projectId,
-      SessionMigrateService migrations, BulkRevocation bulk) {
+      SessionMigrateService migrations, boolean storesCacheRows, BulkRevocation bulk) {
+    // Without the row cache every read is a new object: nothing kept would ever be used again.
+    this.replies = new AuthenticateReplies(storesCacheRows);
     this.bulk = bulk;
     this.sessions = sessions;
     this.users = users;

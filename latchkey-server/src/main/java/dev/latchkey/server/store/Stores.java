@@ -40,6 +40,14 @@ public interface Stores extends AutoCloseable {
   /** The session event log (read side; the writes ride on the other stores' transactions). */
   SessionEventStore sessionEvents();
 
+  /**
+   * Whether the stores keep session and user rows in memory, and so return the same object for an unchanged row (the
+   * owner of an SQLite file does; see {@code store.jdbc.RowCache}).
+   */
+  default boolean cachesRows() {
+    return false;
+  }
+
   /** True when the database answers a trivial query within a second. */
   boolean isReady();
 

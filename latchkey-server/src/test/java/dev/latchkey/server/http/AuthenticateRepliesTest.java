@@ -83,7 +83,7 @@ class AuthenticateRepliesTest {
 
   @Test
   void theKeptReplyIsByteForByteTheGeneralOne() throws IOException {
-    AuthenticateReplies replies = new AuthenticateReplies();
+    AuthenticateReplies replies = new AuthenticateReplies(true);
     for (SessionRecord s : sessions()) {
       for (UserRecord u : users()) {
         for (IssuedSession issued : List.of(new IssuedSession(s, "token-\u00e9", "eyJ.jwt.sig"),
@@ -100,7 +100,7 @@ class AuthenticateRepliesTest {
 
   @Test
   void aRowThatIsNotTheKeptObjectIsWrittenAfresh() throws IOException {
-    AuthenticateReplies replies = new AuthenticateReplies();
+    AuthenticateReplies replies = new AuthenticateReplies(true);
     UserRecord user = users().get(1);
     SessionRecord first = sessions().get(0);
     kept(replies, "r1", user, new IssuedSession(first, "t", "j"));
@@ -114,5 +114,15 @@ class AuthenticateRepliesTest {
     assertThat(reply).contains("\"role\":\"changed\"").isEqualTo(new String(general("r2", user, next),
         StandardCharsets.UTF_8));
     assertThat(replies.sizes()).containsExactly(1, 1);
+  }
+
+  @Test
+  void withoutTheRowCacheNothingIsKeptAndTheReplyIsTheSame() throws IOException {
+    AuthenticateReplies replies = new AuthenticateReplies(false);
+    UserRecord user = users().get(1);
+    IssuedSession issued = new IssuedSession(sessions().get(1), "t", "j");
+
+    assertThat(kept(replies, "r", user, issued)).isEqualTo(general("r", user, issued));
+    assertThat(replies.sizes()).containsExactly(0, 0);
   }
 }

@@ -383,6 +383,7 @@ public final class JdbcStores implements Stores {
    * on PostgreSQL, in memory, and when another process (or another {@code JdbcStores} of this one) opened the file
    * first.
    */
+  @Override
   public boolean cachesRows() {
     return jdbc.cache() != null;
   }
