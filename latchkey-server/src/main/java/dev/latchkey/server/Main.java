@@ -175,7 +175,7 @@ public final class Main implements Callable<Integer> {
           // Opening would fail on a missing directory, or leave an empty database behind in an existing one.
           throw noProject;
         }
-        try (Stores stores = JdbcStores.open(settings.databaseUrl(), settings.databaseTimeout(),
+        try (Stores stores = JdbcStores.openAsTool(settings.databaseUrl(), settings.databaseTimeout(),
             settings.databasePoolSize())) {
           ProjectRecord project = stores.project().get().orElseThrow(() -> noProject);
           KeyRing keys = new KeyRing(stores.keys(), new KeyEncryption(settings.keyEncryptionKey()),
