@@ -289,21 +289,12 @@ final class Peers {
         .append(kcHashing.replace('`', '\'')).append("` |\n");
     for (Comparison w : workloads) {
       md.append("\n#### ").append(w.name()).append("\n\n").append(w.description()).append(".\n\n")
-          .append("| Driver | Conns | Side | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors "
-              + "| server CPU | CPU µs/call |\n")
-          .append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+          .append(RESULT_HEADER);
       for (Row r : rows) {
         if (!r.workload().equals(w.name())) {
           continue;
         }
-        LoadResult x = r.result();
-        double cpuPerCall = x.throughput() <= 0 ? Double.NaN
-            : x.serverCpuPercent() / 100.0 * 1e6 / x.throughput();
-        md.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s "
-                + "| %s |%n", r.driver(), x.connections(), r.side(), x.throughput(), x.p50Micros() / 1000,
-            x.p90Micros() / 1000, x.p99Micros() / 1000, x.p999Micros() / 1000, x.maxMicros() / 1000, x.errors(),
-            Double.isNaN(x.serverCpuPercent()) ? "—" : String.format(Locale.ROOT, "%.0f%%", x.serverCpuPercent()),
-            Double.isNaN(cpuPerCall) ? "—" : String.format(Locale.ROOT, "%.0f", cpuPerCall)));
+        md.append(resultRow(r.driver(), r.side(), r.result()));
       }
     }
     md.append("\n#### Ratios (same run)\n\n| Workload | Driver | Conns | Latchkey ÷ Keycloak, req/s "
@@ -350,6 +341,20 @@ final class Peers {
     return md.toString();
   }
 
+  /** The header of the tables {@link #resultRow} fills. */
+  static final String RESULT_HEADER = "| Driver | Conns | Side | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms "
+      + "| errors | server CPU | CPU µs/call |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+
+  /** One measured run as a row of a {@link #RESULT_HEADER} table: latencies in ms, CPU per call from the server's. */
+  static String resultRow(String driver, String side, LoadResult x) {
+    double cpuPerCall = x.throughput() <= 0 ? Double.NaN : x.serverCpuPercent() / 100.0 * 1e6 / x.throughput();
+    return String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s | %s |%n",
+        driver, x.connections(), side, x.throughput(), x.p50Micros() / 1000, x.p90Micros() / 1000,
+        x.p99Micros() / 1000, x.p999Micros() / 1000, x.maxMicros() / 1000, x.errors(),
+        Double.isNaN(x.serverCpuPercent()) ? "—" : String.format(Locale.ROOT, "%.0f%%", x.serverCpuPercent()),
+        Double.isNaN(cpuPerCall) ? "—" : String.format(Locale.ROOT, "%.0f", cpuPerCall));
+  }
+
   /** Memory (KiB) and passes of Keycloak's stored Argon2 credential; null when it is not Argon2. */
   static long[] keycloakCost(String credentialData) {
     try {
@@ -370,7 +375,7 @@ final class Peers {
         && r.side().equals(side) && r.result().connections() == n).map(Row::result).findFirst();
   }
 
-  private static String ratio(double a, double b) {
+  static String ratio(double a, double b) {
     return b <= 0 ? "—" : String.format(Locale.ROOT, "%.2f×", a / b);
   }
 }

@@ -109,16 +109,9 @@ final class SessionCheckBench {
             + "keep-alive, closed loop, ").append(o.measure().toSeconds()).append(" s measured after a ")
         .append(o.warmup().toSeconds()).append(" s warm-up of each side; own driver: open loop at 50% and 80% of "
             + "Latchkey's wrk rate at the same connections, coordinated-omission corrected, 2 s warm-up.\n\n")
-        .append("| Driver | Conns | Side | req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors | server CPU "
-            + "| CPU µs/call |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        .append(Peers.RESULT_HEADER);
     for (Row r : rows) {
-      LoadResult x = r.result();
-      double cpuPerCall = x.throughput() <= 0 ? Double.NaN : x.serverCpuPercent() / 100.0 * 1e6 / x.throughput();
-      md.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d | %s | %s "
-              + "|%n", r.driver(), x.connections(), r.side(), x.throughput(), x.p50Micros() / 1000,
-          x.p90Micros() / 1000, x.p99Micros() / 1000, x.p999Micros() / 1000, x.maxMicros() / 1000, x.errors(),
-          Double.isNaN(x.serverCpuPercent()) ? "—" : String.format(Locale.ROOT, "%.0f%%", x.serverCpuPercent()),
-          Double.isNaN(cpuPerCall) ? "—" : String.format(Locale.ROOT, "%.0f", cpuPerCall)));
+      md.append(Peers.resultRow(r.driver(), r.side(), r.result()));
     }
     md.append("\n| Driver | Conns | Latchkey ÷ ceiling, req/s | Latchkey p99 ÷ ceiling p99 |\n| --- | --- | --- | --- "
         + "|\n");
@@ -129,7 +122,8 @@ final class SessionCheckBench {
         Optional<LoadResult> c = find(rows, driver, "ceiling", n);
         if (l.isPresent() && c.isPresent()) {
           md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s |%n", driver, n,
-              ratio(l.get().throughput(), c.get().throughput()), ratio(l.get().p99Micros(), c.get().p99Micros())));
+              Peers.ratio(l.get().throughput(), c.get().throughput()),
+              Peers.ratio(l.get().p99Micros(), c.get().p99Micros())));
         }
       }
     }
@@ -144,7 +138,4 @@ final class SessionCheckBench {
         && r.result().connections() == n).map(Row::result).findFirst();
   }
 
-  private static String ratio(double a, double b) {
-    return b <= 0 ? "—" : String.format(Locale.ROOT, "%.2f×", a / b);
-  }
 }

@@ -70,6 +70,17 @@ class BenchSmokeTest {
     });
   }
 
+  @Test
+  void theSessionCheckRunsByWrkAndInOpenLoopNextToTheCeiling() throws Exception {
+    Report report = Bench.run(Bench.Options.parse("--smoke", "check"), log);
+
+    assertThat(report.check).contains("### Session check against the ceiling (`bin/bench check`",
+        "| wrk | 2 | ceiling |", "| wrk | 2 | Latchkey |", "| own, open loop at 50% (", "| own, open loop at 80% (",
+        "| Driver | Conns | Latchkey ÷ ceiling, req/s | Latchkey p99 ÷ ceiling p99 |").doesNotContain("Errors, ")
+        .containsPattern("\\| wrk \\| 2 \\| [0-9.]+× \\| [0-9.]+× \\|");
+    assertThat(report.markdown("--smoke check")).contains(report.check);
+  }
+
   private void ranAndSucceeded(LoadResult r) {
     assertThat(r.requests()).as(r.scenario() + " requests").isPositive();
     assertThat(r.errors()).as(r.scenario() + " errors; first: " + r.firstError()).isZero();
