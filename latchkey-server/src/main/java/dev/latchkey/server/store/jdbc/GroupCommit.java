@@ -155,10 +155,10 @@ final class GroupCommit implements AutoCloseable {
       nested.add(invalidation);
       return result;
     } catch (SQLException e) {
-      rollbackTo(c, sp);
+      undoNested(c, sp);
       throw db.failed(e);
     } catch (RuntimeException e) {
-      rollbackTo(c, sp);
+      undoNested(c, sp);
       throw e;
     }
   }
@@ -281,14 +281,10 @@ final class GroupCommit implements AutoCloseable {
     }
   }
 
-  private static void rollbackTo(Connection c, Savepoint sp) {
+  /** Undoes a nested write to its savepoint; without one (taking it failed) there is nothing of its own to undo. */
+  private static void undoNested(Connection c, Savepoint sp) {
     if (sp != null) {
-      try {
-        c.rollback(sp);
-        c.releaseSavepoint(sp);
-      } catch (SQLException e) {
-        // The batch's commit fails too, and says why.
-      }
+      undo(c, sp);
     }
   }
 

@@ -32,15 +32,16 @@ final class RowCache {
     /** The default of every write: anything may have changed. */
     Invalidation ALL = new All();
     /** The write touched no session or user row (and no row a user record is read from). */
-    Invalidation NONE = new Rows(null, null);
+    Invalidation NONE = new Session(null);
 
+    /** The write changed this session's row and nothing else cached (no user row). */
     static Invalidation session(String sessionId) {
-      return new Rows(sessionId, null);
+      return new Session(sessionId);
     }
 
     record All() implements Invalidation {}
 
-    record Rows(String sessionId, String userId) implements Invalidation {}
+    record Session(String sessionId) implements Invalidation {}
   }
 
   private final SqliteWriters writers;
@@ -128,15 +129,12 @@ final class RowCache {
     generation++;
     switch (invalidation) {
       case Invalidation.All all -> clear();
-      case Invalidation.Rows rows -> {
-        if (rows.sessionId() != null) {
-          String hash = tokenHashBySessionId.remove(rows.sessionId());
+      case Invalidation.Session session -> {
+        if (session.sessionId() != null) {
+          String hash = tokenHashBySessionId.remove(session.sessionId());
           if (hash != null) {
             sessionsByTokenHash.remove(hash);
           }
-        }
-        if (rows.userId() != null) {
-          usersById.remove(rows.userId());
         }
       }
     }
