@@ -128,6 +128,13 @@ public final class HttpApi {
           ctx.skipRemainingHandlers();
         }
       });
+      // The session routes first: Javalin tries a method's routes in the order they were added, with a regex (and a
+      // new Matcher) for every one whose path is not the request's exactly, so the session check, the call made most,
+      // would otherwise pay for every POST route added before it (2.2 KB of its 12 KB).
+      new SessionRoutes(sessions, users, keys, project.projectId(), services.sessionMigrate(), stores.cachesRows(),
+          new BulkRevocation(stores.sessions(), stores.sessionEvents(), sessions.clock())).register(table);
+      SdkAuth sdkAuth = new SdkAuth(project, sessions);
+      new SdkRoutes(sdkAuth, sessions, users, passwords, project).register(table);
       new HealthRoutes(stores).register(table);
       if (operations.metricsToken() != null) {
         new MetricsRoutes(operations.metrics(), operations.metricsToken()).register(table);
@@ -138,10 +145,6 @@ public final class HttpApi {
       if (services.devOutbox() != null) {
         new DevOutboxRoutes(services.devOutbox()).register(table);
       }
-      new SessionRoutes(sessions, users, keys, project.projectId(), services.sessionMigrate(), stores.cachesRows(),
-          new BulkRevocation(stores.sessions(), stores.sessionEvents(), sessions.clock())).register(table);
-      SdkAuth sdkAuth = new SdkAuth(project, sessions);
-      new SdkRoutes(sdkAuth, sessions, users, passwords, project).register(table);
       new SdkFactorRoutes(sdkAuth, users, passwords, services.passwordResets(), services.magicLinks(),
           services.emailCodes(), totps)
           .register(table);

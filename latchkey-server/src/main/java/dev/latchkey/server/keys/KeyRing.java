@@ -144,7 +144,13 @@ public final class KeyRing {
   }
 
   private SigningKey signingKeyOrNull() {
-    return keys.get().stream().filter(k -> k.retiredAt() == null).findFirst().orElse(null);
+    // A loop, not a stream: every JWT signed asks.
+    for (SigningKey k : keys.get()) {
+      if (k.retiredAt() == null) {
+        return k;
+      }
+    }
+    return null;
   }
 
   private SigningKey load(KeyRecord k) {

@@ -115,6 +115,21 @@ class FailClosedFieldsTest {
     refused(r, 400, "unsupported_request_field", "authorization_check");
   }
 
+  /** The field's name written with JSON escapes is the same field: refused too, never skipped as absent. */
+  @Test
+  void authorizationCheckWithAnEscapedNameIsRefusedToo() {
+    JsonNode ana = ok(api.post("/v1/passwords", body("email", email("ana"), "password", PASSWORD,
+        "session_duration_minutes", 60)));
+    String token = ana.path("session_token").asText();
+
+    for (String name : java.util.List.of("authorization\\u005fcheck", "\\u0061uthorization_check")) {
+      Reply r = api.post("/v1/sessions/authenticate", "{\"session_token\":\"" + token + "\",\"" + name
+          + "\":{\"resource_id\":\"documents\",\"action\":\"delete\"}}");
+
+      refused(r, 400, "unsupported_request_field", "authorization_check");
+    }
+  }
+
   @Test
   void aNullAuthorizationCheckIsTheSameAsNone() {
     JsonNode lin = ok(api.post("/v1/passwords", body("email", email("lin"), "password", PASSWORD,

@@ -181,4 +181,34 @@ class ForgedCredentialsTest {
 
     assertError(r, 401, "unauthorized_credentials");
   }
+
+  /**
+   * The server remembers the last Authorization header that passed, to skip decoding and hashing on the next
+   * identical one: a header that differs anywhere (one character of the secret, the project id, the scheme's case,
+   * extra characters) still gets the full check, before and after a good one.
+   */
+  @Test
+  void aHeaderThatDiffersFromTheAcceptedOneInAnyCharacterIsStillUnauthorized() {
+    String good = ApiClient.basic(server.projectId, server.secret);
+    String path = "/v1/sessions?user_id=" + victim.text("user_id");
+    String lastChar = server.secret.substring(server.secret.length() - 1);
+    List<String> forged = List.of(
+        ApiClient.basic(server.projectId, server.secret.substring(0, server.secret.length() - 1)
+            + (lastChar.equals("x") ? "y" : "x")),
+        ApiClient.basic(server.projectId, server.secret + "x"),
+        ApiClient.basic(otherProject.projectId, server.secret),
+        ApiClient.basic(server.projectId, ""),
+        good + "x",
+        good.substring(0, good.length() - 1));
+    for (int round = 0; round < 2; round++) {
+      assertThat(api.send("GET", path, null, java.util.Map.of("Authorization", good)).status())
+          .as("the genuine header, round %d", round).isEqualTo(200);
+      for (String header : forged) {
+        assertError(api.send("GET", path, null, java.util.Map.of("Authorization", header)), 401,
+            "unauthorized_credentials");
+      }
+    }
+    assertThat(api.send("GET", path, null, java.util.Map.of("Authorization", "basic " + good.substring(6))).status())
+        .as("the scheme is case-insensitive, as before").isEqualTo(200);
+  }
 }
