@@ -27,10 +27,22 @@ final class Replies {
     String id = ctx.attribute(REQUEST_ID);
     if (id == null) {
       String incoming = ctx.header(RequestLog.REQUEST_ID_HEADER);
-      id = RequestLog.isSaneRequestId(incoming) ? incoming : "request-id-" + flavor(ctx) + "-" + UUID.randomUUID();
+      id = RequestLog.isSaneRequestId(incoming) ? incoming : "request-id-" + flavor(ctx) + "-" + randomUuid();
       ctx.attribute(REQUEST_ID, id);
     }
     return id;
+  }
+
+  /**
+   * A version-4 UUID from {@link java.util.concurrent.ThreadLocalRandom}: a request id must be unique, not secret, and
+   * {@link UUID#randomUUID} draws on the shared {@code SecureRandom}, a lock and a system call's worth of work on
+   * every request.
+   */
+  static UUID randomUuid() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    long high = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low);
   }
 
   /**
