@@ -11,7 +11,10 @@ export JAVA_HOME="$LATCHKEY_JDK"
 # on SQLite the row cache, a few tens of MB); 256 MiB holds both with room to spare (docs/benchmarks.md, "Scale").
 # Without -Xmx the JVM would size its heap from the machine. -Xms is the same: left to shrink, G1 kept the heap near
 # 110 MB under load and ran a concurrent mark every 300 ms, a third of the server's CPU (docs/benchmarks.md).
-LATCHKEY_DEFAULT_JAVA_OPTS="-Xms256m -Xmx256m"
+# -Xmn64m fixes the young generation: left to G1, it grew to 150 MB beside the caches' 100 MB, and the minute in which
+# 10,000 sessions' JWTs were signed again (every row, JWT and reply kept anew) overflowed it: evacuation failures and
+# full collections of 74-86 ms (docs/benchmarks.md, "Round four").
+LATCHKEY_DEFAULT_JAVA_OPTS="-Xms256m -Xmx256m -Xmn64m"
 # JVM flags bin/latchkey always passes, whatever LATCHKEY_JAVA_OPTS says: SQLite's driver loads its native library
 # with System.load, which JDK 24+ warns about on every start unless native access is granted. LauncherTest starts
 # the server with exactly this line's flags and checks that no such warning is printed.

@@ -39,9 +39,9 @@ final class JdbcSessionEvents implements SessionEventStore {
     if (events.isEmpty()) {
       return;
     }
-    jdbc.update(c, "UPDATE session_event_sequence SET last_id = last_id + ? WHERE singleton = 1", events.size());
-    long last = jdbc.query(c, "SELECT last_id FROM session_event_sequence WHERE singleton = 1", rs -> rs.getLong(1))
-        .get(0);
+    // One statement, not an UPDATE and a SELECT: every revoke runs this on SQLite's one committing thread.
+    long last = jdbc.query(c, "UPDATE session_event_sequence SET last_id = last_id + ? WHERE singleton = 1 "
+        + "RETURNING last_id", rs -> rs.getLong(1), events.size()).get(0);
     long id = last - events.size();
     for (Pending e : events) {
       id++;

@@ -115,9 +115,14 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public boolean delete(String sessionId) {
     boolean deleted = jdbc.inTransaction(RowCache.Invalidation.session(sessionId), c -> {
-      List<String> users = jdbc.query(c, "SELECT user_id FROM sessions WHERE session_id = ?", rs -> rs.getString(1),
-          sessionId);
-      return !users.isEmpty() && revoke(c, List.<String[]>of(new String[] {sessionId, users.get(0)})) == 1;
+      // The delete names the user its event needs (RETURNING): no read first, on the thread every write waits for.
+      List<String> users = jdbc.query(c, "DELETE FROM sessions WHERE session_id = ? RETURNING user_id",
+          rs -> rs.getString(1), sessionId);
+      if (users.isEmpty()) {
+        return false;
+      }
+      events.append(c, List.of(event(SessionEvent.REVOKED, sessionId, users.get(0), Map.of())));
+      return true;
     });
     if (deleted) {
       events.appended();
