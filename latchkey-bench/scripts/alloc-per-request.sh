@@ -13,26 +13,11 @@ root="$(cd "${1:-$(dirname "${BASH_SOURCE[0]}")/../..}" && pwd)"
 command -v wrk >/dev/null || { echo "alloc-per-request: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 work="$(mktemp -d /tmp/latchkey-alloc.XXXXXX)"
 port=18181
-project=project-test-11111111-1111-1111-1111-111111111111
-secret=secret-test-abcdefghijklmnopqrstuvwxyz
-LATCHKEY_JAVA_OPTS="-XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xms6g -Xmx6g -XX:-UseTLAB" \
-LATCHKEY_PORT=$port LATCHKEY_DATA_DIR="$work/data" LATCHKEY_PROJECT_ID=$project LATCHKEY_SECRET=$secret \
-LATCHKEY_PUBLIC_TOKEN=public-token-test-11111111-1111-1111-1111-111111111111 \
-LATCHKEY_ARGON2_MEMORY_KIB=8192 LATCHKEY_ARGON2_ITERATIONS=1 \
-  "$root/bin/latchkey" serve > "$work/server.log" 2>&1 &
-server=$!
+server=""
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
-token="$(curl -sf -u "$project:$secret" "http://127.0.0.1:$port/v1/passwords" \
-  -d '{"email":"alloc@example.com","password":"correct horse battery staple","session_duration_minutes":600}' \
-  | sed -n 's/.*"session_token":"\([^"]*\)".*/\1/p')"
-cat > "$work/auth.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"session_token":"$token"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Basic $(printf '%s:%s' "$project" "$secret" | base64 -w0)"
-LUA
-pid="$(pgrep -P $server java || echo $server)"
+. "$(dirname "${BASH_SOURCE[0]}")/check-server.sh"
+LATCHKEY_JAVA_OPTS="-XX:+UnlockExperimentalVMOptions -XX:+UseEpsilonGC -Xms6g -Xmx6g -XX:-UseTLAB" \
+  start_check_server "$root" "$work" $port
 used() {
   "$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info | grep -o '\[0x[0-9a-f]*, 0x[0-9a-f]*' | head -1 \
     | { IFS=', ' read -r a b; echo $(( ${b} - ${a#[} )); }

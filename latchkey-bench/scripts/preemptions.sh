@@ -15,30 +15,17 @@ command -v wrk >/dev/null || { echo "preemptions: wrk is missing (apt-get instal
 work="$(mktemp -d /tmp/latchkey-preempt.XXXXXX)"
 port=18193
 ceiling_port=18194
-project=project-test-11111111-1111-1111-1111-111111111111
-secret=secret-test-abcdefghijklmnopqrstuvwxyz
-LATCHKEY_PORT=$port LATCHKEY_DATA_DIR="$work/data" LATCHKEY_PROJECT_ID=$project LATCHKEY_SECRET=$secret \
-LATCHKEY_PUBLIC_TOKEN=public-token-test-11111111-1111-1111-1111-111111111111 \
-LATCHKEY_ARGON2_MEMORY_KIB=8192 LATCHKEY_ARGON2_ITERATIONS=1 \
-  "$root/bin/latchkey" serve > "$work/server.log" 2>&1 &
-server=$!
+server=""
+ceiling=""
+trap 'kill $server $ceiling 2>/dev/null || true; rm -rf "$work"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/check-server.sh"
+start_check_server "$root" "$work" $port
 # The ceiling gets the server's JVM flags, as in bin/bench.
 "$JAVA_HOME/bin/java" ${LATCHKEY_JAVA_OPTS-$LATCHKEY_DEFAULT_JAVA_OPTS} \
   -cp "$root/latchkey-bench/target/benchmarks.jar" dev.latchkey.bench.load.Ceiling $ceiling_port 2827 \
   > "$work/ceiling.log" 2>&1 &
 ceiling=$!
-trap 'kill $server $ceiling 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 1; done
-token="$(curl -sf -u "$project:$secret" "http://127.0.0.1:$port/v1/passwords" \
-  -d '{"email":"preempt@example.com","password":"correct horse battery staple","session_duration_minutes":600}' \
-  | sed -n 's/.*"session_token":"\([^"]*\)".*/\1/p')"
-cat > "$work/auth.lua" <<LUA
-wrk.method = "POST"
-wrk.body = '{"session_token":"$token"}'
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Basic $(printf '%s:%s' "$project" "$secret" | base64 -w0)"
-LUA
-pid="$(pgrep -P $server java || echo $server)"
+sleep 3
 
 # tid voluntary involuntary cpu_ns wait_ns for every carrier thread (comm is cut to 15 characters: "ForkJoinPool-1-").
 carriers() {
