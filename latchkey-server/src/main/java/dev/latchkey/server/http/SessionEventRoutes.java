@@ -41,13 +41,13 @@ final class SessionEventRoutes {
   }
 
   private void all(Context ctx) throws IOException, InterruptedException {
-    long after = resumePoint(ctx, hub.head());
+    long after = resumePoint(ctx, hub.latest());
     stream(ctx, after, e -> true, e -> false);
   }
 
   private void own(Context ctx) throws IOException, InterruptedException {
     // The cursor is taken before the session is checked: a revocation between the two is then after the cursor.
-    long after = resumePoint(ctx, hub.head());
+    long after = resumePoint(ctx, hub.latest());
     Duration longPoll = longPoll(ctx);
     String sessionId = sdkAuth.requireSession(ctx).session().sessionId();
     Predicate<SessionEvent> mine = e -> e.sessionId().equals(sessionId);
@@ -115,7 +115,10 @@ final class SessionEventRoutes {
         .append(JSON.writeValueAsString(wire(e))).append("\n\n");
   }
 
-  /** Last-Event-ID: absent starts at {@code head} (new events only), 0 replays all that is kept, n resumes after n. */
+  /**
+   * Last-Event-ID: absent starts at {@code latest} (events committed after the request only), 0 replays all that is
+   * kept, n resumes after n.
+   */
   private long resumePoint(Context ctx, long head) {
     String header = ctx.header("Last-Event-ID");
     if (header == null || header.isBlank()) {

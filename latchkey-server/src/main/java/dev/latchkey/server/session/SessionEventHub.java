@@ -63,8 +63,23 @@ public final class SessionEventHub implements AutoCloseable {
     }
   }
 
-  /** The id of the newest event this node has seen: where a stream without a resume point starts. */
-  public long head() {
+  /**
+   * Where a stream without a resume point starts: the newest event committed anywhere, read from the store, so that
+   * events committed before the request are not sent to it (this node's reader may not have read them yet). With the
+   * store away, the newest event this node has seen: the stream may then repeat a few events, but misses none.
+   */
+  public long latest() {
+    long seen = head();
+    try {
+      return Math.max(seen, store.lastId());
+    } catch (RuntimeException e) {
+      LOG.debug("Reading the newest session event id failed, starting from this node's: {}", e.getMessage());
+      return seen;
+    }
+  }
+
+  /** The id of the newest event this node has read into memory. */
+  private long head() {
     lock.lock();
     try {
       return head;
