@@ -197,7 +197,9 @@ class SessionEventsApiTest {
     String sdkAuth = ApiClient.basic(server.publicToken, mine.text("session_token"));
     Thread revoker = Thread.ofVirtual().start(() -> {
       try {
-        Thread.sleep(300);
+        // The poll must be waiting when the revocation comes (a revoked session's poll is a 404): a second is ample
+        // for a request to a warm local server even on a loaded two-core CI machine, and well inside the 20 s wait.
+        Thread.sleep(1000);
       } catch (InterruptedException e) {
         return;
       }
