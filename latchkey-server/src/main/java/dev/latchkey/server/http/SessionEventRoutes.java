@@ -41,13 +41,13 @@ final class SessionEventRoutes {
   }
 
   private void all(Context ctx) throws IOException, InterruptedException {
-    long after = resumePoint(ctx, hub.latest());
+    long after = resumePoint(ctx);
     stream(ctx, after, e -> true, e -> false);
   }
 
   private void own(Context ctx) throws IOException, InterruptedException {
     // The cursor is taken before the session is checked: a revocation between the two is then after the cursor.
-    long after = resumePoint(ctx, hub.latest());
+    long after = resumePoint(ctx);
     Duration longPoll = longPoll(ctx);
     String sessionId = sdkAuth.requireSession(ctx).session().sessionId();
     Predicate<SessionEvent> mine = e -> e.sessionId().equals(sessionId);
@@ -119,10 +119,10 @@ final class SessionEventRoutes {
    * Last-Event-ID: absent starts at {@code latest} (events committed after the request only), 0 replays all that is
    * kept, n resumes after n.
    */
-  private long resumePoint(Context ctx, long head) {
+  private long resumePoint(Context ctx) {
     String header = ctx.header("Last-Event-ID");
     if (header == null || header.isBlank()) {
-      return head;
+      return hub.latest();
     }
     long after;
     try {

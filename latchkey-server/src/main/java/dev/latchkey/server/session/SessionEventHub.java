@@ -66,7 +66,8 @@ public final class SessionEventHub implements AutoCloseable {
   /**
    * Where a stream without a resume point starts: the newest event committed anywhere, read from the store, so that
    * events committed before the request are not sent to it (this node's reader may not have read them yet). With the
-   * store away, the newest event this node has seen: the stream may then repeat a few events, but misses none.
+   * store away, the newest event this node has read: the stream may then also get events committed just before it
+   * began, and still misses none.
    */
   public long latest() {
     long seen = head();
